@@ -1,0 +1,4 @@
+using ApiGuard.Sample;
+
+var app = SampleApp.Build(args);
+app.Run();

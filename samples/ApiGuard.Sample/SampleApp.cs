@@ -1,0 +1,54 @@
+using ApiGuard.Redis;
+
+namespace ApiGuard.Sample;
+
+/// <summary>
+/// The ApiGuard sample API: every capability on in-memory defaults; <c>ApiGuard:Redis:Enabled=true</c> switches the stores to Redis.
+/// Each capability adds its services in <see cref="AddCapabilities"/> and its demo endpoints in <see cref="MapDemos"/>.
+/// </summary>
+public static class SampleApp
+{
+    /// <summary>The default address of the sample.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the sample app (tests call this with their own arguments).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var guard = builder.Services.AddApiGuard(builder.Configuration.GetSection("ApiGuard"));
+        if (builder.Configuration.GetValue<bool>("ApiGuard:Redis:Enabled"))
+        {
+            guard.UseRedis();
+        }
+
+        AddCapabilities(builder, guard);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseApiGuard();
+        app.UseAuthorization();
+
+        app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).DisableApiGuard();
+        MapDemos(app);
+        return app;
+    }
+
+    private static void AddCapabilities(WebApplicationBuilder builder, IApiGuardBuilder guard)
+    {
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
+        _ = guard;
+    }
+
+    private static void MapDemos(WebApplication app)
+    {
+        _ = app;
+    }
+}

@@ -1,0 +1,3 @@
+using ApiGuard.Cli;
+
+return await CliApp.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
