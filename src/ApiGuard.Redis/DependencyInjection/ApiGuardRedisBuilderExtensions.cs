@@ -37,6 +37,7 @@ public static class ApiGuardRedisBuilderExtensions
         builder.Services.TryAddSingleton<IApiGuardRedisConnection, ApiGuardRedisConnection>();
 
         // Each capability's Redis twin registers here (Replace: wins over the in-memory default in either call order).
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore, ApiGuard.Redis.Replay.RedisReplayStore>());
         return builder;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class SecurityEventPublisher : ISecurityEventPublisher
     private readonly IClientIdentityResolver _identity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ISecurityEventObserver[] _observers;
     private readonly bool _tagActivities;
     private long _dropped;
 
@@ -24,8 +25,10 @@ internal sealed partial class SecurityEventPublisher : ISecurityEventPublisher
         SecurityEventMetrics metrics,
         IClientIdentityResolver identity,
         TimeProvider time,
+        IEnumerable<ISecurityEventObserver> observers,
         ILogger<SecurityEventPublisher> logger)
     {
+        _observers = observers.ToArray();
         var events = options.Value.Events;
         _channel = Channel.CreateBounded<SecurityEvent>(new BoundedChannelOptions(events.Capacity)
         {
@@ -53,6 +56,11 @@ internal sealed partial class SecurityEventPublisher : ISecurityEventPublisher
         if (_tagActivities)
         {
             TagActivity(e);
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.OnEvent(e, context);
         }
 
         if (_channel.Writer.TryWrite(e))
