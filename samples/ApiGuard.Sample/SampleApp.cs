@@ -44,11 +44,13 @@ public static class SampleApp
     {
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
         _ = guard;
     }
 
     private static void MapDemos(WebApplication app)
     {
+        Demos.PostureDemo.MapPostureDemos(app);
         _ = app;
     }
 }

@@ -55,6 +55,15 @@ public static class PostureEndpointRouteBuilderExtensions
         return builder;
     }
 
+    /// <summary>Overrides <c>ApiGuard:Posture:Leaks:Action</c> for the endpoints (for example Redact on one debug endpoint).</summary>
+    public static TBuilder WithResponseLeakAction<TBuilder>(this TBuilder builder, LeakAction action) where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var metadata = new ResponseLeakActionAttribute(action);
+        builder.Add(b => b.Metadata.Add(metadata));
+        return builder;
+    }
+
     private static async Task WriteAuditAsync(HttpContext context)
     {
         var report = context.RequestServices.GetService<IEndpointAuditReport>();

@@ -72,7 +72,12 @@ internal sealed class EndpointAuditor
                     "Add .RequireAuthorization(...) or an explicit .AllowAnonymous(), or set AuthorizationOptions.FallbackPolicy."));
             }
 
-            if (anonymous && writes)
+            var loginLike = writes && IsLoginLike(pattern, options.LoginRouteKeywords);
+            var throttled = loginLike && IsThrottled(metadata, globalLimiter, guardThrottles);
+
+            // A login must be reachable anonymously: a throttled login-like endpoint is not an anonymous-write finding,
+            // an unthrottled one is reported as APIG-POSTURE-003 instead.
+            if (anonymous && writes && !loginLike)
             {
                 findings.Add(new AuditFinding(AuditFindingIds.AnonymousWrite, SecuritySeverity.High,
                     $"Anonymous endpoint accepts {(anyMethod ? "any method" : string.Join('/', methods!.Where(m => s_writeMethods.Contains(m, StringComparer.OrdinalIgnoreCase))))}",
@@ -80,7 +85,7 @@ internal sealed class EndpointAuditor
                     "Require authorization (.RequireAuthorization(policy)) on state-changing endpoints."));
             }
 
-            if (writes && IsLoginLike(pattern, options.LoginRouteKeywords) && !IsThrottled(metadata, globalLimiter, guardThrottles))
+            if (loginLike && !throttled)
             {
                 findings.Add(new AuditFinding(AuditFindingIds.LoginWithoutThrottling, SecuritySeverity.High,
                     "Login-like endpoint has no brute-force or rate-limit protection", pattern, display,

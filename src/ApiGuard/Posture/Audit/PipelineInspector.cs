@@ -9,9 +9,10 @@ namespace ApiGuard.Posture.Audit;
 /// <summary>
 /// Captures the built request pipeline and lists the middleware types in it. An <see cref="IStartupFilter"/> puts a
 /// zero-cost component first (it returns <c>next</c> unchanged) and keeps the delegate; the audit then walks the chain of
-/// middleware instances (<c>RequestDelegate.Target</c> and their <c>RequestDelegate</c> fields). Conventional middlewares
-/// built by <c>UseMiddleware</c> expose their instance this way, which is how <c>DeveloperExceptionPageMiddleware</c>,
-/// <c>HttpsRedirectionMiddleware</c> and <c>HstsMiddleware</c> are found, including those <c>WebApplication</c> adds itself.
+/// middleware instances: <c>RequestDelegate.Target</c>, the closures <c>UseMiddleware</c> builds (including compiled
+/// closures' constants), and the middlewares' own <c>RequestDelegate</c> fields. This finds <c>DeveloperExceptionPageMiddleware</c>,
+/// <c>HttpsRedirectionMiddleware</c> and <c>HstsMiddleware</c>, including those <c>WebApplication</c> adds itself.
+/// Best effort: a middleware hidden behind an opaque delegate is not seen (the result says whether a pipeline was captured).
 /// </summary>
 internal sealed class PipelineInspector : IStartupFilter
 {
@@ -70,12 +71,24 @@ internal sealed class PipelineInspector : IStartupFilter
             {
                 foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
                 {
-                    if (!ShouldFollow(field.FieldType))
+                    if (field.FieldType.IsValueType || field.FieldType == typeof(string))
                     {
                         continue;
                     }
 
-                    if (field.GetValue(current) is { } value)
+                    var value = field.GetValue(current);
+                    if (value is object[] array)
+                    {
+                        // Compiled UseMiddleware factories keep the middleware instance in a closure's constants.
+                        foreach (var item in array)
+                        {
+                            if (item is not null && ShouldFollow(item))
+                            {
+                                queue.Enqueue(item);
+                            }
+                        }
+                    }
+                    else if (value is not null && ShouldFollow(value))
                     {
                         queue.Enqueue(value);
                     }
@@ -86,14 +99,17 @@ internal sealed class PipelineInspector : IStartupFilter
         return names;
     }
 
-    private static bool ShouldFollow(Type fieldType)
+    private static bool ShouldFollow(object value)
     {
-        if (typeof(Delegate).IsAssignableFrom(fieldType))
+        if (value is Delegate)
         {
             return true;
         }
 
-        // Wrappers such as DeveloperExceptionPageMiddleware hold their implementation in a field typed as a middleware.
-        return fieldType.IsClass && fieldType.Name.Contains("Middleware", StringComparison.Ordinal);
+        // Middleware instances (and wrappers holding their implementation), and the closures between them.
+        var type = value.GetType();
+        return type.Name.Contains("Middleware", StringComparison.Ordinal)
+            || type.Name.Contains("DisplayClass", StringComparison.Ordinal)
+            || type.FullName == "System.Runtime.CompilerServices.Closure";
     }
 }

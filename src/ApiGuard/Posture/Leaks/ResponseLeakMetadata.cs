@@ -22,3 +22,25 @@ public sealed class AllowResponseLeaksAttribute : Attribute, IAllowResponseLeaks
     /// <inheritdoc />
     public IReadOnlyList<LeakType> AllowedTypes { get; }
 }
+
+/// <summary>Endpoint metadata that overrides <see cref="ResponseLeakOptions.Action"/> for an endpoint.</summary>
+public interface IResponseLeakActionMetadata
+{
+    /// <summary>The action for the endpoint's responses.</summary>
+    LeakAction Action { get; }
+}
+
+/// <summary>Overrides the leak action for the endpoint; backs <c>WithResponseLeakAction(...)</c>.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
+public sealed class ResponseLeakActionAttribute : Attribute, IResponseLeakActionMetadata
+{
+    /// <summary>Creates the attribute.</summary>
+    /// <param name="action">The action for the endpoint's responses.</param>
+    public ResponseLeakActionAttribute(LeakAction action)
+    {
+        Action = action;
+    }
+
+    /// <inheritdoc />
+    public LeakAction Action { get; }
+}

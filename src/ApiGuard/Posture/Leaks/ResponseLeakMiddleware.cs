@@ -79,7 +79,7 @@ internal sealed partial class ResponseLeakMiddleware
     private async Task InvokeInternal(HttpContext context, ResponseLeakOptions leaks)
     {
         var inner = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var action = leaks.Action;
+        var action = context.GetEndpoint()?.Metadata.GetMetadata<IResponseLeakActionMetadata>()?.Action ?? leaks.Action;
         if (action != LeakAction.Report && _modes.Resolve(context, ApiGuardCapabilities.Posture, _options.CurrentValue.Mode) == ApiGuardMode.DetectOnly)
         {
             // DetectOnly holds and scans exactly like the configured action would, and reports WouldBlock without changing a byte.
