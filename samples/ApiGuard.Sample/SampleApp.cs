@@ -44,11 +44,13 @@ public static class SampleApp
     {
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        Demos.LoginDemo.AddLoginDemo(guard);
         _ = guard;
     }
 
     private static void MapDemos(WebApplication app)
     {
+        Demos.LoginDemo.MapLoginDemo(app);
         _ = app;
     }
 }
