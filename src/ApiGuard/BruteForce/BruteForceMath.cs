@@ -71,7 +71,7 @@ internal static class BruteForceMath
             zeros = 1;
         }
 
-        return (int)Math.Round(-SketchBits * Math.Log((double)zeros / SketchBits));
+        return (int)Math.Round(-SketchBits * Math.Log((double)zeros / SketchBits), MidpointRounding.AwayFromZero);
     }
 
     /// <summary>The number of set bits.</summary>
