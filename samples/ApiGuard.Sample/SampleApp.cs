@@ -45,12 +45,14 @@ public static class SampleApp
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
         Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
+        Demos.LoginDemo.AddLoginDemo(guard);
         _ = guard;
     }
 
     private static void MapDemos(WebApplication app)
     {
         Demos.PostureDemo.MapPostureDemos(app);
+        Demos.LoginDemo.MapLoginDemo(app);
         _ = app;
     }
 }
