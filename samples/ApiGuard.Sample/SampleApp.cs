@@ -1,4 +1,5 @@
 using ApiGuard.Redis;
+using ApiGuard.Sample.Demos;
 
 namespace ApiGuard.Sample;
 
@@ -42,13 +43,15 @@ public static class SampleApp
 
     private static void AddCapabilities(WebApplicationBuilder builder, IApiGuardBuilder guard)
     {
-        builder.Services.AddAuthentication();
+        var authentication = builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
-        _ = guard;
+        guard.AddOtpDemo();
+        guard.AddChallengeResponseDemo(authentication);
     }
 
     private static void MapDemos(WebApplication app)
     {
-        _ = app;
+        app.MapOtpDemo();
+        app.MapChallengeResponseDemo();
     }
 }

@@ -21,7 +21,7 @@ public interface IDpopProofValidator
 /// <see cref="JsonWebKey"/>); ES256, RS256 and PS256 verified with the BCL, EdDSA (Ed25519) with NSec. Checks, in order:
 /// one well-formed JWS, <c>typ</c> <c>dpop+jwt</c>, an accepted <c>alg</c>, a public <c>jwk</c> suited to it, the signature,
 /// <c>jti</c>/<c>htm</c>/<c>htu</c>/<c>iat</c> present, <c>htm</c>, <c>htu</c>, <c>iat</c> window, <c>ath</c>, <c>cnf.jkt</c>,
-/// the server nonce (consumed), and last the <c>jti</c> (reserved in the shared <see cref="IReplayStore"/> per key).
+/// the nonce's presence, the <c>jti</c> (reserved in the shared <see cref="IReplayStore"/> per key), and last the server nonce (consumed).
 /// </summary>
 public sealed class DpopProofValidator : IDpopProofValidator
 {
@@ -130,23 +130,21 @@ public sealed class DpopProofValidator : IDpopProofValidator
         }
 
         var hasNonce = TryGetString(jwt, "nonce", out var nonce);
-        if (request.RequireNonce || hasNonce)
+        if (request.RequireNonce && !hasNonce)
         {
-            if (!hasNonce)
-            {
-                return DpopProofValidationResult.Fail(DpopError.UseNonce, "nonce", "Resource server requires nonce in DPoP proof.", thumbprint);
-            }
-
-            if (!await _nonces.TryConsumeAsync(nonce, context, cancellationToken).ConfigureAwait(false))
-            {
-                return DpopProofValidationResult.Fail(DpopError.UseNonce, "nonce", "The DPoP proof's nonce is unknown, expired or used; use the fresh one.", thumbprint);
-            }
+            return DpopProofValidationResult.Fail(DpopError.UseNonce, "nonce", "Resource server requires nonce in DPoP proof.", thumbprint);
         }
 
+        // jti before the nonce: a replayed proof is reported as a replay (invalid_dpop_proof), whatever its nonce.
         var ttl = request.ProofLifetime + request.ClockSkew + TimeSpan.FromSeconds(1);
         if (!await _replay.TryReserveAsync(DpopDefaults.JtiReplayScope, string.Concat(thumbprint, ":", jti), ttl, cancellationToken).ConfigureAwait(false))
         {
             return Invalid("jti", "The DPoP proof was already used.", thumbprint);
+        }
+
+        if (hasNonce && !await _nonces.TryConsumeAsync(nonce, context, cancellationToken).ConfigureAwait(false))
+        {
+            return DpopProofValidationResult.Fail(DpopError.UseNonce, "nonce", "The DPoP proof's nonce is unknown, expired or used; use the fresh one.", thumbprint);
         }
 
         return DpopProofValidationResult.Success(thumbprint);

@@ -2,6 +2,7 @@ using ApiGuard.Identity;
 using ApiGuard.Monitoring;
 using ApiGuard.Problems;
 using ApiGuard.Replay;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
@@ -61,15 +62,16 @@ internal sealed partial class OtpMiddleware
     private async Task InvokeInternal(HttpContext context, Endpoint endpoint)
     {
         var options = _options.CurrentValue;
+        var canChallenge = false;
         if (context.User.Identity?.IsAuthenticated != true)
         {
-            await AuthenticateForEndpointAsync(context, endpoint).ConfigureAwait(false);
+            canChallenge = await AuthenticateForEndpointAsync(context, endpoint).ConfigureAwait(false);
         }
 
         var mode = _modes.Resolve(context, ApiGuardCapabilities.Otp, options.Mode);
         if (context.User.Identity?.IsAuthenticated != true)
         {
-            if (endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            if (canChallenge)
             {
                 // Authorization challenges with the endpoint's own scheme first; the OTP is asked for once the principal is known.
                 await _next(context).ConfigureAwait(false);
@@ -154,27 +156,40 @@ internal sealed partial class OtpMiddleware
         return identity.Id.StartsWith(prefix, StringComparison.Ordinal) ? identity.Id[prefix.Length..] : identity.Id;
     }
 
-    private static async Task AuthenticateForEndpointAsync(HttpContext context, Endpoint endpoint)
+    /// <summary>
+    /// Authenticates the endpoint's own schemes, as the authorization middleware would (handlers cache the result).
+    /// Returns whether authorization will be able to challenge an anonymous caller (the endpoint requires authorization and a challenge scheme exists).
+    /// </summary>
+    private static async Task<bool> AuthenticateForEndpointAsync(HttpContext context, Endpoint endpoint)
     {
         var authorizeData = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>();
-        if (authorizeData.Count == 0)
+        var policies = endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>();
+        if ((authorizeData.Count == 0 && policies.Count == 0) || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
-            return;
+            return false;
         }
 
         var provider = context.RequestServices.GetService<IAuthorizationPolicyProvider>();
         var evaluator = context.RequestServices.GetService<IPolicyEvaluator>();
         if (provider is null || evaluator is null)
         {
-            return;
+            return false;
         }
 
-        var policy = await AuthorizationPolicy.CombineAsync(provider, authorizeData, endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>()).ConfigureAwait(false);
-        if (policy is not null && policy.AuthenticationSchemes.Count > 0)
+        var policy = await AuthorizationPolicy.CombineAsync(provider, authorizeData, policies).ConfigureAwait(false);
+        if (policy is null)
         {
-            // Sets context.User from the policy's schemes, as the authorization middleware would; handlers cache the result.
-            await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
+            return false;
         }
+
+        if (policy.AuthenticationSchemes.Count > 0)
+        {
+            await evaluator.AuthenticateAsync(policy, context).ConfigureAwait(false);
+            return true;
+        }
+
+        var schemes = context.RequestServices.GetService<IAuthenticationSchemeProvider>();
+        return schemes is not null && await schemes.GetDefaultChallengeSchemeAsync().ConfigureAwait(false) is not null;
     }
 
     private async Task FailAsync(HttpContext context, OtpOptions options, ApiGuardMode mode, string ruleId, string reason, bool missing)

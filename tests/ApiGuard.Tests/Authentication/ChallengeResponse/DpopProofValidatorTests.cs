@@ -158,7 +158,8 @@ public sealed class DpopProofValidatorTests
         Assert.Equal(DpopError.UseNonce, oldNonce.Error);
 
         var replay = await validator.ValidateAsync(Request(proof), context);
-        Assert.False(replay.IsValid);
+        Assert.Equal(DpopError.InvalidProof, replay.Error);
+        Assert.Equal("jti", replay.Check);
     }
 
     [Fact]
