@@ -94,7 +94,9 @@ internal static class Normalizer
                 }
                 else if (c == '\0')
                 {
+                    // NUL splits tokens for most parsers: keep it as a separator, flagged.
                     sink.Add(RuleKey.EncodingNul, i, 1);
+                    output[w++] = ' ';
                 }
                 else
                 {
@@ -309,6 +311,7 @@ internal static class Normalizer
         if (c == '\0')
         {
             sink.Add(RuleKey.EncodingNul, 0, 0);
+            o[w++] = ' ';
             return;
         }
 

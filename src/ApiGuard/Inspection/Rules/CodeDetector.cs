@@ -42,7 +42,10 @@ internal static class CodeDetector
         if (tag >= 0)
         {
             var r = t[(tag + 2)..];
-            if (r.StartsWith("php") || r.StartsWith('=') || (r.StartsWith(' ') && r.TrimStart().Length > 0 && (char.IsAsciiLetter(r.TrimStart()[0]) || r.TrimStart()[0] == '$'))
+            var code = r.StartsWith("php") ? r[3..] : r.StartsWith('=') ? r[1..] : r;
+            var body = code.TrimStart();
+            var php = (r.StartsWith("php") || r.StartsWith('=')) && body.Length > 0 && body.Length < code.Length + (r.StartsWith('=') ? 1 : 0);
+            if (php || (r.StartsWith(' ') && body.Length > 0 && (body[0] == '$' || PhpCallAhead(body)))
                 || (r.StartsWith("xml") && r.Length > 3 && !r[3..].TrimStart().StartsWith("version") && r[3..].TrimStart().IndexOfAny(":;(") is >= 0 and < 8))
             {
                 sink.Add(RuleKey.CodePhpOpenTag, tag, Math.Min(5, t.Length - tag));
@@ -149,6 +152,17 @@ internal static class CodeDetector
         }
     }
 
+    private static bool PhpCallAhead(ReadOnlySpan<char> body)
+    {
+        var j = 0;
+        while (j < body.Length && (char.IsAsciiLetterOrDigit(body[j]) || body[j] == '_'))
+        {
+            j++;
+        }
+
+        return j > 0 && j < body.Length && body[j..].TrimStart().StartsWith('(');
+    }
+
     private static void Variables(scoped ReadOnlySpan<char> t, int from, ref FindingSink sink)
     {
         var i = from;
@@ -193,7 +207,7 @@ internal static class CodeDetector
             while (q < t.Length && t[q] == '[' && guard++ < 4)
             {
                 var close = t[q..].IndexOf(']');
-                if (close < 0 || close > 32)
+                if (close < 2 || close > 32)
                 {
                     break;
                 }
@@ -260,6 +274,12 @@ internal static class CodeDetector
             if (word.Length < 3)
             {
                 continue;
+            }
+
+            var closeAt = t[(p + 1)..].IndexOf(')');
+            if (closeAt < 0)
+            {
+                return;
             }
 
             var boundary = s < 0 || !char.IsAsciiLetterOrDigit(t[s]);
@@ -348,8 +368,7 @@ internal static class CodeDetector
             || t.Contains("child_process", StringComparison.Ordinal) || t.Contains("process.mainmodule", StringComparison.Ordinal)
             || t.Contains("process.binding", StringComparison.Ordinal) || t.Contains("process.spawn", StringComparison.Ordinal)
             || t.Contains("global.process", StringComparison.Ordinal) || t.Contains("require('", StringComparison.Ordinal)
-            || t.Contains("require(\"", StringComparison.Ordinal) || ContainsCall(t, "new function") || t.Contains("function() {", StringComparison.Ordinal)
-            || t.Contains("function(){", StringComparison.Ordinal) || t.Contains("function () {", StringComparison.Ordinal)
+            || t.Contains("require(\"", StringComparison.Ordinal) || ContainsCall(t, "new function") || AnonymousFunction(t)
             || t.Contains(".constructor(", StringComparison.Ordinal))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
@@ -409,7 +428,11 @@ internal static class CodeDetector
         if (wl >= 0)
         {
             var r = t[(wl + 5)..].TrimStart();
-            if (r.StartsWith("(!") || r.StartsWith("(true)") || r.StartsWith("(1)") || r.StartsWith("(1==1)"))
+            var neg = r.StartsWith("(!") ? r[2..].TrimStart() : default;
+            var falsy = neg.StartsWith("false") || neg.StartsWith("0") || neg.StartsWith("-0") || neg.StartsWith("+0") || neg.StartsWith("''")
+                || neg.StartsWith("\"\"") || neg.StartsWith("``") || neg.StartsWith("null") || neg.StartsWith("undefined") || neg.StartsWith("nan")
+                || neg.StartsWith("[]") is false && neg.StartsWith("!");
+            if (falsy || r.StartsWith("(true)") || r.StartsWith("(1)") || r.StartsWith("(1==1)"))
             {
                 sink.Add(RuleKey.CodeJsLoop, wl, 6);
             }
@@ -429,6 +452,18 @@ internal static class CodeDetector
                 sink.Add(RuleKey.CodePhpSessionFile, sess, j - sess);
             }
         }
+    }
+
+    private static bool AnonymousFunction(ReadOnlySpan<char> t)
+    {
+        var f = t.IndexOf("function");
+        if (f < 0 || (f > 0 && char.IsAsciiLetterOrDigit(t[f - 1])))
+        {
+            return false;
+        }
+
+        var r = t[(f + 8)..].TrimStart();
+        return r.StartsWith("()") && r[2..].TrimStart().StartsWith('{');
     }
 
     private static bool ContainsCall(ReadOnlySpan<char> t, ReadOnlySpan<char> name)

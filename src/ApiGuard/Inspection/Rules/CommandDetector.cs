@@ -94,7 +94,7 @@ internal static class CommandDetector
                     Brace(t, p, word, ref sink);
                     continue;
                 case '(':
-                    if (t[start..].StartsWith(") {") || t[start..].StartsWith("){"))
+                    if (t[..p].Trim().IsEmpty && (t[start..].StartsWith(") {") || t[start..].StartsWith("){")))
                     {
                         sink.Add(RuleKey.CmdiShellshock, p, 3);
                     }
@@ -136,28 +136,44 @@ internal static class CommandDetector
         }
 
         var arg = ArgumentKind(t, i);
-        if (tier is Strong or PowerShell || obfuscated || pathed)
+        var shellArg = arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect;
+        var atEnd = IsValueEnd(t, i);
+        if (obfuscated || pathed)
         {
-            if (strength == 2 || arg != Arg.Word || pathed || obfuscated)
+            return true;
+        }
+
+        if (tier is Strong or PowerShell)
+        {
+            // "; python is nice", "AT&T; dash music": a tool name followed by prose is not a command line.
+            if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted))
             {
                 return true;
             }
 
-            // "salt & python is nice": a strong word after a weak separator, followed by prose.
             sink.Add(RuleKey.CmdiSeparatorWeakCommand, at, len);
             return false;
         }
 
-        if (arg is Arg.End or Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command || (arg == Arg.Quoted && strength == 2))
+        // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
+        // value's end right after a strong separator (";id", "|ps").
+        if (shellArg || (atEnd && strength == 2) || (arg == Arg.Command && strength == 2))
         {
-            if (strength == 2 || arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command)
-            {
-                return true;
-            }
+            return true;
         }
 
         sink.Add(RuleKey.CmdiSeparatorWeakCommand, at, len);
         return false;
+    }
+
+    private static bool IsValueEnd(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t' or '\'' or '"')
+        {
+            i++;
+        }
+
+        return i >= t.Length || t[i] is '\n' or '\r' or '|' or '`' || (t[i] == ';' && IsValueEnd(t, i + 1)) || (t[i] == '&' && i + 1 < t.Length && t[i + 1] == '&');
     }
 
     private enum Arg
@@ -191,7 +207,7 @@ internal static class CommandDetector
         var n = i + 1 < t.Length ? t[i + 1] : '\0';
         switch (c)
         {
-            case ';' or '|' or '&' or '\n' or '\r' or ')' or '`' or '}' or '#':
+            case ';' or '|' or '&' or '\n' or '\r' or '`' or '#':
                 return Arg.End;
             case '-' or '+' when char.IsAsciiLetter(n) || n == '-':
                 return spaced ? Arg.Flag : Arg.Other;
@@ -223,8 +239,8 @@ internal static class CommandDetector
                 return Arg.Command;
             }
 
-            // Paths like "c:\" or "etc/passwd".
-            if (j < t.Length && (t[j] == '/' || (t[j] == ':' && j + 1 < t.Length && t[j + 1] == '\\')))
+            // Paths like "c:\", "etc/passwd" or a URL.
+            if (j < t.Length && (t[j] == '/' || (t[j] == ':' && j + 1 < t.Length && t[j + 1] is '\\' or '/')))
             {
                 return Arg.Path;
             }
@@ -285,8 +301,9 @@ internal static class CommandDetector
 
             if (c is '/' or '\\')
             {
-                // A path: keep only the last segment ("/usr/bin/python3" -> "python3").
-                pathed = w > 0 || (i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]));
+                // A path: keep only the last segment ("/usr/bin/python3" -> "python3"); only binary directories count.
+                var segment = word[..Math.Min(w, word.Length)];
+                pathed = segment is "bin" or "sbin" or "system32" or "syswow64" || (pathed && w == 0);
                 w = 0;
                 i++;
                 continue;
@@ -632,9 +649,9 @@ internal static class CommandDetector
             takeown vssadmin wevtutil netsh nbtstat qwinsta quser cscli htop lastlog finger getent ldd strace ltrace gdb objdump readelf gcc
             c99 c89 javac jrunscript jjs npm npx pip pip3 kubectl podman ansible chef puppet terraform gcloud vim vi nano emacs tac rev
             printf timeout flock cpulimit perf aptitude apt-get yum dnf rpm dpkg pacman apk systemctl journalctl rmdir mkdir shred aa-disable
-            aa-exec hostname uptime xdg-open osascript sqlite3 mysql psql redis-cli openssl gpg php-fpm cmd sh tftp ftp net1 whoami
+            aa-exec uptime xdg-open osascript sqlite3 mysql psql redis-cli openssl gpg php-fpm cmd sh tftp ftp net1 whoami
             uname sysctl modprobe insmod chattr lsattr setfacl getfacl su doas pkexec runuser nsenter unshare capsh setcap getcap ionice
-            telnetd inetd xinetd sshpass expect tmux screen script zip tar wall env
+            telnetd inetd xinetd sshpass tmux
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
             d[c] = Strong;
@@ -644,6 +661,7 @@ internal static class CommandDetector
             cat find time sleep echo more less head tail sort cut paste join split file open kill make top last who w at date set type dir
             net host fold column comm expand nice touch ln cp mv rm id ip ss sc od ed ex tr nl go apt ps test read yes mount fetch links
             route bridge locate which stat tee uniq mail look service cd exec eval source alias export unset wc
+            expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
             d.TryAdd(c, Weak);

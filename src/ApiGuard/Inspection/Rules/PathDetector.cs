@@ -16,7 +16,7 @@ internal static class PathDetector
             "etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/motd", "etc/sudoers", "etc/crontab", "etc/master.passwd",
             "etc/security/", "etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "proc/self/", "proc/version", "proc/cpuinfo",
             "proc/meminfo", "proc/net/", "proc/sched_debug", "proc/mounts", "sys/class/", "sys/kernel/", "sys/power/", "/sys/class",
-            "win.ini", "boot.ini", "system.ini", "windows/system32", "windows\\system32", "winnt/", "system32/config", "system32\\config",
+            "win.ini", "boot.ini", "system.ini", "winnt/", "system32/config", "system32\\config",
             "inetpub/", "inetpub\\", "/var/log/", "var/lib/mysql", "/root/", ".htaccess", ".htpasswd", ".bash_history", ".bashrc", ".zsh_history",
             ".ssh/", "id_rsa", "id_dsa", "id_ed25519", "authorized_keys", "known_hosts", "web.config", "wp-config", "wp-content/debug.log",
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",

@@ -67,6 +67,11 @@ internal static class SqlDetector
             if (first)
             {
                 StartRules(t, slice, quote, final, ref sink);
+                if (final && quote == '\0')
+                {
+                    TrailingComment(t, slice, ref sink);
+                }
+
                 first = false;
             }
 
@@ -85,6 +90,13 @@ internal static class SqlDetector
         {
             sink.Add(RuleKey.SqliVersionedComment, 0, t.Length);
         }
+    }
+
+    /// <summary>Whether a trailing comment is SQL-shaped: "--", "/*" or a "#" with nothing after it.</summary>
+    private static bool CommentBreaks(ReadOnlySpan<char> t, in SqlToken c)
+    {
+        var text = t.Slice(c.Start, c.Length);
+        return text.StartsWith("--") || text.StartsWith("/*") || text.TrimEnd().Length == 1;
     }
 
     private static SqlToken At(ReadOnlySpan<SqlToken> s, int i) => (uint)i < (uint)s.Length ? s[i] : default;
@@ -113,13 +125,13 @@ internal static class SqlDetector
                 i++;
             }
 
-            if (Breakout(t, s, i, allowWord: false, final, ref sink, RuleKey.SqliQuotedBreakout))
+            if (Breakout(t, s, i, allowWord: false, final, ref sink, RuleKey.SqliQuotedBreakout, quote))
             {
                 return;
             }
 
             var x = At(s, i);
-            if (x.Kind == SqlKind.Comment && i == s.Length - 1)
+            if (x.Kind == SqlKind.Comment && i == s.Length - 1 && CommentBreaks(t, x))
             {
                 var closed = t.Slice(s[0].Start, s[0].Length);
                 var key = closed.Length <= 40 && closed.IndexOfAny(' ', '\t') < 0 && closed.IndexOf("''") < 0
@@ -174,7 +186,7 @@ internal static class SqlDetector
     }
 
     /// <summary>What follows a closed string or a number: booleans, operators, statements, clauses.</summary>
-    private static bool Breakout(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, bool allowWord, bool final, ref FindingSink sink, RuleKey key)
+    private static bool Breakout(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, bool allowWord, bool final, ref FindingSink sink, RuleKey key, char quote = '\0')
     {
         var x = At(s, i);
         switch (x.Kind)
@@ -189,16 +201,18 @@ internal static class SqlDetector
 
                     var y = At(s, j);
                     var z = At(s, j + 1);
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24;
                     var hit = y.Kind switch
                     {
-                        SqlKind.Func or SqlKind.Var or SqlKind.LParen => true,
-                        SqlKind.Num => key == RuleKey.SqliNumericBreakout
-                            ? IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen || (z.Kind == SqlKind.Op)
-                            : z.Kind != SqlKind.Word,
-                        SqlKind.Str => z.Kind != SqlKind.Word,
+                        SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var,
+                        SqlKind.Var or SqlKind.LParen => true,
+                        SqlKind.Num => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen
+                            || (z.Kind == SqlKind.None && final && quote == '\'') || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
+                        SqlKind.Str => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Semi || (z.Kind == SqlKind.Logic && quote == '\'') || lastOpenString
+                            || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
                         SqlKind.Word => IsCompare(z) || (z.Kind == SqlKind.Comment && j + 1 == s.Length - 1),
-                        SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False or SqlWord.Exists && z.Kind != SqlKind.Word,
-                        SqlKind.Verb => y.Word == SqlWord.Select,
+                        SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False or SqlWord.Exists && z.Kind is not (SqlKind.Word or SqlKind.Str or SqlKind.Num),
+                        SqlKind.Verb => y.Word == SqlWord.Select && SelectArgs(t, s, j + 1),
                         _ => false,
                     };
                     if (hit)
@@ -217,9 +231,21 @@ internal static class SqlDetector
 
             case SqlKind.Op:
                 {
-                    var y = At(s, i + 1);
-                    var z = At(s, i + 2);
+                    var yi = i + 1;
+                    if (key != RuleKey.SqliNumericBreakout)
+                    {
+                        while (At(s, yi).Kind == SqlKind.Op && At(s, yi).OpChar is '!' or '-' or '+' or '~')
+                        {
+                            yi++;
+                        }
+                    }
+
+                    var y = At(s, yi);
+                    var z = At(s, yi + 1);
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24;
                     bool hit;
+                    var tail = z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)
+                        || (z.Kind == SqlKind.Op && At(s, i + 3).Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen or SqlKind.Func);
                     if (key == RuleKey.SqliNumericBreakout)
                     {
                         // "1-sleep(5)", "1+(select ...)", "1=1--"
@@ -227,14 +253,32 @@ internal static class SqlDetector
                             || (y.Kind == SqlKind.LParen && At(s, i + 2).Is(SqlKind.Verb, SqlWord.Select))
                             || (x.Flag && y.Kind == SqlKind.Num && z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi);
                     }
-                    else
+                    else if (x.Flag)
                     {
+                        // A comparison right after the string closes: "'='", "' = 1 --", "'<>'x".
                         hit = y.Kind switch
                         {
-                            SqlKind.Str or SqlKind.Func or SqlKind.Var or SqlKind.LParen => true,
-                            SqlKind.Num => z.Kind != SqlKind.Word,
-                            SqlKind.Word => z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Op or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen,
+                            SqlKind.Str => quote == '\'' || tail,
+                            SqlKind.Num or SqlKind.Var => tail || ExpressionAhead(s, yi + 1),
+                            SqlKind.Func => y.Word != SqlWord.None,
+                            SqlKind.LParen => At(s, i + 2).Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str,
+                            SqlKind.Word => quote == '\'' && (z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)),
                             SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False,
+                            _ => false,
+                        };
+                    }
+                    else
+                    {
+                        // Concatenation or arithmetic: "'||'1'='1", "'+(select ...)+'", "' - sleep(5) - '".
+                        hit = quote == '\'' && y.Kind switch
+                        {
+                            SqlKind.Str => z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z) || lastOpenString || ExpressionAhead(s, yi + 1),
+                            SqlKind.Num => z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z) || ExpressionAhead(s, yi + 1),
+                            SqlKind.Word => IsCompare(z) || (y.Word is SqlWord.InfoFunction or SqlWord.Catalog),
+                            SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False && (IsCompare(z) || z.Kind is SqlKind.Op or SqlKind.Logic),
+                            SqlKind.Func => y.Word != SqlWord.None,
+                            SqlKind.Var => true,
+                            SqlKind.LParen => At(s, i + 2).Kind is SqlKind.Verb or SqlKind.Func,
                             _ => false,
                         };
                     }
@@ -251,10 +295,11 @@ internal static class SqlDetector
             case SqlKind.Semi:
                 {
                     var y = At(s, i + 1);
-                    if (y.Kind is SqlKind.Verb or SqlKind.Comment || (y.Kind == SqlKind.None && key == RuleKey.SqliQuotedBreakout && final))
+                    if ((y.Kind == SqlKind.Verb && VerbContinues(t, s, i + 1)) || (y.Kind == SqlKind.Comment && quote != '"') || (y.Kind == SqlKind.None && key == RuleKey.SqliQuotedBreakout && final))
                     {
-                        sink.Add(y.Kind == SqlKind.None ? RuleKey.SqliWeakBreakout : key, 0, t.Length);
-                        return y.Kind != SqlKind.None;
+                        var strong = y.Kind != SqlKind.None || (quote == '\'' && s[0].Length <= 40 && t.Slice(s[0].Start, s[0].Length).IndexOfAny(' ', '\t') < 0);
+                        sink.Add(strong ? key : RuleKey.SqliWeakBreakout, 0, t.Length);
+                        return strong;
                     }
 
                     return false;
@@ -266,21 +311,27 @@ internal static class SqlDetector
 
             case SqlKind.Kw:
                 {
+                    if (x.Word == SqlWord.Not && At(s, i + 1).Kind == SqlKind.Kw)
+                    {
+                        i++;
+                        x = At(s, i);
+                    }
+
                     var y = At(s, i + 1);
                     var z = At(s, i + 2);
                     var hit = x.Word switch
                     {
+                        SqlWord.From => y.Kind == SqlKind.Word && (z.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Group || z.Kind is SqlKind.Comment or SqlKind.Semi),
                         SqlWord.Order or SqlWord.Group => y.Is(SqlKind.Kw, SqlWord.By),
                         SqlWord.Having => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word or SqlKind.Func or SqlKind.LParen,
                         SqlWord.Limit => y.Kind == SqlKind.Num,
                         SqlWord.Into => y.Kind == SqlKind.Var || y.Word is SqlWord.Outfile or SqlWord.Dumpfile,
                         SqlWord.Procedure => y.Word == SqlWord.Analyse,
                         SqlWord.Where => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && IsCompare(z),
-                        SqlWord.Like => y.Kind == SqlKind.Str,
-                        SqlWord.Is => y.Word is SqlWord.Null or SqlWord.Not,
+                        SqlWord.Like or SqlWord.Regexp => y.Kind is SqlKind.Str or SqlKind.Num && quote != '"',
+                        SqlWord.Is => y.Word is SqlWord.Null || (y.Word == SqlWord.Not && z.Word == SqlWord.Null),
                         SqlWord.In => y.Kind == SqlKind.LParen && !allowWord,
                         SqlWord.Between => IsLiteral(y),
-                        SqlWord.Collate => true,
                         SqlWord.Div or SqlWord.Mod => y.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen,
                         _ => false,
                     };
@@ -352,6 +403,8 @@ internal static class SqlDetector
 
             case SqlWord.Declare:
                 return y.Kind == SqlKind.Var;
+            case SqlWord.Load:
+                return t.Slice(y.Start, y.Length) is "data" or "xml" && At(s, i + 2).Kind == SqlKind.Word;
             case SqlWord.Shutdown:
                 return y.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi || y.Word == SqlWord.Null;
             case SqlWord.Waitfor:
@@ -366,6 +419,11 @@ internal static class SqlDetector
     /// <summary>Whether a SELECT's arguments look like SQL rather than prose ("select the column").</summary>
     private static bool SelectArgs(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
+        while (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!' && At(s, i + 1).Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen)
+        {
+            i++;
+        }
+
         var a = At(s, i);
         var b = At(s, i + 1);
         switch (a.Kind)
@@ -401,8 +459,11 @@ internal static class SqlDetector
                 {
                     var c = At(s, i + 2);
                     var d = At(s, i + 3);
+                    var e = At(s, i + 4);
                     return c.Kind == SqlKind.Word && (d.Kind is SqlKind.Comment or SqlKind.Semi or SqlKind.RParen
-                        || d.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Group or SqlWord.Union || c.Word == SqlWord.Catalog);
+                        || (d.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Group or SqlWord.Union && e.Kind != SqlKind.None && e.Kind != SqlKind.Word)
+                        || (d.Word == SqlWord.Where && e.Kind == SqlKind.Word && IsCompare(At(s, i + 5)))
+                        || c.Word == SqlWord.Catalog);
                 }
 
                 return false;
@@ -413,7 +474,7 @@ internal static class SqlDetector
 
     private static bool FromFollows(ReadOnlySpan<SqlToken> s, int i)
     {
-        for (var k = i; k < s.Length && k < i + 10; k++)
+        for (var k = i; k < s.Length && k < i + 24; k++)
         {
             if (s[k].Is(SqlKind.Kw, SqlWord.From))
             {
@@ -422,6 +483,72 @@ internal static class SqlDetector
         }
 
         return false;
+    }
+
+    /// <summary>Whether the tokens from <paramref name="i"/> form an expression that reaches a comparison, boolean or comment.</summary>
+    private static bool ExpressionAhead(ReadOnlySpan<SqlToken> s, int i)
+    {
+        for (var k = i; k < s.Length && k < i + 12; k++)
+        {
+            var x = s[k];
+            if (IsCompare(x) || x.Kind is SqlKind.Logic or SqlKind.Semi || (x.Kind == SqlKind.Comment && k == s.Length - 1))
+            {
+                return k > i;
+            }
+
+            if (x.Kind is SqlKind.Word or SqlKind.Str && At(s, k + 1).Kind is SqlKind.Word or SqlKind.Str or SqlKind.Num)
+            {
+                return false;
+            }
+
+            if (x.Kind is SqlKind.Other or SqlKind.Comma or SqlKind.Union)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An expression closed by a short trailing comment: "( @a OR COS ( 1 ) ) --", "1 * 1 --".</summary>
+    private static void TrailingComment(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, ref FindingSink sink)
+    {
+        if (s.Length < 3 || s[^1].Kind != SqlKind.Comment)
+        {
+            return;
+        }
+
+        var c = t.Slice(s[^1].Start, s[^1].Length);
+        var body = c.StartsWith("--") ? c[2..] : c.StartsWith("#") ? c[1..] : c.StartsWith("/*") ? c[2..].TrimEnd("*/") : c;
+        if (body.Trim(" -+#\t").Length > 0)
+        {
+            return;
+        }
+
+        var prev = s[^2];
+        if (prev.Kind is not (SqlKind.RParen or SqlKind.Num or SqlKind.Str or SqlKind.Var))
+        {
+            return;
+        }
+
+        var ops = 0;
+        var words = 0;
+        foreach (var x in s[..^1])
+        {
+            if (x.Kind is SqlKind.Op or SqlKind.Logic || (x.Kind == SqlKind.Func && x.Word != SqlWord.None) || x.Kind == SqlKind.Var)
+            {
+                ops++;
+            }
+            else if (x.Kind == SqlKind.Word)
+            {
+                words++;
+            }
+        }
+
+        if (ops > 0 && words <= ops)
+        {
+            sink.Add(RuleKey.SqliBreakoutComment, 0, t.Length);
+        }
     }
 
     /// <summary>Statement-level rules at any position.</summary>
@@ -470,7 +597,7 @@ internal static class SqlDetector
                         sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
                     }
                     else if (x.Word is SqlWord.Exec or SqlWord.Execute or SqlWord.Waitfor or SqlWord.Declare or SqlWord.Insert or SqlWord.Delete
-                        or SqlWord.Drop or SqlWord.Truncate or SqlWord.Shutdown
+                        or SqlWord.Drop or SqlWord.Truncate or SqlWord.Shutdown or SqlWord.Load
                         && (i == 0 || At(s, i - 1).Kind is SqlKind.Semi or SqlKind.Str or SqlKind.Num or SqlKind.RParen)
                         && VerbContinues(t, s, i))
                     {
@@ -489,7 +616,7 @@ internal static class SqlDetector
 
                             // "sleep(5)" needs a numeric argument to be the delay function rather than a word.
                             var arg = At(s, i + 2);
-                            if (key != RuleKey.SqliTimeDelay || arg.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op)
+                            if (key != RuleKey.SqliTimeDelay || arg.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen or SqlKind.Op or SqlKind.Var || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op or SqlKind.Verb)
                             {
                                 sink.Add(key, x.Start, x.Length);
                             }
@@ -498,7 +625,7 @@ internal static class SqlDetector
                         {
                             // version(), database(), user(): only injected SQL asks the server who it is.
                             var prev = At(s, i - 1);
-                            sink.Add(prev.Kind is SqlKind.Comma or SqlKind.LParen or SqlKind.Verb or SqlKind.Logic or SqlKind.Op ? RuleKey.SqliFunction : RuleKey.SqliWeakFunction, x.Start, x.Length);
+                            sink.Add(prev.Kind is SqlKind.Word or SqlKind.Num or SqlKind.Str ? RuleKey.SqliWeakFunction : RuleKey.SqliFunction, x.Start, x.Length);
                         }
                         else if (x.Word != SqlWord.None)
                         {

@@ -35,7 +35,7 @@ internal enum SqlWord : byte
     Top, As, Join, On, Offset, Delay, Time, Exists, Schema, View, User, Index, Trigger, Function, Login, Collate, Div, Mod,
 
     // statement verbs
-    Select, Insert, Update, Delete, Drop, Create, Alter, Truncate, Exec, Execute, Declare, Shutdown, Waitfor, Grant, Revoke,
+    Select, Insert, Update, Delete, Drop, Create, Alter, Truncate, Exec, Execute, Declare, Shutdown, Waitfor, Grant, Revoke, Load,
 
     // union-like
     Union, Intersect, Except, Minus,
@@ -406,7 +406,7 @@ internal ref struct SqlLexer
         w.StartsWith("information_schema") || w.StartsWith("sysobjects") || w.StartsWith("syscolumns")
         || w.StartsWith("sysibm.") || w.StartsWith("mysql.user") || w.StartsWith("mysql.db") || w.StartsWith("pg_catalog")
         || w.StartsWith("pg_shadow") || w.StartsWith("pg_user") || w.StartsWith("sqlite_master") || w.StartsWith("sqlite_schema")
-        || w.StartsWith("all_tables") || w.StartsWith("all_tab_columns") || w.StartsWith("user_tables") || w.StartsWith("msysobjects")
+        || w.StartsWith("all_tables") || w.StartsWith("all_tab_") || w.StartsWith("all_users") || w.StartsWith("user_tables") || w.StartsWith("msysobjects")
         || w.StartsWith("sys.objects") || w.StartsWith("sys.tables") || w.StartsWith("sys.columns") || w.StartsWith("sys.databases")
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
@@ -442,7 +442,7 @@ internal ref struct SqlLexer
         V("select", SqlWord.Select); V("insert", SqlWord.Insert); V("update", SqlWord.Update); V("delete", SqlWord.Delete);
         V("drop", SqlWord.Drop); V("create", SqlWord.Create); V("alter", SqlWord.Alter); V("truncate", SqlWord.Truncate);
         V("exec", SqlWord.Exec); V("execute", SqlWord.Execute); V("declare", SqlWord.Declare); V("shutdown", SqlWord.Shutdown);
-        V("waitfor", SqlWord.Waitfor); V("grant", SqlWord.Grant); V("revoke", SqlWord.Revoke);
+        V("waitfor", SqlWord.Waitfor); V("grant", SqlWord.Grant); V("revoke", SqlWord.Revoke); V("load", SqlWord.Load);
 
         d["union"] = (SqlKind.Union, SqlWord.Union);
         d["intersect"] = (SqlKind.Union, SqlWord.Intersect);

@@ -38,7 +38,7 @@ internal static class TemplateDetector
                 {
                     var end = Head(t[(p + 2)..], 512).IndexOf("%>");
                     var body = end < 0 ? Head(t[(p + 2)..], 512) : t.Slice(p + 2, end);
-                    if (body.StartsWith('=') || IsExpression(body, strict: false))
+                    if (IsExpression(body.TrimStart('=').Trim(), strict: false))
                     {
                         sink.Add(RuleKey.SstiExpression, p, end < 0 ? t.Length - p : end + 4);
                         return;
@@ -80,14 +80,14 @@ internal static class TemplateDetector
             else if (prev is '$' or '#' or '*' or '@' || dollarSpaced)
             {
                 var inner = content.Trim();
-                if (IsExpression(inner, strict: prev != '#'))
+                if (IsExpression(inner, strict: true))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 2);
                     return;
                 }
 
                 // PHP variable variables: ${'a'}, $ {'x'.'y'}, ${$a}, $ {CONST}
-                if ((prev == '$' || dollarSpaced) && (inner.StartsWith('\'') || inner.StartsWith('"') || inner.StartsWith('$') || dollarSpaced))
+                if ((prev == '$' || dollarSpaced) && !inner.IsEmpty && (inner.StartsWith('\'') || inner.StartsWith('"') || inner.StartsWith('$') || dollarSpaced))
                 {
                     sink.Add(RuleKey.CodePhpVariableVariable, p - 1, close + 2);
                     return;

@@ -183,7 +183,8 @@ internal static class XssDetector
             {
                 sink.Add(RuleKey.XssScriptUri, an, i - an);
             }
-            else if (name is "meta" && attr is "http-equiv" && value.StartsWith("refresh"))
+            else if ((name is "meta" && attr is "http-equiv" && value.StartsWith("refresh"))
+                || (name is "link" && attr is "rel" && (value.Contains("stylesheet", StringComparison.Ordinal) || value.Contains("import", StringComparison.Ordinal)) && t[i..].Contains("href", StringComparison.Ordinal) && t[i..].Contains("//", StringComparison.Ordinal)))
             {
                 sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
             }
@@ -191,14 +192,9 @@ internal static class XssDetector
 
         if (!dangerousName)
         {
-            if (IsActiveTag(name))
-            {
-                sink.Add(anyAttribute || (i < t.Length && t[i] == '>') ? RuleKey.XssDangerousTag : RuleKey.XssInertTag, lt, i - lt);
-            }
-            else
-            {
-                sink.Add(RuleKey.XssInertTag, lt, i - lt);
-            }
+            // Markup without script: <b>, <a href="/x">, <svg></svg>. Only higher paranoia levels count it.
+            sink.Add(RuleKey.XssInertTag, lt, i - lt);
+            _ = anyAttribute;
         }
 
         if (name is "style")
@@ -216,12 +212,7 @@ internal static class XssDetector
     private static bool IsScriptTag(ReadOnlySpan<char> n) =>
         n is "script" or "iframe" or "frame" or "frameset" or "object" or "embed" or "applet" or "base" or "xml" or "import"
             or "vmlframe" or "isindex" or "portal" or "bgsound" or "layer" or "ilayer" or "xss" or "handler" or "listener"
-            or "template" or "noscript" or "xmp" or "plaintext" or "svg" or "math" or "set" or "animate" or "foreignobject";
-
-    private static bool IsActiveTag(ReadOnlySpan<char> n) =>
-        n is "img" or "image" or "video" or "audio" or "source" or "body" or "input" or "form" or "button" or "link" or "meta"
-            or "style" or "marquee" or "details" or "select" or "textarea" or "keygen" or "html" or "a" or "div" or "table" or "td"
-            or "iframe" or "object" or "isindex" or "br" or "x" or "p" or "span" or "title" or "head" or "dialog" or "picture" or "track";
+            or "xmp" or "plaintext";
 
     private static bool IsUrlAttribute(ReadOnlySpan<char> a) =>
         a is "href" or "src" or "action" or "formaction" or "data" or "background" or "lowsrc" or "dynsrc" or "codebase" or "poster"
