@@ -8,7 +8,7 @@ namespace ApiGuard.Inspection.Rules;
 /// </summary>
 internal static class MiscDetector
 {
-    private static readonly SearchValues<char> s_gate = SearchValues.Create("$)<\r\n");
+    private static readonly SearchValues<char> s_gate = SearchValues.Create("$)<\r\n!");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
@@ -173,10 +173,10 @@ internal static class MiscDetector
             }
         }
 
-        var e = t.IndexOf("<!entity");
-        if (e >= 0)
+        var e = t.IndexOf("!entity");
+        if (e >= 0 && ((e > 0 && t[e - 1] == '<') || t[e..].Contains(" system", StringComparison.Ordinal) || t[e..].Contains('%')))
         {
-            sink.Add(RuleKey.XxeEntity, e, 8);
+            sink.Add(RuleKey.XxeEntity, e, 7);
         }
     }
 

@@ -461,7 +461,7 @@ internal ref struct SqlLexer
             "group_concat", "concat_ws", "unhex", "hex", "ascii", "ord", "char", "chr", "nchar", "substring", "substr", "mid",
             "concat", "cast", "convert", "count", "if", "ifnull", "isnull", "coalesce", "nullif", "iif", "len", "length", "lower", "upper",
             "md5", "sha1", "sha2", "instr", "locate", "position", "left", "right", "lpad", "rpad", "reverse", "replace", "strcmp",
-            "bin", "oct", "conv", "char_length", "unicode", "waitfor", "xmltype", "to_char", "to_number", "sys_context", "row",
+            "bin", "oct", "conv", "char_length", "unicode", "xmltype", "to_char", "to_number", "sys_context", "row",
             "json_extract", "procedure_analyse", "current_database", "has_database_privilege", "pg_user");
         F(SqlWord.InfoFunction, "version", "database", "user", "current_user", "system_user", "session_user", "schema",
             "@@version", "last_insert_id", "connection_id", "db_name", "host_name", "suser_name", "user_name", "current_schema",
