@@ -50,7 +50,7 @@ internal sealed partial class InspectionMiddleware
         _events = events;
         _time = time;
         _policies = new InspectionExclusionPolicyCache(_options.Exclusions);
-        _headers = [.. _options.Headers.Distinct(StringComparer.OrdinalIgnoreCase)];
+        _headers = [.. (_options.IncludeDefaultHeaders ? PayloadInspectionOptions.DefaultHeaders.Concat(_options.Headers) : _options.Headers).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
     public Task Invoke(HttpContext context)

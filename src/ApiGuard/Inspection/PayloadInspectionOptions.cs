@@ -48,12 +48,19 @@ public sealed class PayloadInspectionOptions
     /// <value>Default: <see langword="true"/>.</value>
     public bool InspectBody { get; set; } = true;
 
+    /// <summary>The headers inspected by default when <see cref="IncludeDefaultHeaders"/> is on: <c>User-Agent</c> and <c>Referer</c>.</summary>
+    public static IReadOnlyList<string> DefaultHeaders { get; } = ["User-Agent", "Referer"];
+
+    /// <summary>Whether the <see cref="DefaultHeaders"/> (<c>User-Agent</c>, <c>Referer</c>) are inspected.</summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool IncludeDefaultHeaders { get; set; } = true;
+
     /// <summary>
-    /// The request headers whose values are inspected (location <c>header:Name</c>).
-    /// <c>Authorization</c> and <c>Cookie</c> are not inspected unless listed here.
+    /// Further request headers whose values are inspected (location <c>header:Name</c>), in addition to the <see cref="DefaultHeaders"/>.
+    /// <c>Authorization</c> and <c>Cookie</c> are never inspected unless listed here.
     /// </summary>
-    /// <value>Default: <c>User-Agent</c>, <c>Referer</c>.</value>
-    public List<string> Headers { get; set; } = ["User-Agent", "Referer"];
+    /// <value>Default: empty.</value>
+    public List<string> Headers { get; set; } = [];
 
     /// <summary>The most body bytes inspected per request.</summary>
     /// <value>Default: 1,048,576 (1 MiB). Allowed: 1,024 to 268,435,456 (256 MiB).</value>

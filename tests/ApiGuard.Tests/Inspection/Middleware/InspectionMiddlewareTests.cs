@@ -185,6 +185,18 @@ public class InspectionMiddlewareTests
     }
 
     [Fact]
+    public async Task Headers_DefaultsSwitchedOff_UserAgentNotInspected()
+    {
+        await using var host = await InspectionTestHost.StartAsync(configuration: new() { ["ApiGuard:Inspection:IncludeDefaultHeaders"] = "false" });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/search");
+        request.Headers.TryAddWithoutValidation("User-Agent", "EVIL");
+
+        var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Json_AttackInNestedValue_LocationIsJsonPath()
     {
         await using var host = await InspectionTestHost.StartAsync(o => o.Mode = ApiGuardMode.DetectOnly);
