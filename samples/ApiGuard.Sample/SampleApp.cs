@@ -44,11 +44,13 @@ public static class SampleApp
     {
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        guard.AddPayloadInspection();
         _ = guard;
     }
 
     private static void MapDemos(WebApplication app)
     {
+        app.MapInspectionDemo();
         _ = app;
     }
 }

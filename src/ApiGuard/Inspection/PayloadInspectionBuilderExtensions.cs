@@ -47,6 +47,7 @@ public static class PayloadInspectionBuilderExtensions
 
         options.ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PayloadInspectionOptions>, PayloadInspectionOptionsValidator>());
+        builder.Services.TryAddSingleton<IPayloadInspector, PayloadInspector>();
         builder.Services.TryAddSingleton<InspectionMetrics>();
         builder.AddMiddleware<InspectionMiddleware>(ApiGuardStage.Inspection);
         return builder;
