@@ -47,6 +47,7 @@ public static class SampleApp
         builder.Services.AddAuthorization();
         Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
         Demos.LoginDemo.AddLoginDemo(guard);
+        guard.AddPayloadInspection();
         _ = guard;
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
@@ -56,6 +57,7 @@ public static class SampleApp
     {
         Demos.PostureDemo.MapPostureDemos(app);
         Demos.LoginDemo.MapLoginDemo(app);
+        app.MapInspectionDemo();
         _ = app;
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
