@@ -40,6 +40,7 @@ public static class ApiGuardRedisBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore, ApiGuard.Redis.Replay.RedisReplayStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore, ApiGuard.Redis.BruteForce.RedisBruteForceStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore, ApiGuard.Redis.RateLimiting.RedisRateLimitStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList, ApiGuard.Redis.Bots.RedisBanList>());
         return builder;
     }
 
