@@ -27,7 +27,16 @@ internal sealed class BruteForceEventObserver : ISecurityEventObserver
             return;
         }
 
-        var guard = _guard ??= _services.GetRequiredService<BruteForceGuard>();
+        BruteForceGuard guard;
+        try
+        {
+            guard = _guard ??= _services.GetRequiredService<BruteForceGuard>();
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // the host is shutting down
+        }
+
         guard.Observe(securityEvent, context);
     }
 }
