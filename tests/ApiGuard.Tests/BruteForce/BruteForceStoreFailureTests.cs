@@ -5,6 +5,7 @@ using ApiGuard.Replay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ApiGuard.Tests.BruteForce;
 
@@ -35,6 +36,7 @@ public sealed class BruteForceStoreFailureTests
     {
         var store = new UnavailableStore();
         var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero)));
         services.AddApiGuard().AddBruteForceProtection(o =>
         {
             o.StoreFailurePolicy = policy;
