@@ -213,7 +213,7 @@ public sealed class BruteForceGuardTests
     }
 
     [Fact]
-    public void Observer_OtherKindsAndOwnEvents_Ignored()
+    public void Observer_OtherKindsOwnEventsAndChallenges_Ignored()
     {
         var services = new ServiceCollection();
         services.AddApiGuard().AddBruteForceProtection(o => o.Address.DelayThreshold = 1);
@@ -223,6 +223,14 @@ public sealed class BruteForceGuardTests
 
         publisher.Publish(new SecurityEvent { Capability = ApiGuardCapabilities.Inspection, Kind = "injection.sqli" }, NewContext(provider, "198.51.100.66"));
         publisher.Publish(new SecurityEvent { Capability = ApiGuardCapabilities.BruteForce, Kind = BruteForceDefaults.AuthenticationFailedKind }, NewContext(provider, "198.51.100.66"));
+        publisher.Publish(new SecurityEvent
+        {
+            // A DPoP "use_dpop_nonce" or "OTP required" challenge is protocol flow, not a failed credential.
+            Capability = ApiGuardCapabilities.ChallengeResponse,
+            Kind = BruteForceDefaults.AuthenticationFailedKind,
+            Action = SecurityAction.Challenged,
+            RuleId = "dpop-nonce",
+        }, NewContext(provider, "198.51.100.66"));
 
         Assert.Equal(0, store.Count);
     }
