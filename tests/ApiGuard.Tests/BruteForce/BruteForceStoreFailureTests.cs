@@ -32,11 +32,11 @@ public sealed class BruteForceStoreFailureTests
         }
     }
 
-    private static (ServiceProvider Provider, UnavailableStore Store) Create(BruteForceStoreFailurePolicy policy)
+    private static (ServiceProvider Provider, UnavailableStore Store) Create(BruteForceStoreFailurePolicy policy, FakeTimeProvider? time = null)
     {
         var store = new UnavailableStore();
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero)));
+        services.AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero)));
         services.AddApiGuard().AddBruteForceProtection(o =>
         {
             o.StoreFailurePolicy = policy;
@@ -57,17 +57,35 @@ public sealed class BruteForceStoreFailureTests
     [Fact]
     public async Task CheckAsync_StoreDownFallbackToLocal_CountsLocally()
     {
-        var (provider, store) = Create(BruteForceStoreFailurePolicy.FallbackToLocal);
-        await using var _ = provider;
+        var (provider, _) = Create(BruteForceStoreFailurePolicy.FallbackToLocal);
+        await using var __ = provider;
         var guard = provider.GetRequiredService<IBruteForceGuard>();
 
         await guard.RecordFailureAsync(NewContext(provider), "alice");
         await guard.RecordFailureAsync(NewContext(provider), "alice");
         var decision = await guard.CheckAsync(NewContext(provider), "alice");
 
-        Assert.True(store.Calls >= 3);
         Assert.False(decision.IsAllowed);
         Assert.Equal(TimeSpan.FromSeconds(1), decision.RetryAfter);
+    }
+
+    [Fact]
+    public async Task CheckAsync_StoreDown_SkippedForFiveSecondsThenRetried()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero));
+        var (provider, store) = Create(BruteForceStoreFailurePolicy.FallbackToLocal, time);
+        await using var _ = provider;
+        var guard = provider.GetRequiredService<IBruteForceGuard>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await guard.CheckAsync(NewContext(provider), "alice");
+        }
+
+        Assert.Equal(1, store.Calls); // one time budget spent, then straight to the local store
+        time.Advance(TimeSpan.FromSeconds(5));
+        await guard.CheckAsync(NewContext(provider), "alice");
+        Assert.Equal(2, store.Calls);
     }
 
     [Fact]
