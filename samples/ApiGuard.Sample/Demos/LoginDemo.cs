@@ -110,6 +110,8 @@ public static class LoginDemo
             return null;
         }
 
+        // Buffered and rewound: the middlewares after this selector (payload inspection) read the body too.
+        context.Request.EnableBuffering(MaxBodyBytes + 1);
         var buffer = new byte[MaxBodyBytes + 1];
         var read = 0;
         int n;
@@ -118,6 +120,7 @@ public static class LoginDemo
             read += n;
         }
 
+        context.Request.Body.Position = 0;
         if (read > MaxBodyBytes)
         {
             return null;
