@@ -44,7 +44,7 @@ public static class LoginDemo
     /// </summary>
     public static IEndpointRouteBuilder MapLoginDemo(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Route, LoginAsync).RequireBruteForceProtection(ReadUsernameAsync);
+        app.MapPost(Route, LoginAsync).AllowAnonymous().RequireBruteForceProtection(ReadUsernameAsync);
         return app;
     }
 
