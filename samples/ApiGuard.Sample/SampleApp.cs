@@ -1,4 +1,5 @@
 using ApiGuard.Redis;
+using ApiGuard.Sample.Demos;
 
 namespace ApiGuard.Sample;
 
@@ -44,11 +45,13 @@ public static class SampleApp
     {
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        guard.AddRateLimiting();
         _ = guard;
     }
 
     private static void MapDemos(WebApplication app)
     {
+        app.MapRateLimitingDemo();
         _ = app;
     }
 }
