@@ -31,6 +31,7 @@ public class RedisRateLimitingBenchmarks
     private RateLimiter[] _tokenBuckets = null!;
     private RateLimiter[][] _threeLimiters = null!;
     private RateLimiter _denied = null!;
+    private byte[] _floorSha = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -64,6 +65,7 @@ public class RedisRateLimitingBenchmarks
 
         _rrlConnection = ConnectionMultiplexer.Connect(_server.ConnectionString);
         _admin = ConnectionMultiplexer.Connect(_server.ConnectionString);
+        _floorSha = (byte[])_admin.GetServer(_admin.GetEndPoints()[0]).ScriptLoad("return redis.call('INCR', KEYS[1])");
         Func<IConnectionMultiplexer> factory = () => _rrlConnection;
         _tokenBuckets = Enumerable.Range(0, Callers).Select(i => (RateLimiter)TokenBucket("tb-client-" + i, factory, TimeSpan.FromSeconds(1))).ToArray();
         _threeLimiters = Enumerable.Range(0, Callers).Select(i => new RateLimiter[]
@@ -147,6 +149,18 @@ public class RedisRateLimitingBenchmarks
                 {
                     throw new InvalidOperationException("RedisRateLimiting rejected a decision.");
                 }
+            }
+        })));
+
+    [Benchmark(OperationsPerInvoke = Decisions, Description = "Floor: EVALSHA of a one-INCR script, 64 callers")]
+    public Task FloorEvalShaIncr() =>
+        Task.WhenAll(Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        {
+            var db = _admin.GetDatabase();
+            RedisKey[] keys = ["floor-" + c];
+            for (var i = 0; i < PerCaller; i++)
+            {
+                await db.ScriptEvaluateAsync(_floorSha, keys);
             }
         })));
 
