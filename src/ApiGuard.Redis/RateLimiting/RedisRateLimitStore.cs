@@ -82,11 +82,29 @@ internal sealed class RedisRateLimitStore : RateLimitStore
 
     private async ValueTask<RateLimitDecision> DecideRemoteAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, long forced, string? leaseId, CancellationToken cancellationToken)
     {
+        // One async frame on the hot path: EVALSHA, the budget, and the NOSCRIPT reload only when needed.
         RedisResult result;
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            var start = _timeProvider.GetTimestamp();
             var args = Arguments(partition.Policy, cost, forced, leaseId);
-            result = await EvaluateAsync(s_sha, s_script, data.Keys, args, cancellationToken).ConfigureAwait(false);
+            var call = _connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(s_sha, data.Keys, args);
+            if (!call.IsCompleted && await Task.WhenAny(call, SharedDeadline(start)).ConfigureAwait(false) != call)
+            {
+                Abandon(call);
+                throw new TimeoutException("Redis did not answer within the rate-limit time budget.");
+            }
+
+            try
+            {
+                result = await call.ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                RateLimitingLog.ScriptReloaded(_logger);
+                result = await WithinBudget(_connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(s_script, data.Keys, args), start).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -103,10 +121,33 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             RateLimitingLog.CircuitClosed(_logger);
         }
 
-        var r = (RedisResult[])result!;
-        var allowed = (long)r[0] == 1;
-        return new RateLimitDecision(allowed, (long)r[1], (int)(long)r[2] - 1, (long)r[3], (long)r[4], RateLimitDecisionSource.Store, leaseId);
+        return Parse(result, leaseId);
     }
+
+    /// <summary>Parses the script's answer: <c>"allowed retry_ms index remaining reset_ms"</c>, one bulk string.</summary>
+    private static RateLimitDecision Parse(RedisResult result, string? leaseId)
+    {
+        var bytes = (byte[]?)result ?? throw new RedisException("The rate-limit script returned nothing.");
+        Span<long> v = stackalloc long[5];
+        var span = bytes.AsSpan();
+        for (var i = 0; i < 5; i++)
+        {
+            var space = span.IndexOf((byte)' ');
+            var token = space < 0 ? span : span[..space];
+            if (!System.Buffers.Text.Utf8Parser.TryParse(token, out long value, out _))
+            {
+                throw new RedisException("The rate-limit script returned an unexpected answer.");
+            }
+
+            v[i] = value;
+            span = space < 0 ? [] : span[(space + 1)..];
+        }
+
+        return new RateLimitDecision(v[0] == 1, v[1], (int)v[2] - 1, v[3], v[4], RateLimitDecisionSource.Store, leaseId);
+    }
+
+    private static void Abandon(Task call) =>
+        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private async ValueTask<RateLimitDecision> DecideApproximateAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, CancellationToken cancellationToken)
     {
@@ -231,7 +272,7 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         if (await Task.WhenAny(call, deadline).ConfigureAwait(false) != call)
         {
             // The late answer (or error) is observed and dropped.
-            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Abandon(call);
             throw new TimeoutException("Redis did not answer within the rate-limit time budget.");
         }
 
