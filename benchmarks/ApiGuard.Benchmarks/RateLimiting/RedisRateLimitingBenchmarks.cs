@@ -185,6 +185,44 @@ public class RedisRateLimitingBenchmarks
             }
         })));
 
+    /// <summary>
+    /// Interleaved side-by-side rounds (ApiGuard, then RedisRateLimiting, alternating), so machine noise hits both alike;
+    /// prints the median decisions/s of each variant and the ratios. Run by <see cref="RedisRateLimitingThroughput"/>.
+    /// </summary>
+    internal string CompareInterleaved(int rounds)
+    {
+        var variants = new (string Name, Func<Task> Run)[]
+        {
+            ("ApiGuard GCRA", ApiGuardGcra), ("RedisRateLimiting token bucket", RedisRateLimitingTokenBucket),
+            ("ApiGuard three limits", ApiGuardThreeLimits), ("RedisRateLimiting three limiters", RedisRateLimitingThreeLimiters),
+            ("Floor EVALSHA INCR", FloorEvalShaIncr),
+        };
+        var samples = variants.Select(_ => new List<double>()).ToArray();
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var v = 0; v < variants.Length; v++)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                variants[v].Run().GetAwaiter().GetResult();
+                samples[v].Add(Decisions / System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
+        }
+
+        double Median(List<double> x) => x.OrderBy(d => d).ElementAt(x.Count / 2);
+        var medians = samples.Select(Median).ToArray();
+        var lines = new List<string>();
+        for (var v = 0; v < variants.Length; v++)
+        {
+            lines.Add($"[throughput] {variants[v].Name}: median {medians[v]:N0} decisions/s over {rounds} interleaved rounds of {Decisions} decisions (64 callers)");
+        }
+
+        lines.Add($"[throughput] ratio GCRA / token bucket: {medians[0] / medians[1]:0.00}x; three limits / three limiters: {medians[2] / medians[3]:0.00}x");
+        var text = string.Join(Environment.NewLine, lines);
+        Console.WriteLine(text);
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "apiguard-ratelimit-throughput.txt"), text + Environment.NewLine);
+        return text;
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {

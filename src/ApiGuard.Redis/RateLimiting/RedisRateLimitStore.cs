@@ -21,6 +21,8 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private static readonly string s_script = ReadScript("ratelimit.lua");
     private static readonly string s_releaseScript = ReadScript("release.lua");
     private static readonly byte[] s_sha = Sha1(s_script);
+    private static readonly string s_gcraScript = ReadScript("gcra.lua");
+    private static readonly byte[] s_gcraSha = Sha1(s_gcraScript);
     private static readonly byte[] s_releaseSha = Sha1(s_releaseScript);
     private static readonly RedisValue s_noLease = string.Empty;
     private static readonly RedisValue s_zero = 0;
@@ -88,8 +90,10 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var start = _timeProvider.GetTimestamp();
-            var args = Arguments(partition.Policy, cost, forced, leaseId);
-            var call = _connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(s_sha, data.Keys, args);
+            // A policy with one GCRA limit (the default) uses the lean script; every other policy the general one.
+            var gcra = forced == 0 && IsSingleGcra(partition.Policy);
+            var args = gcra ? GcraArguments(partition.Policy, cost) : Arguments(partition.Policy, cost, forced, leaseId);
+            var call = _connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(gcra ? s_gcraSha : s_sha, data.Keys, args);
             if (!call.IsCompleted && await Task.WhenAny(call, SharedDeadline(start)).ConfigureAwait(false) != call)
             {
                 Abandon(call);
@@ -103,7 +107,7 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
             {
                 RateLimitingLog.ScriptReloaded(_logger);
-                result = await WithinBudget(_connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(s_script, data.Keys, args), start).ConfigureAwait(false);
+                result = await WithinBudget(_connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(gcra ? s_gcraScript : s_script, data.Keys, args), start).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -352,6 +356,26 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         }
 
         return BuildArguments(policy, cost, forced, leaseId);
+    }
+
+    private static bool IsSingleGcra(CompiledRateLimitPolicy policy) =>
+        policy.Limits.Length == 1 && policy.Limits[0].Algorithm == RateLimitAlgorithm.Gcra;
+
+    private static RedisValue[] GcraArguments(CompiledRateLimitPolicy policy, long cost)
+    {
+        if (cost <= CachedCostArguments)
+        {
+            var cache = policy.StoreData as RedisValue[]?[] ?? InitCache(policy);
+            return cache[cost] ??= BuildGcraArguments(policy.Limits[0], cost);
+        }
+
+        return BuildGcraArguments(policy.Limits[0], cost);
+    }
+
+    private static RedisValue[] BuildGcraArguments(CompiledRateLimit limit, long cost)
+    {
+        var t = limit.WindowMs / limit.Limit;
+        return [cost, t, t * limit.Burst];
     }
 
     private static RedisValue[]?[] InitCache(CompiledRateLimitPolicy policy)
