@@ -48,6 +48,7 @@ public static class SampleApp
         Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
         Demos.LoginDemo.AddLoginDemo(guard);
         guard.AddPayloadInspection();
+        guard.AddRateLimiting();
         _ = guard;
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
@@ -58,6 +59,7 @@ public static class SampleApp
         Demos.PostureDemo.MapPostureDemos(app);
         Demos.LoginDemo.MapLoginDemo(app);
         app.MapInspectionDemo();
+        app.MapRateLimitingDemo();
         _ = app;
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
