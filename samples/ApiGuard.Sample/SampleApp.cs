@@ -1,4 +1,5 @@
 using ApiGuard.Redis;
+using ApiGuard.Sample.Demos;
 
 namespace ApiGuard.Sample;
 
@@ -44,11 +45,11 @@ public static class SampleApp
     {
         builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
-        _ = guard;
+        guard.AddSignatureAuthentication();
     }
 
     private static void MapDemos(WebApplication app)
     {
-        _ = app;
+        app.MapSignatureDemos();
     }
 }
