@@ -52,6 +52,7 @@ public static class SampleApp
         _ = guard;
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
+        guard.AddSignatureAuthentication();
     }
 
     private static void MapDemos(WebApplication app)
@@ -63,5 +64,6 @@ public static class SampleApp
         _ = app;
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
+        app.MapSignatureDemos();
     }
 }
