@@ -210,7 +210,7 @@ public sealed class OtpStepUpTests
         }
     }
 
-    /// <summary>Test-only authentication: the client id in <c>X-Test-Client</c>.</summary>
+    /// <summary>Test-only authentication: the signing key id in <c>X-Test-Client</c>, as the signatures handler would set it (<c>apiguard:key_id</c>).</summary>
     internal sealed class TestClientHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
         : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
@@ -224,7 +224,7 @@ public sealed class OtpStepUpTests
                 return Task.FromResult(AuthenticateResult.NoResult());
             }
 
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, id)], SchemeName);
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "client-of-" + id), new Claim(ClaimTypes.Name, id), new Claim("apiguard:key_id", id)], SchemeName);
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
     }
