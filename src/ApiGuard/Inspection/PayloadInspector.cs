@@ -90,16 +90,34 @@ public sealed class PayloadInspector : IPayloadInspector
             return;
         }
 
-        switch (settings.FieldType)
+        if (settings.FieldType == FieldType.Identifier)
         {
-            case FieldType.Identifier:
-                IdentifierRule.Detect(t, ref sink);
-                return;
-            case FieldType.Url:
-                UrlDetector.Detect(t, settings.Source, ref sink);
-                XssDetector.Detect(t, settings.Source, ref sink);
-                PathDetector.Detect(t, ref sink);
-                return;
+            IdentifierRule.Detect(t, ref sink);
+            return;
+        }
+
+        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value);
+        if (settings.FieldType != FieldType.Base64)
+        {
+            Detect(t, settings, ref sink);
+        }
+
+        if (base64)
+        {
+            // a and b are free again: decode the original value into them and inspect the decoded text.
+            Base64Layer.Inspect(value, settings, a, b, ref sink);
+        }
+    }
+
+    /// <summary>Runs the detectors over normalised text.</summary>
+    internal static void Detect(scoped ReadOnlySpan<char> t, in InspectionSettings settings, ref FindingSink sink)
+    {
+        if (settings.FieldType == FieldType.Url)
+        {
+            UrlDetector.Detect(t, settings.Source, ref sink);
+            XssDetector.Detect(t, settings.Source, ref sink);
+            PathDetector.Detect(t, ref sink);
+            return;
         }
 
         SqlDetector.Detect(t, ref sink);

@@ -174,8 +174,8 @@ internal static class RuleCatalog
         Set(RuleKey.CmdiShellshock, 932170, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiBraceExpansion, 932180, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiAlias, 932185, InspectionCategory.Cmdi, Critical, 1);
-        Set(RuleKey.CmdiHistoryExpansion, 932190, InspectionCategory.Cmdi, Warning, 2);
-        Set(RuleKey.CmdiTildeExpansion, 932195, InspectionCategory.Cmdi, Warning, 2);
+        Set(RuleKey.CmdiHistoryExpansion, 932190, InspectionCategory.Cmdi, Critical, 1);
+        Set(RuleKey.CmdiTildeExpansion, 932195, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiBinaryPath, 932160, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiWindowsCmd, 932155, InspectionCategory.Cmdi, Critical, 1);
 
@@ -188,7 +188,7 @@ internal static class RuleCatalog
         Set(RuleKey.CodePhpVariableVariable, 933135, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeScriptFileName, 933110, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePhpSessionFile, 933220, InspectionCategory.Code, Critical, 1);
-        Set(RuleKey.CodePhpIniDirective, 933120, InspectionCategory.Code, Warning, 2);
+        Set(RuleKey.CodePhpIniDirective, 933120, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeNodeInjection, 934100, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePrototypePollution, 934130, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeJavaClass, 944130, InspectionCategory.Code, Critical, 1);

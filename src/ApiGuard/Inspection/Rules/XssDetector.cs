@@ -69,7 +69,7 @@ internal static class XssDetector
         // Some parsers skip control characters and some accept "<%00script".
         if (i >= t.Length || !char.IsAsciiLetter(t[i]))
         {
-            if (i < t.Length && t[i] == '?' && (t[(i + 1)..].StartsWith("import") || t[(i + 1)..].StartsWith("xml-stylesheet")))
+            if (i < t.Length && t[i] == '?' && t[(i + 1)..].StartsWith("import"))
             {
                 sink.Add(RuleKey.XssDangerousTag, lt, 8);
             }
@@ -193,7 +193,7 @@ internal static class XssDetector
                 sink.Add(RuleKey.XssScriptUri, an, i - an);
             }
             else if (attr is "datasrc" or "datafld" or "dataformatas" or "xlink:href" or "ev:event" or "ev:handler" or "xsi:schemalocation" or "attributename"
-                || attr.StartsWith("xmlns:x") || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0))
+                || attr is "xmlns:xsl" or "xmlns:xi" or "xmlns:ev" || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0))
             {
                 sink.Add(RuleKey.XssDangerousTag, an, i - an);
             }
@@ -437,7 +437,7 @@ internal static class XssDetector
                 continue;
             }
 
-            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || !(p == 0 || t[p - 1] is '"' or '\'' or '/' or ' ' or '\t')))
+            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || j - p > 24 || !(p == 0 || t[p - 1] is '"' or '\'' or ' ' or '\t')))
             {
                 continue;
             }
@@ -541,12 +541,12 @@ internal static class XssDetector
         if (t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
             || t.IndexOf("url(") >= 0 || t.IndexOf("`") >= 0 || t.IndexOf("![]") >= 0 || t.IndexOf("top") >= 0 || t.IndexOf("parent") >= 0)
         {
-            if (ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
+            if (!PathLike(t, "document") && !PathLike(t, "window") && (ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
                 || ContainsLoose(t, "window.location") || ContainsLoose(t, "document.location") || ContainsLoose(t, "document.body")
                 || ContainsLoose(t, "document.queryselector") || ContainsLoose(t, "document.createelement") || ContainsLoose(t, "document.getelementby")
                 || ContainsLoose(t, ".innerhtml") || ContainsLoose(t, ".outerhtml") || t.Contains("-moz-binding", StringComparison.Ordinal)
                 || ContainsLoose(t, "url(javascript") || ContainsLoose(t, "url('javascript") || ContainsLoose(t, "url(\"javascript")
-                || ContainsLoose(t, ".call`") || ContainsLoose(t, ".apply`") || ContainsLoose(t, "${alert}") || BracketAccess(t))
+                || ContainsLoose(t, ".call`") || ContainsLoose(t, ".apply`") || ContainsLoose(t, "${alert}") || BracketAccess(t)))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
                 return;
@@ -570,6 +570,13 @@ internal static class XssDetector
                 }
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="word"/> first occurs inside a path or identifier ("manual/document.cookie").</summary>
+    private static bool PathLike(ReadOnlySpan<char> t, ReadOnlySpan<char> word)
+    {
+        var i = t.IndexOf(word);
+        return i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '/' or '-' or '_' or '\\');
     }
 
     /// <summary>window["alert"], (document)["cookie"], self[/*x*/"alert"]: global objects indexed by a string.</summary>
