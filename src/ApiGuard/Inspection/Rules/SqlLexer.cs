@@ -410,7 +410,7 @@ internal ref struct SqlLexer
         || w.StartsWith("sys.objects") || w.StartsWith("sys.tables") || w.StartsWith("sys.columns") || w.StartsWith("sys.databases")
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
-        || w.StartsWith("sys.user$") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
+        || w.StartsWith("sys.user$") || w is "msdb" || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
 
     private static FrozenDictionary<string, (SqlKind, SqlWord)> BuildWords()
     {
@@ -462,7 +462,8 @@ internal ref struct SqlLexer
             "concat", "cast", "convert", "count", "if", "ifnull", "isnull", "coalesce", "nullif", "iif", "len", "length", "lower", "upper",
             "md5", "sha1", "sha2", "instr", "locate", "position", "left", "right", "lpad", "rpad", "reverse", "replace", "strcmp",
             "bin", "oct", "conv", "char_length", "unicode", "xmltype", "to_char", "to_number", "sys_context", "row",
-            "json_extract", "procedure_analyse", "current_database", "has_database_privilege", "pg_user");
+            "json_extract", "procedure_analyse", "pi", "sin", "cos", "tan", "atan", "sqrt", "abs", "current_date", "localtime", "now", "sysdate",
+            "lo_get", "decode", "encode", "unicode", "db_name", "schema_name", "table_name", "iif", "choose", "charindex", "patindex", "soundex", "current_database", "has_database_privilege", "pg_user");
         F(SqlWord.InfoFunction, "version", "database", "user", "current_user", "system_user", "session_user", "schema",
             "@@version", "last_insert_id", "connection_id", "db_name", "host_name", "suser_name", "user_name", "current_schema",
             "sqlite_version");
@@ -475,5 +476,5 @@ internal ref struct SqlLexer
             or "dbms_pipe.receive_message" or "dbms_lock.sleep" or "utl_inaddr.get_host_address" or "utl_inaddr.get_host_name"
             or "utl_http.request" or "sys_eval" or "sys_exec" or "pg_read_file" or "pg_ls_dir" or "lo_import" or "lo_export"
             or "name_const" or "dblink" or "openrowset" or "opendatasource" or "randomblob" or "ctxsys.drithsx.sn"
-            or "dbms_xmlgen.getxml" or "gtid_subset" or "waitfor";
+            or "dbms_xmlgen.getxml" or "gtid_subset" or "waitfor" or "lo_get";
 }
