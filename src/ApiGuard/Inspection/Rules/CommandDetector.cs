@@ -450,6 +450,18 @@ internal static class CommandDetector
 
     private static void Leading(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        // ">/tmp/x", ">> ~/.bashrc": the value starts with an output redirection into a path.
+        var red = t.TrimStart(' ');
+        if (red.StartsWith('>'))
+        {
+            var target = red.TrimStart('>').TrimStart(' ');
+            if (target.StartsWith('/') || target.StartsWith("~/"))
+            {
+                sink.Add(RuleKey.CmdiSeparatorCommand, 0, t.Length);
+                return;
+            }
+        }
+
         var s = t.TrimStart(" \t\r\n'\"");
         var offset = t.Length - s.Length;
         if (s.IsEmpty || !(char.IsAsciiLetter(s[0]) || s[0] is '/' or '\\' or '$' or '.'))
@@ -818,7 +830,7 @@ internal static class CommandDetector
             expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac trap
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
-            d.TryAdd(c, Weak);
+            d[c] = Weak;
         }
 
         foreach (var c in """

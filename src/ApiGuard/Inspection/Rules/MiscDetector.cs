@@ -80,6 +80,12 @@ internal static class MiscDetector
 
     private static void Ldap(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        if (t.StartsWith('(') && Balanced(t))
+        {
+            // A complete, balanced filter is a filter, not a breakout from one.
+            return;
+        }
+
         var i = 0;
         while (i < t.Length)
         {
@@ -147,6 +153,24 @@ internal static class MiscDetector
                 return;
             }
         }
+    }
+
+    private static bool Balanced(ReadOnlySpan<char> t)
+    {
+        var depth = 0;
+        foreach (var c in t)
+        {
+            if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth < 0)
+            {
+                return false;
+            }
+        }
+
+        return depth == 0;
     }
 
     private static int Skip(ReadOnlySpan<char> t, int i)

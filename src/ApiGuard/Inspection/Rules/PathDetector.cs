@@ -21,7 +21,7 @@ internal static class PathDetector
             ".ssh/", "id_rsa", "id_dsa", "id_ed25519", "authorized_keys", "known_hosts", "web.config", "wp-config", "wp-content/debug.log",
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
-            "config.inc.php", "/etc/", "c:\\windows", "c:/windows", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
+            "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
         ],
         StringComparison.Ordinal);
 
@@ -61,12 +61,13 @@ internal static class PathDetector
                 j++;
             }
 
-            if (j < t.Length && t[j] == ';')
+            var semicolon = j < t.Length && t[j] == ';';
+            if (semicolon)
             {
                 j++;
             }
 
-            if (j < t.Length && t[j] is '/' or '\\')
+            if ((j < t.Length && t[j] is '/' or '\\') || (semicolon && (p == 0 || t[p - 1] is '/' or '\\')))
             {
                 if (p == 0 || t[p - 1] is '/' or '\\' or '=' or ' ' or '"' or '\'' or ':' or '.' or '\t' or '\0')
                 {
@@ -121,6 +122,13 @@ internal static class PathDetector
                 || t.StartsWith(".svn") || t.StartsWith(".docker") || t.StartsWith(".pgpass") || t.StartsWith(".s3cfg")))
         {
             sink.Add(RuleKey.LfiRestrictedDotFile, 0, t.Length);
+        }
+
+        // Database dumps and backups fetched by name: "backup.sql.zip", "db.sql.gz", "site.bak".
+        if (t.Length <= 64 && t.IndexOfAny(' ', '\t', '?') < 0 && (t.EndsWith(".sql") || t.Contains(".sql.", StringComparison.Ordinal) || t.EndsWith(".bak")
+            || t.EndsWith(".mdb") || t.EndsWith(".sqlite") || t.EndsWith(".sqlite3") || t.EndsWith(".db.gz")))
+        {
+            sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
         }
 
         if (t.IndexOfAny('[', '?', '*') >= 0 && t.Contains('/'))

@@ -218,7 +218,7 @@ internal static class SqlDetector
 
                     var y = At(s, j);
                     var z = At(s, j + 1);
-                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24;
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
                     var hit = y.Kind switch
                     {
                         SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var,
@@ -261,7 +261,7 @@ internal static class SqlDetector
 
                     var y = At(s, yi);
                     var z = At(s, yi + 1);
-                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24;
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
                     bool hit;
                     var tail = z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)
                         || (z.Kind == SqlKind.Op && At(s, i + 3).Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen or SqlKind.Func);
@@ -407,7 +407,7 @@ internal static class SqlDetector
                     || (v.Word is SqlWord.Truncate or SqlWord.Drop && y.Kind == SqlKind.Word && z.Kind is SqlKind.Comment or SqlKind.Semi && At(s, i - 1).Kind == SqlKind.Semi);
             case SqlWord.Exec or SqlWord.Execute:
                 {
-                    if (y.Kind is SqlKind.Var or SqlKind.LParen or SqlKind.Str || y.Word == SqlWord.Catalog)
+                    if (y.Kind is SqlKind.Var or SqlKind.Str || y.Word == SqlWord.Catalog || (y.Kind == SqlKind.LParen && z.Kind is SqlKind.Str or SqlKind.Var))
                     {
                         return true;
                     }
@@ -491,6 +491,13 @@ internal static class SqlDetector
         }
 
         return false;
+    }
+
+    /// <summary>Whether the string the value closes is a single short token ("admin", "1", ""), not prose.</summary>
+    private static bool ShortClosure(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s)
+    {
+        var c = t.Slice(s[0].Start, s[0].Length);
+        return c.Length <= 33 && c.IndexOfAny(' ', '\t') < 0;
     }
 
     private static bool ThenFollows(ReadOnlySpan<SqlToken> s, int i)

@@ -69,7 +69,8 @@ internal static class XssDetector
         // Some parsers skip control characters and some accept "<%00script".
         if (i >= t.Length || !char.IsAsciiLetter(t[i]))
         {
-            if (i < t.Length && t[i] == '?' && t[(i + 1)..].StartsWith("import"))
+            if (i < t.Length && t[i] == '?' && (t[(i + 1)..].StartsWith("import")
+                || (t[(i + 1)..].StartsWith("xml-stylesheet") && (Head(t[i..], 128).Contains("href=\"#", StringComparison.Ordinal) || Head(t[i..], 128).Contains("script:", StringComparison.Ordinal)))))
             {
                 sink.Add(RuleKey.XssDangerousTag, lt, 8);
             }
@@ -89,6 +90,7 @@ internal static class XssDetector
         }
 
         var name = t[nameStart..i];
+        var svgNamespace = name.StartsWith("svg:");
         var colon = name.LastIndexOf(':');
         if (colon >= 0)
         {
@@ -96,9 +98,14 @@ internal static class XssDetector
         }
 
         // A tag needs a delimiter after its name (or the end of the value).
-        if (i < t.Length && !(IsSpace(t[i]) || t[i] is '/' or '>' or '\'' or '"'))
+        if (i < t.Length && !(IsSpace(t[i]) || t[i] is '/' or '>' or '\'' or '"' || (t[i] == '=' && name.StartsWith("import"))))
         {
             return i;
+        }
+
+        if (svgNamespace)
+        {
+            sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
         }
 
         var dangerousName = IsScriptTag(name);
@@ -397,6 +404,17 @@ internal static class XssDetector
 
     private static void EventHandlers(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        // Script-capable attributes injected after a quote: "'formaction=", "\" srcdoc=".
+        foreach (var attr in (ReadOnlySpan<string>)["formaction", "srcdoc"])
+        {
+            var at = t.IndexOf(attr);
+            if (at > 0 && t[at - 1] is '"' or '\'' or ' ' or '/' && t[(at + attr.Length)..].TrimStart().StartsWith('='))
+            {
+                sink.Add(RuleKey.XssAttributeBreakout, at, attr.Length);
+                return;
+            }
+        }
+
         var i = 0;
         while (i < t.Length - 3)
         {
@@ -437,7 +455,7 @@ internal static class XssDetector
                 continue;
             }
 
-            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || j - p > 24 || !(p == 0 || t[p - 1] is '"' or '\'' or ' ' or '\t')))
+            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || j - p > 32 || !(p == 0 || t[p - 1] is '"' or '\'' or ' ' or '\t')))
             {
                 continue;
             }
@@ -446,6 +464,8 @@ internal static class XssDetector
             return;
         }
     }
+
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
     private static bool IsEventName(ReadOnlySpan<char> n) =>
         n.StartsWith("load") || n.StartsWith("error") || n.StartsWith("mouse") || n.StartsWith("click") || n.StartsWith("focus")
@@ -538,10 +558,10 @@ internal static class XssDetector
     /// <summary>DOM and JS sinks without markup: document.cookie, window.location, window["alert"], [].sort.call`${alert}`, JSFuck.</summary>
     private static void DomSinks(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
+        if (t.IndexOf("expression") >= 0 || t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
             || t.IndexOf("url(") >= 0 || t.IndexOf("`") >= 0 || t.IndexOf("![]") >= 0 || t.IndexOf("top") >= 0 || t.IndexOf("parent") >= 0)
         {
-            if (!PathLike(t, "document") && !PathLike(t, "window") && (ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
+            if (!PathLike(t, "document") && !PathLike(t, "window") && (ContainsLoose(t, ":expression(") || t.Contains("expression\\28", StringComparison.Ordinal) || ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
                 || ContainsLoose(t, "window.location") || ContainsLoose(t, "document.location") || ContainsLoose(t, "document.body")
                 || ContainsLoose(t, "document.queryselector") || ContainsLoose(t, "document.createelement") || ContainsLoose(t, "document.getelementby")
                 || ContainsLoose(t, ".innerhtml") || ContainsLoose(t, ".outerhtml") || t.Contains("-moz-binding", StringComparison.Ordinal)
