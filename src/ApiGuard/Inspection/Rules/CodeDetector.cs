@@ -123,6 +123,7 @@ internal static class CodeDetector
         while (k < t.Length)
         {
             var c = t[k..].IndexOf(')');
+            WorkMeter.Scanned(c, t.Length - (k));
             if (c < 0)
             {
                 break;
@@ -138,7 +139,7 @@ internal static class CodeDetector
 
             if (q + 1 < t.Length && t[q] == '/' && t[q + 1] == '*')
             {
-                var end = t[(q + 2)..].IndexOf("*/");
+                var end = Head(t[(q + 2)..], 256).IndexOf("*/");
                 if (end < 0)
                 {
                     break;
@@ -198,6 +199,7 @@ internal static class CodeDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('(');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -260,7 +262,9 @@ internal static class CodeDetector
 
             if (e >= 1 && t[e] == '/' && t[e - 1] == '*')
             {
-                var open = t[..(e - 1)].LastIndexOf("/*");
+                var from = Math.Max(0, e - 257);
+                var open = t[from..(e - 1)].LastIndexOf("/*");
+                open = open < 0 ? -1 : from + open;
                 if (open < 0)
                 {
                     return e;
@@ -300,6 +304,7 @@ internal static class CodeDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('$');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -401,11 +406,13 @@ internal static class CodeDetector
             else if (t[j] == '/' && j + 1 < t.Length && t[j + 1] == '*')
             {
                 var close = t[(j + 2)..].IndexOf("*/");
+                WorkMeter.Scanned(close, t.Length - ((j + 2)));
                 j = close < 0 ? t.Length : j + close + 4;
             }
             else if ((t[j] == '/' && j + 1 < t.Length && t[j + 1] == '/') || t[j] == '#')
             {
                 var nl = t[j..].IndexOfAny('\n', '\r');
+                WorkMeter.Scanned(nl, t.Length - (j));
                 j = nl < 0 ? t.Length : j + nl;
             }
             else
@@ -423,6 +430,7 @@ internal static class CodeDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('(');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -464,7 +472,9 @@ internal static class CodeDetector
 
             if (e >= 1 && t[e] == '/' && t[e - 1] == '*')
             {
-                var open = t[..(e - 1)].LastIndexOf("/*");
+                var from = Math.Max(0, e - 257);
+                var open = t[from..(e - 1)].LastIndexOf("/*");
+                open = open < 0 ? -1 : from + open;
                 if (open < 0)
                 {
                     continue;
@@ -492,7 +502,7 @@ internal static class CodeDetector
             }
 
             var boundary = s < 0 || !char.IsAsciiLetterOrDigit(t[s]);
-            var closeAt = t[(p + 1)..].IndexOf(')');
+            var closeAt = Head(t[(p + 1)..], 256).IndexOf(')');
             if (closeAt < 0)
             {
                 // "base64_decode(" without its arguments still names a decoder only attacks call.

@@ -37,6 +37,7 @@ internal static class CommandDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny(s_separators);
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -717,6 +718,7 @@ internal static class CommandDetector
         while (f < t.Length)
         {
             var k = t[f..].IndexOf("for");
+            WorkMeter.Scanned(k, t.Length - (f));
             if (k < 0)
             {
                 return;

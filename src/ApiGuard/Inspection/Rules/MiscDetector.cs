@@ -29,6 +29,7 @@ internal static class MiscDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('$');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -90,6 +91,7 @@ internal static class MiscDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf(')');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -210,6 +212,7 @@ internal static class MiscDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny('\r', '\n');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;

@@ -49,6 +49,7 @@ internal static class PathDetector
         while (i < t.Length - 2)
         {
             var k = t[i..].IndexOf("..");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -160,6 +161,7 @@ internal static class PathDetector
         while (i < t.Length - 2)
         {
             var k = t[i..].IndexOf("/.");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return -1;

@@ -95,6 +95,7 @@ internal ref struct SqlLexer
 
     public bool Next(out SqlToken t)
     {
+        WorkMeter.Add(1);
         t = default;
         if (_openQuote != '\0')
         {

@@ -26,6 +26,7 @@ internal static class UrlDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf("://");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;

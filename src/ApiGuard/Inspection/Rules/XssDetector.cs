@@ -34,6 +34,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var lt = t[i..].IndexOf('<');
+            WorkMeter.Scanned(lt, t.Length - (i));
             if (lt < 0)
             {
                 break;
@@ -163,6 +164,7 @@ internal static class XssDetector
                 {
                     var q = t[i];
                     var close = t[(i + 1)..].IndexOf(q);
+                    WorkMeter.Scanned(close, t.Length - ((i + 1)));
                     var end = close < 0 ? t.Length : i + 1 + close;
                     value = t[(i + 1)..end];
                     i = Math.Min(t.Length, end + 1);
@@ -171,6 +173,7 @@ internal static class XssDetector
                 {
                     var vs = i;
                     var e = t[i..].IndexOfAny(' ', '\t', '>');
+                    WorkMeter.Scanned(e, t.Length - (i));
                     i = e < 0 ? t.Length : i + e;
                     value = t[vs..i];
                 }
@@ -419,6 +422,7 @@ internal static class XssDetector
         while (i < t.Length - 3)
         {
             var k = t[i..].IndexOf("on");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -492,6 +496,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny('(', '`');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -643,6 +648,7 @@ internal static class XssDetector
             if (t[j] == '/' && j + 1 < t.Length && t[j + 1] == '*')
             {
                 var close = t[(j + 2)..].IndexOf("*/");
+                WorkMeter.Scanned(close, t.Length - ((j + 2)));
                 if (close < 0)
                 {
                     return t.Length;
@@ -666,6 +672,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('<');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
