@@ -97,15 +97,23 @@ public sealed class PayloadInspector : IPayloadInspector
         }
 
         var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value);
-        if (settings.FieldType != FieldType.Base64)
+        try
         {
-            Detect(t, settings, ref sink);
-        }
+            if (settings.FieldType != FieldType.Base64)
+            {
+                Detect(t, settings, ref sink);
+            }
 
-        if (base64)
+            if (base64)
+            {
+                // a and b are free again: decode the original value into them and inspect the decoded text.
+                Base64Layer.Inspect(value, settings, a, b, ref sink);
+            }
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
         {
-            // a and b are free again: decode the original value into them and inspect the decoded text.
-            Base64Layer.Inspect(value, settings, a, b, ref sink);
+            // Never throw on attacker input: a detector fault fails closed as a critical finding (rule 920900).
+            sink.Add(RuleKey.EngineFault, 0, value.Length);
         }
     }
 

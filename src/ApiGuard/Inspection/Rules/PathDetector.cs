@@ -169,7 +169,7 @@ internal static class PathDetector
 
             var p = i + k;
             i = p + 2;
-            if (char.IsAsciiLetterOrDigit(t[p + 2]) && !t[(p + 2)..].StartsWith("well-known"))
+            if (p + 2 < t.Length && char.IsAsciiLetterOrDigit(t[p + 2]) && !t[(p + 2)..].StartsWith("well-known"))
             {
                 return p;
             }

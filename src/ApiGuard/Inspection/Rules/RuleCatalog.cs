@@ -10,6 +10,7 @@ internal enum RuleKey
     EncodingExcessiveLayers,
     EncodingDoubleUrl,
     FieldTypeViolation,
+    EngineFault,
 
     // CRLF (921100) and LDAP (921200)
     CrlfHeaderInjection,
@@ -146,6 +147,7 @@ internal static class RuleCatalog
         Set(RuleKey.EncodingExcessiveLayers, 920130, InspectionCategory.Encoding, Critical, 1);
         Set(RuleKey.EncodingDoubleUrl, 920140, InspectionCategory.Encoding, Critical, 2);
         Set(RuleKey.FieldTypeViolation, 920200, InspectionCategory.Encoding, Critical, 1);
+        Set(RuleKey.EngineFault, 920900, InspectionCategory.Encoding, Critical, 1);
 
         Set(RuleKey.CrlfHeaderInjection, 921100, InspectionCategory.Crlf, Critical, 1);
         Set(RuleKey.CrlfInHeaderValue, 921110, InspectionCategory.Crlf, Critical, 1);

@@ -636,7 +636,11 @@ internal static class SqlDetector
                         var y = At(s, j);
                         if (y.Is(SqlKind.Verb, SqlWord.Select) || (y.Kind == SqlKind.Func && t.Slice(y.Start, y.Length) is "select"))
                         {
-                            if (x.Word == SqlWord.Union || SelectArgs(t, s, j + 1))
+                            var arg = At(s, j + 1);
+                            var next = At(s, j + 2);
+                            if (SelectArgs(t, s, j + 1)
+                                || (x.Word == SqlWord.Union && (arg.Kind is not (SqlKind.Word or SqlKind.None) || next.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment
+                                    || next.Is(SqlKind.Kw, SqlWord.From))))
                             {
                                 sink.Add(RuleKey.SqliUnionSelect, x.Start, y.Start + y.Length - x.Start);
                             }
