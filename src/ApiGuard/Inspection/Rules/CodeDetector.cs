@@ -282,10 +282,19 @@ internal static class CodeDetector
 
     private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
-    private static bool PhpStatementAhead(ReadOnlySpan<char> body) =>
-        (body.StartsWith("echo") || body.StartsWith("print") || body.StartsWith("system") || body.StartsWith("eval") || body.StartsWith("exec")
-            || body.StartsWith("include") || body.StartsWith("require") || body.StartsWith("passthru") || body.StartsWith("die"))
-        && (body.Length == 4 || !char.IsAsciiLetter(body[Math.Min(body.Length - 1, body.StartsWith("echo") || body.StartsWith("eval") || body.StartsWith("exec") ? 4 : body.StartsWith("print") ? 5 : 3)]) || true);
+    private static bool PhpStatementAhead(ReadOnlySpan<char> body)
+    {
+        ReadOnlySpan<string> statements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
+        foreach (var st in statements)
+        {
+            if (body.StartsWith(st) && (body.Length == st.Length || !char.IsAsciiLetterOrDigit(body[st.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool PhpCallAhead(ReadOnlySpan<char> body)
     {
@@ -625,10 +634,6 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeScriptFileName, 0, t.Length);
         }
 
-        if (t.StartsWith("sess_") || t.Contains("/sess_", StringComparison.Ordinal) || t.Contains("\\sess_", StringComparison.Ordinal))
-        {
-            // handled below: needs a long session id
-        }
     }
 
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)

@@ -245,8 +245,7 @@ internal static class XssDetector
 
     private static bool CssExpression(ReadOnlySpan<char> v)
     {
-        var compact = v;
-        return compact.Contains("expression(", StringComparison.Ordinal) || ContainsLoose(v, "expression(")
+        return v.Contains("expression(", StringComparison.Ordinal) || ContainsLoose(v, "expression(")
             || v.Contains("behavior:", StringComparison.Ordinal) || v.Contains("-moz-binding", StringComparison.Ordinal)
             || (v.Contains("url(", StringComparison.Ordinal) && ScriptSchemeAnywhere(v)) || v.Contains("@import", StringComparison.Ordinal);
     }
