@@ -32,7 +32,7 @@ internal sealed partial class SecurityEventPublisher : ISecurityEventPublisher
         var events = options.Value.Events;
         _channel = Channel.CreateBounded<SecurityEvent>(new BoundedChannelOptions(events.Capacity)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails fast when full, so the drop can be counted
             SingleReader = true,
             SingleWriter = false,
         });

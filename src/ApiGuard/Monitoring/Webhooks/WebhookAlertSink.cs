@@ -42,7 +42,7 @@ internal sealed partial class WebhookAlertSink : BackgroundService, ISecurityEve
             .ToArray();
         _queue = Channel.CreateBounded<SecurityEvent>(new BoundedChannelOptions(_options.QueueCapacity)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails fast when full, so the drop can be counted
             SingleReader = true,
         });
         _httpClientFactory = httpClientFactory;
