@@ -53,6 +53,17 @@ internal sealed class InspectionScan : IInspectionFeature
 
     public bool ReachedThreshold => Score >= Threshold;
 
+    /// <summary>Clears the results so the scan can be reused (benchmarks).</summary>
+    public void Reset()
+    {
+        Score = 0;
+        TotalFindings = 0;
+        BytesInspected = 0;
+        Outcome = InspectionOutcome.Passed;
+        BodyStatus = InspectionBodyStatus.NotInspected;
+        _findings?.Clear();
+    }
+
     /// <summary>A point to roll back to (used when a body turns out to be oversize and is to be skipped).</summary>
     public (int Score, int Findings, int Total) Checkpoint() => (Score, _findings?.Count ?? 0, TotalFindings);
 
