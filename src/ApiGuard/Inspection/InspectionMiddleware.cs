@@ -248,7 +248,7 @@ internal sealed partial class InspectionMiddleware
                 if (json is not null)
                 {
                     // Streamed: scan the complete tokens received so far, carrying the reader state.
-                    status = json.Scan(buffer.Span, isFinal: false, scan);
+                    status = json.ScanAvailable(buffer.Span, scan);
                     if (status != BodyScanStatus.Ok || scan.ShouldStop)
                     {
                         break;

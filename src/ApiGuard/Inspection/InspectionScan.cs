@@ -132,7 +132,7 @@ internal sealed class InspectionScan : IInspectionFeature
     {
         var written = Math.Clamp(verdict.FindingCount, 0, findings.Length);
         var score = verdict.Score;
-        var total = Math.Max(written, 1);
+        var kept = 0;
         string? location = null;
         string? name = null;
         for (var i = 0; i < written; i++)
@@ -141,9 +141,10 @@ internal sealed class InspectionScan : IInspectionFeature
             if (decision.HasPartialExclusions && Policy.IsExcluded(field, f))
             {
                 score -= f.Score;
-                total--;
                 continue;
             }
+
+            kept++;
 
             _findings ??= new List<InspectionFindingDetail>(4);
             if (_findings.Count >= _maxFindings)
@@ -171,7 +172,7 @@ internal sealed class InspectionScan : IInspectionFeature
         if (score > 0)
         {
             Score += score;
-            TotalFindings += Math.Max(total, 0);
+            TotalFindings += Math.Max(kept, 1);
         }
     }
 }
