@@ -38,6 +38,7 @@ internal static class Normalizer
         for (var pass = 1; pass <= MaxPasses; pass++)
         {
             var written = DecodePass(current, other, plusAsSpace && pass == 1, out var applied, ref sink);
+            WorkMeter.Add(current.Length);
             if (applied == DecodingLayers.None)
             {
                 break;
@@ -94,7 +95,9 @@ internal static class Normalizer
                 }
                 else if (c == '\0')
                 {
+                    // NUL splits tokens for most parsers: keep it as a separator, flagged.
                     sink.Add(RuleKey.EncodingNul, i, 1);
+                    output[w++] = ' ';
                 }
                 else
                 {
@@ -148,8 +151,8 @@ internal static class Normalizer
             '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' => '\0',
             '\u02BC' or '\u02B9' or '\u2032' => '\'',
             '\u02BA' or '\u2033' => '"',
-            '\uFE64' or '\u2039' or '\u3008' => '<',
-            '\uFE65' or '\u203A' or '\u3009' => '>',
+            '\uFE64' or '\u2039' or '\u3008' or '\u00BC' => '<',
+            '\uFE65' or '\u203A' or '\u3009' or '\u00BE' => '>',
             '\u2215' or '\u2044' or '\u29F8' => '/',
             '\uFE68' or '\u29F5' or '\u29F9' => '\\',
             '\uFE59' => '(',
@@ -309,6 +312,7 @@ internal static class Normalizer
         if (c == '\0')
         {
             sink.Add(RuleKey.EncodingNul, 0, 0);
+            o[w++] = ' ';
             return;
         }
 

@@ -35,7 +35,7 @@ internal enum SqlWord : byte
     Top, As, Join, On, Offset, Delay, Time, Exists, Schema, View, User, Index, Trigger, Function, Login, Collate, Div, Mod,
 
     // statement verbs
-    Select, Insert, Update, Delete, Drop, Create, Alter, Truncate, Exec, Execute, Declare, Shutdown, Waitfor, Grant, Revoke,
+    Select, Insert, Update, Delete, Drop, Create, Alter, Truncate, Exec, Execute, Declare, Shutdown, Waitfor, Grant, Revoke, Load,
 
     // union-like
     Union, Intersect, Except, Minus,
@@ -95,6 +95,7 @@ internal ref struct SqlLexer
 
     public bool Next(out SqlToken t)
     {
+        WorkMeter.Add(1);
         t = default;
         if (_openQuote != '\0')
         {
@@ -406,11 +407,11 @@ internal ref struct SqlLexer
         w.StartsWith("information_schema") || w.StartsWith("sysobjects") || w.StartsWith("syscolumns")
         || w.StartsWith("sysibm.") || w.StartsWith("mysql.user") || w.StartsWith("mysql.db") || w.StartsWith("pg_catalog")
         || w.StartsWith("pg_shadow") || w.StartsWith("pg_user") || w.StartsWith("sqlite_master") || w.StartsWith("sqlite_schema")
-        || w.StartsWith("all_tables") || w.StartsWith("all_tab_columns") || w.StartsWith("user_tables") || w.StartsWith("msysobjects")
+        || w.StartsWith("all_tables") || w.StartsWith("all_tab_") || w.StartsWith("all_users") || w.StartsWith("user_tables") || w.StartsWith("msysobjects")
         || w.StartsWith("sys.objects") || w.StartsWith("sys.tables") || w.StartsWith("sys.columns") || w.StartsWith("sys.databases")
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
-        || w.StartsWith("sys.user$") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
+        || w.StartsWith("sys.user$") || w is "msdb" || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
 
     private static FrozenDictionary<string, (SqlKind, SqlWord)> BuildWords()
     {
@@ -442,7 +443,7 @@ internal ref struct SqlLexer
         V("select", SqlWord.Select); V("insert", SqlWord.Insert); V("update", SqlWord.Update); V("delete", SqlWord.Delete);
         V("drop", SqlWord.Drop); V("create", SqlWord.Create); V("alter", SqlWord.Alter); V("truncate", SqlWord.Truncate);
         V("exec", SqlWord.Exec); V("execute", SqlWord.Execute); V("declare", SqlWord.Declare); V("shutdown", SqlWord.Shutdown);
-        V("waitfor", SqlWord.Waitfor); V("grant", SqlWord.Grant); V("revoke", SqlWord.Revoke);
+        V("waitfor", SqlWord.Waitfor); V("grant", SqlWord.Grant); V("revoke", SqlWord.Revoke); V("load", SqlWord.Load);
 
         d["union"] = (SqlKind.Union, SqlWord.Union);
         d["intersect"] = (SqlKind.Union, SqlWord.Intersect);
@@ -461,8 +462,9 @@ internal ref struct SqlLexer
             "group_concat", "concat_ws", "unhex", "hex", "ascii", "ord", "char", "chr", "nchar", "substring", "substr", "mid",
             "concat", "cast", "convert", "count", "if", "ifnull", "isnull", "coalesce", "nullif", "iif", "len", "length", "lower", "upper",
             "md5", "sha1", "sha2", "instr", "locate", "position", "left", "right", "lpad", "rpad", "reverse", "replace", "strcmp",
-            "bin", "oct", "conv", "char_length", "unicode", "waitfor", "xmltype", "to_char", "to_number", "sys_context", "row",
-            "json_extract", "procedure_analyse", "current_database", "has_database_privilege", "pg_user");
+            "bin", "oct", "conv", "char_length", "unicode", "xmltype", "to_char", "to_number", "sys_context", "row",
+            "json_extract", "procedure_analyse", "pi", "sin", "cos", "tan", "atan", "sqrt", "abs", "current_date", "localtime", "now", "sysdate",
+            "lo_get", "decode", "encode", "unicode", "db_name", "schema_name", "table_name", "iif", "choose", "charindex", "patindex", "soundex", "current_database", "has_database_privilege", "pg_user");
         F(SqlWord.InfoFunction, "version", "database", "user", "current_user", "system_user", "session_user", "schema",
             "@@version", "last_insert_id", "connection_id", "db_name", "host_name", "suser_name", "user_name", "current_schema",
             "sqlite_version");
@@ -475,5 +477,5 @@ internal ref struct SqlLexer
             or "dbms_pipe.receive_message" or "dbms_lock.sleep" or "utl_inaddr.get_host_address" or "utl_inaddr.get_host_name"
             or "utl_http.request" or "sys_eval" or "sys_exec" or "pg_read_file" or "pg_ls_dir" or "lo_import" or "lo_export"
             or "name_const" or "dblink" or "openrowset" or "opendatasource" or "randomblob" or "ctxsys.drithsx.sn"
-            or "dbms_xmlgen.getxml" or "gtid_subset" or "waitfor";
+            or "dbms_xmlgen.getxml" or "gtid_subset" or "waitfor" or "lo_get";
 }

@@ -25,6 +25,7 @@ internal static class TemplateDetector
         while (i < t.Length - 1)
         {
             var k = t[i..].IndexOfAny('{', '<');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -38,7 +39,7 @@ internal static class TemplateDetector
                 {
                     var end = Head(t[(p + 2)..], 512).IndexOf("%>");
                     var body = end < 0 ? Head(t[(p + 2)..], 512) : t.Slice(p + 2, end);
-                    if (body.StartsWith('=') || IsExpression(body, strict: false))
+                    if (IsExpression(body.TrimStart('=').Trim(), strict: false))
                     {
                         sink.Add(RuleKey.SstiExpression, p, end < 0 ? t.Length - p : end + 4);
                         return;
@@ -80,14 +81,14 @@ internal static class TemplateDetector
             else if (prev is '$' or '#' or '*' or '@' || dollarSpaced)
             {
                 var inner = content.Trim();
-                if (IsExpression(inner, strict: prev != '#'))
+                if (IsExpression(inner, strict: true))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 2);
                     return;
                 }
 
                 // PHP variable variables: ${'a'}, $ {'x'.'y'}, ${$a}, $ {CONST}
-                if ((prev == '$' || dollarSpaced) && (inner.StartsWith('\'') || inner.StartsWith('"') || inner.StartsWith('$') || dollarSpaced))
+                if ((prev == '$' || dollarSpaced) && !inner.IsEmpty && (inner.StartsWith('\'') || inner.StartsWith('"') || inner.StartsWith('$') || dollarSpaced))
                 {
                     sink.Add(RuleKey.CodePhpVariableVariable, p - 1, close + 2);
                     return;
@@ -155,6 +156,7 @@ internal static class TemplateDetector
             }
 
             var next = t[(j + 4)..].IndexOf("jndi");
+            WorkMeter.Scanned(next, t.Length - ((j + 4)));
             j = next < 0 ? -1 : j + 4 + next;
         }
 
@@ -164,6 +166,7 @@ internal static class TemplateDetector
         while (i < t.Length - 1)
         {
             var k = t[i..].IndexOf("${");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;

@@ -16,8 +16,16 @@ internal static class XssDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
+        // UTF-7 "+ADw-script" (checked before the gate: it has no markup characters).
+        var u7 = t.IndexOf("+adw-");
+        if (u7 >= 0 && u7 + 5 < t.Length && char.IsAsciiLetter(t[u7 + 5]))
+        {
+            sink.Add(RuleKey.XssUtf7, u7, 5);
+        }
+
         if (t.IndexOfAny(s_gate) < 0)
         {
+            DomSinks(t, ref sink);
             return;
         }
 
@@ -26,6 +34,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var lt = t[i..].IndexOf('<');
+            WorkMeter.Scanned(lt, t.Length - (i));
             if (lt < 0)
             {
                 break;
@@ -44,12 +53,8 @@ internal static class XssDetector
         // JS string breakout into a sink call: "';alert(1)//", "\"-prompt`1`-\"".
         JsSinks(t, ref sink);
 
-        // UTF-7 "+ADw-script"
-        var u7 = t.IndexOf("+adw-");
-        if (u7 >= 0 && u7 + 5 < t.Length && char.IsAsciiLetter(t[u7 + 5]))
-        {
-            sink.Add(RuleKey.XssUtf7, u7, 5);
-        }
+        DomSinks(t, ref sink);
+        SpacedTagNames(t, ref sink);
     }
 
     private static int Tag(scoped ReadOnlySpan<char> t, int lt, ref FindingSink sink)
@@ -65,6 +70,12 @@ internal static class XssDetector
         // Some parsers skip control characters and some accept "<%00script".
         if (i >= t.Length || !char.IsAsciiLetter(t[i]))
         {
+            if (i < t.Length && t[i] == '?' && (t[(i + 1)..].StartsWith("import")
+                || (t[(i + 1)..].StartsWith("xml-stylesheet") && (Head(t[i..], 128).Contains("href=\"#", StringComparison.Ordinal) || Head(t[i..], 128).Contains("script:", StringComparison.Ordinal)))))
+            {
+                sink.Add(RuleKey.XssDangerousTag, lt, 8);
+            }
+
             if (i < t.Length && t[i] == '!' && t[(i + 1)..].StartsWith("[cdata["))
             {
                 sink.Add(RuleKey.XssInertTag, lt, 9);
@@ -80,6 +91,7 @@ internal static class XssDetector
         }
 
         var name = t[nameStart..i];
+        var svgNamespace = name.StartsWith("svg:");
         var colon = name.LastIndexOf(':');
         if (colon >= 0)
         {
@@ -87,9 +99,14 @@ internal static class XssDetector
         }
 
         // A tag needs a delimiter after its name (or the end of the value).
-        if (i < t.Length && !(IsSpace(t[i]) || t[i] is '/' or '>' or '\'' or '"'))
+        if (i < t.Length && !(IsSpace(t[i]) || t[i] is '/' or '>' or '\'' or '"' || (t[i] == '=' && name.StartsWith("import"))))
         {
             return i;
+        }
+
+        if (svgNamespace)
+        {
+            sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
         }
 
         var dangerousName = IsScriptTag(name);
@@ -147,6 +164,7 @@ internal static class XssDetector
                 {
                     var q = t[i];
                     var close = t[(i + 1)..].IndexOf(q);
+                    WorkMeter.Scanned(close, t.Length - ((i + 1)));
                     var end = close < 0 ? t.Length : i + 1 + close;
                     value = t[(i + 1)..end];
                     i = Math.Min(t.Length, end + 1);
@@ -155,6 +173,7 @@ internal static class XssDetector
                 {
                     var vs = i;
                     var e = t[i..].IndexOfAny(' ', '\t', '>');
+                    WorkMeter.Scanned(e, t.Length - (i));
                     i = e < 0 ? t.Length : i + e;
                     value = t[vs..i];
                 }
@@ -175,7 +194,7 @@ internal static class XssDetector
             {
                 sink.Add(RuleKey.XssScriptUri, an, i - an);
             }
-            else if (attr is "style" && CssExpression(value))
+            else if (attr is "style" && (CssExpression(value) || SuspiciousStyle(value)))
             {
                 sink.Add(RuleKey.XssCssExpression, an, i - an);
             }
@@ -183,7 +202,13 @@ internal static class XssDetector
             {
                 sink.Add(RuleKey.XssScriptUri, an, i - an);
             }
-            else if (name is "meta" && attr is "http-equiv" && value.StartsWith("refresh"))
+            else if (attr is "datasrc" or "datafld" or "dataformatas" or "xlink:href" or "ev:event" or "ev:handler" or "xsi:schemalocation" or "attributename"
+                || attr is "xmlns:xsl" or "xmlns:xi" or "xmlns:ev" || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0))
+            {
+                sink.Add(RuleKey.XssDangerousTag, an, i - an);
+            }
+            else if ((name is "meta" && attr is "http-equiv" && value.StartsWith("refresh"))
+                || (name is "link" && attr is "rel" && (value.Contains("stylesheet", StringComparison.Ordinal) || value.Contains("import", StringComparison.Ordinal)) && t[i..].Contains("href", StringComparison.Ordinal) && t[i..].Contains("//", StringComparison.Ordinal)))
             {
                 sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
             }
@@ -191,20 +216,15 @@ internal static class XssDetector
 
         if (!dangerousName)
         {
-            if (IsActiveTag(name))
-            {
-                sink.Add(anyAttribute || (i < t.Length && t[i] == '>') ? RuleKey.XssDangerousTag : RuleKey.XssInertTag, lt, i - lt);
-            }
-            else
-            {
-                sink.Add(RuleKey.XssInertTag, lt, i - lt);
-            }
+            // Markup without script: <b>, <a href="/x">, <svg></svg>. Only higher paranoia levels count it.
+            sink.Add(RuleKey.XssInertTag, lt, i - lt);
+            _ = anyAttribute;
         }
 
         if (name is "style")
         {
             var rest = t[i..];
-            if (CssExpression(rest))
+            if (CssExpression(rest) || rest.Contains("url(", StringComparison.Ordinal))
             {
                 sink.Add(RuleKey.XssCssExpression, lt, t.Length - lt);
             }
@@ -216,12 +236,7 @@ internal static class XssDetector
     private static bool IsScriptTag(ReadOnlySpan<char> n) =>
         n is "script" or "iframe" or "frame" or "frameset" or "object" or "embed" or "applet" or "base" or "xml" or "import"
             or "vmlframe" or "isindex" or "portal" or "bgsound" or "layer" or "ilayer" or "xss" or "handler" or "listener"
-            or "template" or "noscript" or "xmp" or "plaintext" or "svg" or "math" or "set" or "animate" or "foreignobject";
-
-    private static bool IsActiveTag(ReadOnlySpan<char> n) =>
-        n is "img" or "image" or "video" or "audio" or "source" or "body" or "input" or "form" or "button" or "link" or "meta"
-            or "style" or "marquee" or "details" or "select" or "textarea" or "keygen" or "html" or "a" or "div" or "table" or "td"
-            or "iframe" or "object" or "isindex" or "br" or "x" or "p" or "span" or "title" or "head" or "dialog" or "picture" or "track";
+            or "xmp" or "plaintext" or "style" || n.StartsWith("import");
 
     private static bool IsUrlAttribute(ReadOnlySpan<char> a) =>
         a is "href" or "src" or "action" or "formaction" or "data" or "background" or "lowsrc" or "dynsrc" or "codebase" or "poster"
@@ -316,7 +331,7 @@ internal static class XssDetector
                 continue;
             }
 
-            if (k > 0 && (c is '\t' or '\n' or '\r' or '\\' || c < ' '))
+            if (k > 0 && (c is '\t' or '\n' or '\r' or '\\' or ' ' || c < ' '))
             {
                 i++;
                 continue;
@@ -373,14 +388,15 @@ internal static class XssDetector
                 continue;
             }
 
-            var obfuscated = len != (colon - start + 1);
+            var obfuscated = !IsLetters(t[start..colon]);
             var rest = t[(start + len)..];
             if (rest.Length > 256)
             {
                 rest = rest[..256];
             }
 
-            var code = rest.IndexOfAny(s_jsCode) >= 0 || rest.TrimStart().IsEmpty && obfuscated || rest.Contains("//", StringComparison.Ordinal);
+            var trimmed = rest.TrimStart(' ');
+            var code = rest.IndexOfAny(s_jsCode) >= 0 || trimmed.IsEmpty || !char.IsAsciiLetter(trimmed[0]) || rest.Contains("//", StringComparison.Ordinal);
             if (obfuscated || code || t[start..].StartsWith("data:"))
             {
                 sink.Add(RuleKey.XssScriptUri, start, len);
@@ -391,10 +407,22 @@ internal static class XssDetector
 
     private static void EventHandlers(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        // Script-capable attributes injected after a quote: "'formaction=", "\" srcdoc=".
+        foreach (var attr in (ReadOnlySpan<string>)["formaction", "srcdoc"])
+        {
+            var at = t.IndexOf(attr);
+            if (at > 0 && t[at - 1] is '"' or '\'' or ' ' or '/' && t[(at + attr.Length)..].TrimStart().StartsWith('='))
+            {
+                sink.Add(RuleKey.XssAttributeBreakout, at, attr.Length);
+                return;
+            }
+        }
+
         var i = 0;
         while (i < t.Length - 3)
         {
             var k = t[i..].IndexOf("on");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -431,7 +459,7 @@ internal static class XssDetector
                 continue;
             }
 
-            if (!IsEventName(t[(p + 2)..j]))
+            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || j - p > 32 || !(p == 0 || t[p - 1] is '"' or '\'' or ' ' or '\t')))
             {
                 continue;
             }
@@ -440,6 +468,8 @@ internal static class XssDetector
             return;
         }
     }
+
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
     private static bool IsEventName(ReadOnlySpan<char> n) =>
         n.StartsWith("load") || n.StartsWith("error") || n.StartsWith("mouse") || n.StartsWith("click") || n.StartsWith("focus")
@@ -466,6 +496,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny('(', '`');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -522,6 +553,165 @@ internal static class XssDetector
         }
 
         return window.IndexOfAny(')', '`') >= 0;
+    }
+
+    private static bool SuspiciousStyle(ReadOnlySpan<char> v) =>
+        v.Contains("url(", StringComparison.Ordinal) || v.Contains("behavio", StringComparison.Ordinal) || v.Contains("binding", StringComparison.Ordinal)
+        || v.IndexOfAny('\\', '{', '}') >= 0 || v.Contains("/*", StringComparison.Ordinal) || v.Contains("[", StringComparison.Ordinal)
+        || v.Contains("&#", StringComparison.Ordinal) || v.Contains("expression", StringComparison.Ordinal);
+
+    /// <summary>DOM and JS sinks without markup: document.cookie, window.location, window["alert"], [].sort.call`${alert}`, JSFuck.</summary>
+    private static void DomSinks(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        if (t.IndexOf("expression") >= 0 || t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
+            || t.IndexOf("url(") >= 0 || t.IndexOf("`") >= 0 || t.IndexOf("![]") >= 0 || t.IndexOf("top") >= 0 || t.IndexOf("parent") >= 0)
+        {
+            if (!PathLike(t, "document") && !PathLike(t, "window") && (ContainsLoose(t, ":expression(") || t.Contains("expression\\28", StringComparison.Ordinal) || ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
+                || ContainsLoose(t, "window.location") || ContainsLoose(t, "document.location") || ContainsLoose(t, "document.body")
+                || ContainsLoose(t, "document.queryselector") || ContainsLoose(t, "document.createelement") || ContainsLoose(t, "document.getelementby")
+                || ContainsLoose(t, ".innerhtml") || ContainsLoose(t, ".outerhtml") || t.Contains("-moz-binding", StringComparison.Ordinal)
+                || ContainsLoose(t, "url(javascript") || ContainsLoose(t, "url('javascript") || ContainsLoose(t, "url(\"javascript")
+                || ContainsLoose(t, ".call`") || ContainsLoose(t, ".apply`") || ContainsLoose(t, "${alert}") || BracketAccess(t)))
+            {
+                sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
+                return;
+            }
+
+            var jf = t.IndexOf("![]");
+            if (jf >= 0)
+            {
+                var n = 0;
+                foreach (var c in t)
+                {
+                    if (c is '[' or ']' or '(' or ')' or '!' or '+' or ' ')
+                    {
+                        n++;
+                    }
+                }
+
+                if (n * 10 >= t.Length * 6)
+                {
+                    sink.Add(RuleKey.XssJsSinkCall, jf, 3);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="word"/> first occurs inside a path or identifier ("manual/document.cookie").</summary>
+    private static bool PathLike(ReadOnlySpan<char> t, ReadOnlySpan<char> word)
+    {
+        var i = t.IndexOf(word);
+        return i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '/' or '-' or '_' or '\\');
+    }
+
+    /// <summary>window["alert"], (document)["cookie"], self[/*x*/"alert"]: global objects indexed by a string.</summary>
+    private static bool BracketAccess(ReadOnlySpan<char> t)
+    {
+        ReadOnlySpan<string> globals = ["window", "self", "document", "top", "parent", "globalthis", "frames", "this"];
+        foreach (var g in globals)
+        {
+            var i = t.IndexOf(g);
+            if (i < 0 || (i > 0 && char.IsAsciiLetterOrDigit(t[i - 1])))
+            {
+                continue;
+            }
+
+            var j = SkipJunk(t, i + g.Length);
+            while (j < t.Length && t[j] == ')')
+            {
+                j = SkipJunk(t, j + 1);
+            }
+
+            if (j < t.Length && t[j] == '[')
+            {
+                j = SkipJunk(t, j + 1);
+                if (j < t.Length && t[j] is '"' or '\'' or '`')
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static int SkipJunk(ReadOnlySpan<char> t, int j)
+    {
+        while (j < t.Length)
+        {
+            if (IsSpace(t[j]))
+            {
+                j++;
+                continue;
+            }
+
+            if (t[j] == '/' && j + 1 < t.Length && t[j + 1] == '*')
+            {
+                var close = t[(j + 2)..].IndexOf("*/");
+                WorkMeter.Scanned(close, t.Length - ((j + 2)));
+                if (close < 0)
+                {
+                    return t.Length;
+                }
+
+                j += close + 4;
+                continue;
+            }
+
+            break;
+        }
+
+        return j;
+    }
+
+    /// <summary>Tag names spelled with spaces: "&lt;f o r m", "&lt; x: script".</summary>
+    private static void SpacedTagNames(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        Span<char> name = stackalloc char[12];
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf('<');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            i = p + 1;
+            var n = 0;
+            var spaces = 0;
+            var j = p + 1;
+            while (j < t.Length && n < name.Length && j - p < 32)
+            {
+                var c = t[j];
+                if (char.IsAsciiLetter(c))
+                {
+                    name[n++] = c;
+                }
+                else if (c is ' ' or '\t' or ':')
+                {
+                    spaces++;
+                    if (c == ':')
+                    {
+                        n = 0;
+                    }
+                }
+                else
+                {
+                    break;
+                }
+
+                j++;
+            }
+
+            if (spaces > 0 && n >= 4 && name[..n] is "form" or "script" or "dialog" or "iframe" or "object" or "embed" or "style" or "frameset" or "applet" or "vmlframe")
+            {
+                sink.Add(RuleKey.XssDangerousTag, p, j - p);
+                return;
+            }
+        }
     }
 
     private static bool IsLetters(ReadOnlySpan<char> s)
