@@ -256,6 +256,13 @@ internal sealed partial class InspectionMiddleware
                 }
             }
 
+            if (complete && buffer.Length == 0)
+            {
+                // A chunked or HTTP/2 request whose body turned out empty: nothing to inspect, nothing to replay.
+                buffer.Dispose();
+                return default;
+            }
+
             if (oversize)
             {
                 switch (_options.OversizeAction)
