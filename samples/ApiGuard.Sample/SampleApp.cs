@@ -1,4 +1,5 @@
 using ApiGuard.Redis;
+using ApiGuard.Sample.Demos;
 
 namespace ApiGuard.Sample;
 
@@ -42,13 +43,23 @@ public static class SampleApp
 
     private static void AddCapabilities(WebApplicationBuilder builder, IApiGuardBuilder guard)
     {
-        builder.Services.AddAuthentication();
+        var authentication = builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
+        Demos.LoginDemo.AddLoginDemo(guard);
+        guard.AddPayloadInspection();
         _ = guard;
+        guard.AddOtpDemo();
+        guard.AddChallengeResponseDemo(authentication);
     }
 
     private static void MapDemos(WebApplication app)
     {
+        Demos.PostureDemo.MapPostureDemos(app);
+        Demos.LoginDemo.MapLoginDemo(app);
+        app.MapInspectionDemo();
         _ = app;
+        app.MapOtpDemo();
+        app.MapChallengeResponseDemo();
     }
 }

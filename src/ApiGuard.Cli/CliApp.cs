@@ -16,6 +16,7 @@ public static class CliApp
         new(StringComparer.Ordinal)
         {
             // Each capability adds its command here.
+            ["scan"] = (ScanCommand.Summary, ScanCommand.RunAsync),
         };
 
     /// <summary>Registers a command (used by the command classes' static setup).</summary>
