@@ -51,6 +51,7 @@ public static class SampleApp
         _ = guard;
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
+        guard.AddBotsDemo(authentication);
     }
 
     private static void MapDemos(WebApplication app)
@@ -61,5 +62,6 @@ public static class SampleApp
         _ = app;
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
+        app.MapBotsDemo();
     }
 }
