@@ -117,6 +117,17 @@ public sealed class ApiGuardAdminTests
     }
 
     [Fact]
+    public async Task Endpoints_BannedOperator_CanStillUseTheAdminEndpoints()
+    {
+        await using var host = await StartAsync();
+        await host.Services.GetRequiredService<IApiGuardAdmin>().BanAsync("principal:ops-admin", TimeSpan.FromHours(1), "oops");
+        Assert.Equal(403, (await host.SendAsync("GET", "/api/products", "192.0.2.200", r => r.Headers["X-Test-Principal"] = "ops-admin;Bearer")).Response.StatusCode);
+
+        Assert.Equal(StatusCodes.Status204NoContent, (await AdminAsync(host, "DELETE", "/apiguard/admin/bans/principal:ops-admin")).Response.StatusCode);
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", "192.0.2.200", r => r.Headers["X-Test-Principal"] = "ops-admin;Bearer")).Response.StatusCode);
+    }
+
+    [Fact]
     public async Task Unban_BotBlockedClient_ServedAgain()
     {
         await using var host = await StartAsync();
