@@ -53,6 +53,7 @@ public static class SampleApp
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
         guard.AddSignatureAuthentication();
+        guard.AddBotsDemo(authentication);
     }
 
     private static void MapDemos(WebApplication app)
@@ -65,5 +66,6 @@ public static class SampleApp
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
         app.MapSignatureDemos();
+        app.MapBotsDemo();
     }
 }
