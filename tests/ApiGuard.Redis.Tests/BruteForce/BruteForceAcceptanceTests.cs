@@ -42,6 +42,8 @@ public sealed class BruteForceAcceptanceTests
             "--ApiGuard:Redis:KeyPrefix=" + prefix,
             "--ApiGuard:Redis:OperationTimeout=00:00:05",
             "--ApiGuard:BruteForce:StoreFailurePolicy=FailClosed", // a silent local fallback would hide a broken shared store here
+            // The sample also runs bot detection, which would block this attacker first (403); these tests observe brute force alone.
+            "--ApiGuard:Bots:Mode=DetectOnly",
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(extra.Select(e => "--" + e));
