@@ -45,6 +45,10 @@ public sealed class BruteForceAcceptanceTests
             // The sample also runs bot detection, which would block this attacker first (403); these tests observe brute force alone.
             "--ApiGuard:Bots:Mode=DetectOnly",
             "--Logging:LogLevel:Default=Warning",
+
+            // Isolate brute force from the sample's bot detection and rate limiting (they report only here).
+            "--ApiGuard:Bots:Mode=DetectOnly",
+            "--ApiGuard:RateLimiting:Mode=DetectOnly",
         };
         args.AddRange(extra.Select(e => "--" + e));
         var app = SampleApp.Build(args.ToArray(), builder =>
@@ -112,7 +116,7 @@ public sealed class BruteForceAcceptanceTests
         // Every key the store wrote is under the prefix, hashed and expiring.
         using (var mux = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString))
         {
-            var keys = mux.GetServer(mux.GetEndPoints()[0]).Keys(pattern: "acc:*").ToArray();
+            var keys = mux.GetServer(mux.GetEndPoints()[0]).Keys(pattern: "acc:bf:*").ToArray(); // other capabilities share the prefix
             Assert.NotEmpty(keys);
             foreach (var key in keys)
             {

@@ -59,6 +59,11 @@ internal sealed class BruteForceTestHost : IAsyncDisposable
             // The sample also runs bot detection, which would block this attacker first (403); these tests observe brute force alone.
             "--ApiGuard:Bots:Mode=DetectOnly",
             "--Logging:LogLevel:Default=Warning",
+
+            // Isolate brute force: the sample's bot detection (which also scores authentication failures) and rate limiting
+            // report only, so every 403/429 seen here is brute-force protection's.
+            "--ApiGuard:Bots:Mode=DetectOnly",
+            "--ApiGuard:RateLimiting:Mode=DetectOnly",
         };
         args.AddRange(settings.Select(s => "--" + s));
         var app = SampleApp.Build(args.ToArray(), builder =>
