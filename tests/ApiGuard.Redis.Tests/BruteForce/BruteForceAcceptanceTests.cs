@@ -42,8 +42,6 @@ public sealed class BruteForceAcceptanceTests
             "--ApiGuard:Redis:KeyPrefix=" + prefix,
             "--ApiGuard:Redis:OperationTimeout=00:00:05",
             "--ApiGuard:BruteForce:StoreFailurePolicy=FailClosed", // a silent local fallback would hide a broken shared store here
-            // The sample also runs bot detection, which would block this attacker first (403); these tests observe brute force alone.
-            "--ApiGuard:Bots:Mode=DetectOnly",
             "--Logging:LogLevel:Default=Warning",
 
             // Isolate brute force from the sample's bot detection and rate limiting (they report only here).

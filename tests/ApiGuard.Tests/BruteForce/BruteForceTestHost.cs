@@ -56,8 +56,6 @@ internal sealed class BruteForceTestHost : IAsyncDisposable
             "--ApiGuard:BruteForce:Pair:BlockDuration=00:01:00",
             "--ApiGuard:BruteForce:Address:DelayThreshold=20",
             "--ApiGuard:BruteForce:Address:BlockThreshold=100",
-            // The sample also runs bot detection, which would block this attacker first (403); these tests observe brute force alone.
-            "--ApiGuard:Bots:Mode=DetectOnly",
             "--Logging:LogLevel:Default=Warning",
 
             // Isolate brute force: the sample's bot detection (which also scores authentication failures) and rate limiting
