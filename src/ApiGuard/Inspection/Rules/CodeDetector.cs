@@ -10,6 +10,27 @@ namespace ApiGuard.Inspection.Rules;
 /// </summary>
 internal static class CodeDetector
 {
+    private static readonly SearchValues<string> s_nodeStrings = SearchValues.Create(
+        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
+         "process.binding", "process.spawn", "global.process", "require('", "require(\"", ".constructor(", "require[", "string.fromcharcode",
+         ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_prototypeStrings = SearchValues.Create(
+        ["__proto__", "constructor.prototype", "constructor[prototype]", "constructor['prototype']", "constructor[\"prototype\"]"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_javaStrings = SearchValues.Create(
+        ["org.apache.commons", "org.omg.", "sun.misc.", "sun.reflect.", "org.mozilla.javascript", "jdk.jshell", "org.python.", "groovy.lang.",
+         "org.springframework.", "javax.script", "javax.naming", "javax.management", "com.sun.", "com.opensymphony.xwork2", "runtime.getruntime",
+         "getruntime()", "org.codehaus.groovy.runtime", "bsh.interpreter", "freemarker.template.utility", "java:comp/env"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_gadgetStrings = SearchValues.Create(
+        ["clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer", "invokertransformer", "prototypeclonefactory",
+         "prototypeserializationfactory", "whileclosure", "chainedtransformer", "constanttransformer", "ognl.", "@ognl"],
+        StringComparison.Ordinal);
+
     private static readonly SearchValues<char> s_iniName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.");
     private static readonly SearchValues<char> s_letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
@@ -282,10 +303,19 @@ internal static class CodeDetector
 
     private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
-    private static bool PhpStatementAhead(ReadOnlySpan<char> body) =>
-        (body.StartsWith("echo") || body.StartsWith("print") || body.StartsWith("system") || body.StartsWith("eval") || body.StartsWith("exec")
-            || body.StartsWith("include") || body.StartsWith("require") || body.StartsWith("passthru") || body.StartsWith("die"))
-        && (body.Length == 4 || !char.IsAsciiLetter(body[Math.Min(body.Length - 1, body.StartsWith("echo") || body.StartsWith("eval") || body.StartsWith("exec") ? 4 : body.StartsWith("print") ? 5 : 3)]) || true);
+    private static bool PhpStatementAhead(ReadOnlySpan<char> body)
+    {
+        ReadOnlySpan<string> statements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
+        foreach (var st in statements)
+        {
+            if (body.StartsWith(st) && (body.Length == st.Length || !char.IsAsciiLetterOrDigit(body[st.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool PhpCallAhead(ReadOnlySpan<char> body)
     {
@@ -555,7 +585,7 @@ internal static class CodeDetector
     }
 
     private static bool IsPhpFamily(ReadOnlySpan<char> w) =>
-        w.Length > 5 && (w.StartsWith("posix_") || w.StartsWith("curl_") || w.StartsWith("array_") || w.StartsWith("preg_") || w.StartsWith("mb_")
+        w.Length > 5 && (w.Contains('_') || w[0] is 'g' or 'b' or 'f' or 'e') && (w.StartsWith("posix_") || w.StartsWith("curl_") || w.StartsWith("array_") || w.StartsWith("preg_") || w.StartsWith("mb_")
             || w.StartsWith("str_") || w.StartsWith("file_") || w.StartsWith("is_") || w.StartsWith("zlib_") || w.StartsWith("proc_") || w.StartsWith("pcntl_")
             || w.StartsWith("stream_") || w.StartsWith("ini_") || w.StartsWith("ob_") || w.StartsWith("ftp_") || w.StartsWith("mysql_") || w.StartsWith("mysqli_")
             || w.StartsWith("pg_") || w.StartsWith("openssl_") || w.StartsWith("assert_") || w.StartsWith("func_") || w.StartsWith("call_")
@@ -571,9 +601,16 @@ internal static class CodeDetector
             "preg_replace", "phpinfo", "move_uploaded_file", "stream_socket_client", "convert_uudecode", "hex2bin", "gzopen", "posix_getpwuid",
             "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
         ];
+        if (w.Length < 5)
+        {
+            length = 0;
+            return false;
+        }
+
+        var last = w[^1];
         foreach (var n in names)
         {
-            if (w.EndsWith(n))
+            if (n[^1] == last && w.EndsWith(n))
             {
                 length = n.Length;
                 return n.Length >= 8 || w.Length == n.Length;
@@ -625,21 +662,11 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeScriptFileName, 0, t.Length);
         }
 
-        if (t.StartsWith("sess_") || t.Contains("/sess_", StringComparison.Ordinal) || t.Contains("\\sess_", StringComparison.Ordinal))
-        {
-            // handled below: needs a long session id
-        }
     }
 
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.Contains("_$$nd_func$$_", StringComparison.Ordinal) || t.Contains("__js_function", StringComparison.Ordinal)
-            || t.Contains("this.constructor.constructor", StringComparison.Ordinal) || t.Contains("module.exports", StringComparison.Ordinal)
-            || t.Contains("child_process", StringComparison.Ordinal) || t.Contains("process.mainmodule", StringComparison.Ordinal)
-            || t.Contains("process.binding", StringComparison.Ordinal) || t.Contains("process.spawn", StringComparison.Ordinal)
-            || t.Contains("global.process", StringComparison.Ordinal) || t.Contains("require('", StringComparison.Ordinal)
-            || t.Contains("require(\"", StringComparison.Ordinal) || ContainsCall(t, "new function") || AnonymousFunction(t)
-            || t.Contains(".constructor(", StringComparison.Ordinal))
+        if (t.IndexOfAny(s_nodeStrings) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
         }
@@ -666,15 +693,7 @@ internal static class CodeDetector
             }
         }
 
-        if (t.Contains("require[", StringComparison.Ordinal) || t.Contains("string.fromcharcode", StringComparison.Ordinal) || t.Contains(":constructor:constructor", StringComparison.Ordinal)
-            || t.Contains(":module:prototype", StringComparison.Ordinal) || t.Contains("\"_response\"", StringComparison.Ordinal) || t.Contains("'_response'", StringComparison.Ordinal))
-        {
-            sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
-        }
-
-        if (t.Contains("__proto__", StringComparison.Ordinal) || t.Contains("constructor.prototype", StringComparison.Ordinal)
-            || t.Contains("constructor[prototype]", StringComparison.Ordinal) || t.Contains("constructor['prototype']", StringComparison.Ordinal)
-            || t.Contains("constructor[\"prototype\"]", StringComparison.Ordinal))
+        if (t.IndexOfAny(s_prototypeStrings) >= 0)
         {
             sink.Add(RuleKey.CodePrototypePollution, 0, t.Length);
         }
@@ -696,20 +715,7 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeDataScheme, 0, 5);
         }
 
-        if (t.Contains("org.apache.commons", StringComparison.Ordinal) || t.Contains("org.omg.", StringComparison.Ordinal) || t.Contains("sun.misc.", StringComparison.Ordinal)
-            || t.Contains("sun.reflect.", StringComparison.Ordinal) || t.Contains("org.mozilla.javascript", StringComparison.Ordinal) || t.Contains("jdk.jshell", StringComparison.Ordinal)
-            || t.Contains("org.python.", StringComparison.Ordinal) || t.Contains("groovy.lang.", StringComparison.Ordinal) || t.Contains("org.springframework.", StringComparison.Ordinal))
-        {
-            sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
-        }
-
-        if (t.Contains("javax.", StringComparison.Ordinal) && (t.Contains("javax.script", StringComparison.Ordinal) || t.Contains("javax.naming", StringComparison.Ordinal)
-                || t.Contains("javax.management", StringComparison.Ordinal))
-            || t.Contains("com.sun.", StringComparison.Ordinal) || t.Contains("org.apache.commons.collections", StringComparison.Ordinal)
-            || t.Contains("com.opensymphony.xwork2", StringComparison.Ordinal) || t.Contains("org.springframework.context", StringComparison.Ordinal)
-            || t.Contains("runtime.getruntime", StringComparison.Ordinal) || t.Contains("getruntime()", StringComparison.Ordinal)
-            || t.Contains("org.codehaus.groovy.runtime", StringComparison.Ordinal) || t.Contains("bsh.interpreter", StringComparison.Ordinal)
-            || t.Contains("freemarker.template.utility", StringComparison.Ordinal) || t.Contains("java:comp/env", StringComparison.Ordinal))
+        if (t.IndexOfAny(s_javaStrings) >= 0)
         {
             sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
         }
@@ -724,12 +730,7 @@ internal static class CodeDetector
             }
         }
 
-        if (t.Contains("clonetransformer", StringComparison.Ordinal) || t.Contains("forclosure", StringComparison.Ordinal)
-            || t.Contains("instantiatefactory", StringComparison.Ordinal) || t.Contains("instantiatetransformer", StringComparison.Ordinal)
-            || t.Contains("invokertransformer", StringComparison.Ordinal) || t.Contains("prototypeclonefactory", StringComparison.Ordinal)
-            || t.Contains("prototypeserializationfactory", StringComparison.Ordinal) || t.Contains("whileclosure", StringComparison.Ordinal)
-            || t.Contains("chainedtransformer", StringComparison.Ordinal) || t.Contains("constanttransformer", StringComparison.Ordinal)
-            || t.Contains("ognl.", StringComparison.Ordinal) || t.Contains("@ognl", StringComparison.Ordinal))
+        if (t.IndexOfAny(s_gadgetStrings) >= 0)
         {
             sink.Add(RuleKey.CodeJavaGadget, 0, t.Length);
         }

@@ -329,7 +329,7 @@ internal static class CommandDetector
             return Arg.Word;
         }
 
-        return spaced ? Arg.Other : Arg.Other;
+        return Arg.Other;
     }
 
     /// <summary>Reads a command word, removing shell quoting tricks; returns its folded length (0 if none).</summary>
@@ -495,11 +495,6 @@ internal static class CommandDetector
         var tier = Lookup(w);
         if (tier == 0)
         {
-            if (pathed || (t[offset] == '/' && w.Length > 1 && t[offset..i].StartsWith("/bin/")))
-            {
-                // handled by Lookup above: pathed means the basename is a command
-            }
-
             var slash = t[offset..i];
             if (slash.StartsWith("bin/") || slash.StartsWith("/bin/") || slash.StartsWith("/usr/bin/") || slash.StartsWith("/sbin/")
                 || slash.StartsWith("/usr/sbin/") || slash.StartsWith("/usr/local/bin/"))

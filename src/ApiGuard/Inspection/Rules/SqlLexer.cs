@@ -404,6 +404,9 @@ internal ref struct SqlLexer
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$' || c == '.' || (c > 0x7F && c != '\uFFFD');
 
     private static bool IsCatalogName(ReadOnlySpan<char> w) =>
+        w.Length >= 4 && w[0] is 'i' or 's' or 'm' or 'p' or 'a' or 'u' or 'd' or 'v' or 'x' or 'r' && (w.IndexOfAny('_', '.', '$') >= 0 || w.Contains(':') || w is "sysobjects" or "syscolumns" or "sysusers" or "msysobjects" or "msdb") && IsCatalogNameCore(w);
+
+    private static bool IsCatalogNameCore(ReadOnlySpan<char> w) =>
         w.StartsWith("information_schema") || w.StartsWith("sysobjects") || w.StartsWith("syscolumns")
         || w.StartsWith("sysibm.") || w.StartsWith("mysql.user") || w.StartsWith("mysql.db") || w.StartsWith("pg_catalog")
         || w.StartsWith("pg_shadow") || w.StartsWith("pg_user") || w.StartsWith("sqlite_master") || w.StartsWith("sqlite_schema")

@@ -10,6 +10,14 @@ namespace ApiGuard.Inspection.Rules;
 /// </summary>
 internal static class XssDetector
 {
+    private static readonly string[] s_domSinkNames =
+    [
+        ":expression(", "expression\\28", "document.cookie", "document.write", "document.domain", "window.location", "document.location", "document.body",
+        "document.queryselector", "document.createelement", "document.getelementby", ".innerhtml", ".outerhtml", "-moz-binding", "url(javascript",
+        "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
+    ];
+
+    private static readonly SearchValues<string> s_domSinks = SearchValues.Create(s_domSinkNames, StringComparison.Ordinal);
     private static readonly SearchValues<char> s_jsCode = SearchValues.Create("(=`.;&[+");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("<>\"'`=:(");
     private static readonly SearchValues<char> s_attrEnd = SearchValues.Create(" \t\n\r\f/>");
@@ -245,8 +253,7 @@ internal static class XssDetector
 
     private static bool CssExpression(ReadOnlySpan<char> v)
     {
-        var compact = v;
-        return compact.Contains("expression(", StringComparison.Ordinal) || ContainsLoose(v, "expression(")
+        return v.Contains("expression(", StringComparison.Ordinal) || ContainsLoose(v, "expression(")
             || v.Contains("behavior:", StringComparison.Ordinal) || v.Contains("-moz-binding", StringComparison.Ordinal)
             || (v.Contains("url(", StringComparison.Ordinal) && ScriptSchemeAnywhere(v)) || v.Contains("@import", StringComparison.Ordinal);
     }
@@ -566,12 +573,10 @@ internal static class XssDetector
         if (t.IndexOf("expression") >= 0 || t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
             || t.IndexOf("url(") >= 0 || t.IndexOf("`") >= 0 || t.IndexOf("![]") >= 0 || t.IndexOf("top") >= 0 || t.IndexOf("parent") >= 0)
         {
-            if (!PathLike(t, "document") && !PathLike(t, "window") && (ContainsLoose(t, ":expression(") || t.Contains("expression\\28", StringComparison.Ordinal) || ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
-                || ContainsLoose(t, "window.location") || ContainsLoose(t, "document.location") || ContainsLoose(t, "document.body")
-                || ContainsLoose(t, "document.queryselector") || ContainsLoose(t, "document.createelement") || ContainsLoose(t, "document.getelementby")
-                || ContainsLoose(t, ".innerhtml") || ContainsLoose(t, ".outerhtml") || t.Contains("-moz-binding", StringComparison.Ordinal)
-                || ContainsLoose(t, "url(javascript") || ContainsLoose(t, "url('javascript") || ContainsLoose(t, "url(\"javascript")
-                || ContainsLoose(t, ".call`") || ContainsLoose(t, ".apply`") || ContainsLoose(t, "${alert}") || BracketAccess(t)))
+            // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
+            var padded = t.Contains("/*", StringComparison.Ordinal) || t.Contains(" .", StringComparison.Ordinal) || t.Contains(". ", StringComparison.Ordinal)
+                || t.Contains('\\') || t.Contains("( ", StringComparison.Ordinal) || t.Contains(" `", StringComparison.Ordinal) || t.Contains("\t", StringComparison.Ordinal);
+            if (!PathLike(t, "document") && !PathLike(t, "window") && (t.IndexOfAny(s_domSinks) >= 0 || (padded && LooseDomSink(t)) || BracketAccess(t)))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
                 return;
@@ -595,6 +600,19 @@ internal static class XssDetector
                 }
             }
         }
+    }
+
+    private static bool LooseDomSink(ReadOnlySpan<char> t)
+    {
+        foreach (var sinkName in s_domSinkNames)
+        {
+            if (ContainsLoose(t, sinkName))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="word"/> first occurs inside a path or identifier ("manual/document.cookie").</summary>
