@@ -45,12 +45,20 @@ public static class SampleApp
     {
         var authentication = builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
+        Demos.LoginDemo.AddLoginDemo(guard);
+        guard.AddPayloadInspection();
+        _ = guard;
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
     }
 
     private static void MapDemos(WebApplication app)
     {
+        Demos.PostureDemo.MapPostureDemos(app);
+        Demos.LoginDemo.MapLoginDemo(app);
+        app.MapInspectionDemo();
+        _ = app;
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
     }

@@ -17,6 +17,7 @@ public static class CliApp
         {
             // Each capability adds its command here.
             ["otp"] = (OtpCommand.Summary, OtpCommand.RunAsync),
+            ["scan"] = (ScanCommand.Summary, ScanCommand.RunAsync),
         };
 
     /// <summary>Registers a command (used by the command classes' static setup).</summary>

@@ -1,0 +1,375 @@
+using System.Security.Cryptography;
+using System.Text;
+using ApiGuard.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ApiGuard.Redis.RateLimiting;
+
+/// <summary>
+/// The Redis rate-limit store. One round trip per decision: <c>EVALSHA</c> of <c>Scripts/ratelimit.lua</c> (loaded again with
+/// <c>EVAL</c> when the server answers <c>NOSCRIPT</c>) decides all of a request's limits together on Redis server time
+/// (<c>TIME</c>). Keys are <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c> where <c>{hash}</c> is a hash tag holding the
+/// SHA-256 of the partition key (so a request's keys share one Cluster slot, and client input never reaches key names);
+/// every write sets an expiry. Each call has the connection's time budget; failures count towards a circuit breaker, and
+/// the policy's <see cref="RateLimitFailureMode"/> answers while Redis is unavailable.
+/// </summary>
+internal sealed class RedisRateLimitStore : RateLimitStore
+{
+    private const int CachedCostArguments = 16;
+    private static readonly string s_script = ReadScript("ratelimit.lua");
+    private static readonly string s_releaseScript = ReadScript("release.lua");
+    private static readonly byte[] s_sha = Sha1(s_script);
+    private static readonly byte[] s_releaseSha = Sha1(s_releaseScript);
+    private static readonly RedisValue s_noLease = string.Empty;
+    private static readonly RedisValue s_zero = 0;
+
+    private readonly IApiGuardRedisConnection _connection;
+    private readonly InMemoryRateLimitStore _fallback;
+    private readonly RedisCircuitBreaker _breaker;
+    private readonly RateLimitingMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _timeout;
+    private readonly int _threshold;
+    private readonly TimeSpan _breakDuration;
+
+    public RedisRateLimitStore(IApiGuardRedisConnection connection, IOptions<RateLimitingOptions> options, RateLimitingMetrics metrics,
+        TimeProvider timeProvider, ILogger<RedisRateLimitStore> logger)
+    {
+        _connection = connection;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _timeout = connection.OperationTimeout;
+        _threshold = options.Value.CircuitBreakerFailureThreshold;
+        _breakDuration = options.Value.CircuitBreakerBreakDuration;
+        _fallback = new InMemoryRateLimitStore(timeProvider);
+        _breaker = new RedisCircuitBreaker(_threshold, _breakDuration, timeProvider);
+    }
+
+    /// <summary>Whether the circuit breaker is open (decisions skip Redis).</summary>
+    public bool IsCircuitOpen => _breaker.IsOpen;
+
+    public override bool IsLocal => false;
+
+    public override bool TryDecide(ApiGuardRateLimiter partition, long cost, out RateLimitDecision decision)
+    {
+        decision = default;
+        return false;
+    }
+
+    public override ValueTask<RateLimitDecision> DecideAsync(ApiGuardRateLimiter partition, long cost, CancellationToken cancellationToken)
+    {
+        var data = Data(partition);
+        if (partition.Policy.Approximate)
+        {
+            return DecideApproximateAsync(partition, data, cost, cancellationToken);
+        }
+
+        if (!_breaker.TryEnter())
+        {
+            return ValueTask.FromResult(Fallback(partition, cost, null));
+        }
+
+        var leaseId = partition.Policy.HasConcurrency ? NewLeaseId() : null;
+        return DecideRemoteAsync(partition, data, cost, 0, leaseId, cancellationToken);
+    }
+
+    private async ValueTask<RateLimitDecision> DecideRemoteAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, long forced, string? leaseId, CancellationToken cancellationToken)
+    {
+        RedisResult result;
+        try
+        {
+            var args = Arguments(partition.Policy, cost, forced, leaseId);
+            result = await EvaluateAsync(s_sha, s_script, data.Keys, args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            OnFailure(ex, partition.Policy);
+            return Fallback(partition, cost, ex);
+        }
+
+        if (_breaker.OnSuccess())
+        {
+            RateLimitingLog.CircuitClosed(_logger);
+        }
+
+        var r = (RedisResult[])result!;
+        var allowed = (long)r[0] == 1;
+        return new RateLimitDecision(allowed, (long)r[1], (int)(long)r[2] - 1, (long)r[3], (long)r[4], RateLimitDecisionSource.Store, leaseId);
+    }
+
+    private async ValueTask<RateLimitDecision> DecideApproximateAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetTimestamp();
+        var interval = partition.Policy.ApproximateSyncInterval;
+        long forced;
+        lock (data)
+        {
+            var fresh = data.HasView && _timeProvider.GetElapsedTime(data.LastSync, now) < interval;
+            if (fresh || (data.HasView && data.Syncing))
+            {
+                if (data.Remaining >= cost)
+                {
+                    data.Remaining -= cost;
+                    data.Pending += cost;
+                    return new RateLimitDecision(true, 0, data.Index, data.Remaining, data.ResetMs, RateLimitDecisionSource.Approximate);
+                }
+
+                var wait = Math.Max(data.RetryMs, interval.TotalMilliseconds);
+                return new RateLimitDecision(false, wait, data.Index, 0, data.ResetMs, RateLimitDecisionSource.Approximate);
+            }
+
+            forced = data.Pending;
+            data.Pending = 0;
+            data.Syncing = true;
+        }
+
+        RateLimitDecision decision;
+        if (!_breaker.TryEnter())
+        {
+            decision = Fallback(partition, cost, null);
+        }
+        else
+        {
+            decision = await DecideRemoteAsync(partition, data, cost, forced, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        lock (data)
+        {
+            data.Syncing = false;
+            if (decision.Source == RateLimitDecisionSource.Store)
+            {
+                data.HasView = true;
+                data.LastSync = _timeProvider.GetTimestamp();
+                data.Remaining = decision.Remaining;
+                data.Index = decision.LimitIndex;
+                data.ResetMs = decision.ResetMs;
+                data.RetryMs = decision.Allowed ? 0 : decision.RetryAfterMs;
+            }
+            else
+            {
+                // Not pushed: keep the locally admitted permits for the next sync.
+                data.Pending += forced;
+                data.HasView = false;
+            }
+        }
+
+        return decision;
+    }
+
+    public override void Release(ApiGuardRateLimiter partition, long cost, in RateLimitDecision decision)
+    {
+        if (decision.Source == RateLimitDecisionSource.LocalFallback)
+        {
+            _fallback.Release(partition, cost, decision);
+            return;
+        }
+
+        if (decision.Source == RateLimitDecisionSource.Store && decision.LeaseId is { } leaseId)
+        {
+            _ = ReleaseAsync(Data(partition), leaseId, cost);
+        }
+    }
+
+    private async Task ReleaseAsync(PartitionData data, string leaseId, long cost)
+    {
+        try
+        {
+            await EvaluateAsync(s_releaseSha, s_releaseScript, data.ConcurrencyKeys, [leaseId, cost], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.StoreError(ErrorType(ex));
+            RateLimitingLog.ReleaseFailed(_logger, ErrorType(ex));
+        }
+    }
+
+    /// <summary>EVALSHA within the time budget; on NOSCRIPT (a restarted or flushed server) EVAL, which caches the script again.</summary>
+    private async Task<RedisResult> EvaluateAsync(byte[] sha, string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        var start = _timeProvider.GetTimestamp();
+        var db = _connection.Multiplexer.GetDatabase();
+        try
+        {
+            return await db.ScriptEvaluateAsync(sha, keys, args).WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            RateLimitingLog.ScriptReloaded(_logger);
+            var left = _timeout - _timeProvider.GetElapsedTime(start);
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException("The rate-limit time budget ran out while reloading the script.", ex);
+            }
+
+            return await db.ScriptEvaluateAsync(script, keys, args).WaitAsync(left, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void OnFailure(Exception ex, CompiledRateLimitPolicy policy)
+    {
+        var type = ErrorType(ex);
+        _metrics.StoreError(type);
+        RateLimitingLog.StoreUnavailable(_logger, type, policy.Name, policy.FailureMode);
+        if (_breaker.OnFailure())
+        {
+            RateLimitingLog.CircuitOpened(_logger, _threshold, _breakDuration);
+        }
+    }
+
+    private RateLimitDecision Fallback(ApiGuardRateLimiter partition, long cost, Exception? error)
+    {
+        _ = error;
+        var policy = partition.Policy;
+        _metrics.Fallback(policy.Name, policy.FailureMode);
+        return policy.FailureMode switch
+        {
+            RateLimitFailureMode.FailOpen => RateLimitDecision.Open(RateLimitDecisionSource.FailOpen),
+            RateLimitFailureMode.FailClosed => new RateLimitDecision(false, 0, 0, 0, 0, RateLimitDecisionSource.FailClosed),
+            _ => _fallback.DecideLocal(partition, cost, RateLimitDecisionSource.LocalFallback),
+        };
+    }
+
+    private static string ErrorType(Exception ex) => ex switch
+    {
+        TimeoutException => "timeout",
+        RedisConnectionException => "connection",
+        RedisServerException => "server",
+        _ => ex.GetType().Name,
+    };
+
+    private PartitionData Data(ApiGuardRateLimiter partition)
+    {
+        if (partition.StoreData is PartitionData data)
+        {
+            return data;
+        }
+
+        data = new PartitionData(_connection.KeyPrefix, partition);
+        return Interlocked.CompareExchange(ref partition.StoreData, data, null) as PartitionData ?? data;
+    }
+
+    private static RedisValue[] Arguments(CompiledRateLimitPolicy policy, long cost, long forced, string? leaseId)
+    {
+        if (leaseId is null && forced == 0 && cost <= CachedCostArguments)
+        {
+            var cache = policy.StoreData as RedisValue[]?[] ?? InitCache(policy);
+            return cache[cost] ??= BuildArguments(policy, cost, 0, null);
+        }
+
+        return BuildArguments(policy, cost, forced, leaseId);
+    }
+
+    private static RedisValue[]?[] InitCache(CompiledRateLimitPolicy policy)
+    {
+        var cache = new RedisValue[]?[CachedCostArguments + 1];
+        return Interlocked.CompareExchange(ref policy.StoreData, cache, null) as RedisValue[]?[] ?? cache;
+    }
+
+    private static RedisValue[] BuildArguments(CompiledRateLimitPolicy policy, long cost, long forced, string? leaseId)
+    {
+        var limits = policy.Limits;
+        var args = new RedisValue[3 + (limits.Length * 4)];
+        args[0] = cost;
+        args[1] = leaseId is null ? s_noLease : (RedisValue)leaseId;
+        args[2] = forced == 0 ? s_zero : (RedisValue)forced;
+        for (var i = 0; i < limits.Length; i++)
+        {
+            var l = limits[i];
+            args[3 + (i * 4)] = l.Code;
+            args[4 + (i * 4)] = l.Limit;
+            args[5 + (i * 4)] = l.WindowMs;
+            args[6 + (i * 4)] = l.Extra;
+        }
+
+        return args;
+    }
+
+    private static string NewLeaseId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>The Redis key of one limit of a partition: <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c>, the hash in a hash tag.</summary>
+    internal static string Key(string prefix, CompiledRateLimitPolicy policy, CompiledRateLimit limit, string hashTag) =>
+        $"{prefix}:rl:v1:{policy.KeyName}:{limit.KeySegment}:{{{hashTag}}}";
+
+    /// <summary>The hash tag of a partition key: hex of the first 16 bytes of its SHA-256.</summary>
+    internal static string HashTag(string partitionKey)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(partitionKey.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(partitionKey, buffer);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(buffer[..n], hash);
+            return Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static string ReadScript(string name)
+    {
+        var assembly = typeof(RedisRateLimitStore).Assembly;
+        var resource = assembly.GetManifestResourceNames().Single(n => n.EndsWith("RateLimiting.Scripts." + name, StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+#pragma warning disable CA5350 // SHA-1 is what Redis names scripts by (EVALSHA); not a security use.
+    private static byte[] Sha1(string script) => SHA1.HashData(Encoding.UTF8.GetBytes(script));
+#pragma warning restore CA5350
+
+    /// <summary>What the store keeps per partition: its keys and, in approximate mode, its local view.</summary>
+    private sealed class PartitionData
+    {
+        public PartitionData(string prefix, ApiGuardRateLimiter partition)
+        {
+            var tag = HashTag(partition.PartitionKey);
+            var policy = partition.Policy;
+            Keys = new RedisKey[policy.Limits.Length];
+            var concurrency = new List<RedisKey>();
+            for (var i = 0; i < Keys.Length; i++)
+            {
+                Keys[i] = Key(prefix, policy, policy.Limits[i], tag);
+                if (policy.Limits[i].Algorithm == RateLimitAlgorithm.Concurrency)
+                {
+                    concurrency.Add(Keys[i]);
+                }
+            }
+
+            ConcurrencyKeys = [.. concurrency];
+        }
+
+        public RedisKey[] Keys { get; }
+
+        public RedisKey[] ConcurrencyKeys { get; }
+
+        public bool HasView;
+        public bool Syncing;
+        public long LastSync;
+        public long Remaining;
+        public long Pending;
+        public int Index;
+        public double ResetMs;
+        public double RetryMs;
+    }
+}
