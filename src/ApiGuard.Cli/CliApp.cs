@@ -16,8 +16,9 @@ public static class CliApp
         new(StringComparer.Ordinal)
         {
             // Each capability adds its command here.
-            ["otp"] = (OtpCommand.Summary, OtpCommand.RunAsync),
             ["scan"] = (ScanCommand.Summary, ScanCommand.RunAsync),
+            ["sign"] = (SignCommand.Summary, SignCommand.RunAsync),
+            ["otp"] = (OtpCommand.Summary, OtpCommand.RunAsync),
         };
 
     /// <summary>Registers a command (used by the command classes' static setup).</summary>

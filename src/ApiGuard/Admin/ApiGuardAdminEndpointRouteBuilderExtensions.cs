@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ApiGuard;
 using ApiGuard.Admin;
 using ApiGuard.Problems;
 using ApiGuard.Replay;
@@ -23,7 +24,8 @@ public static class ApiGuardAdminEndpointRouteBuilderExtensions
     /// <item><c>POST {prefix}/bans</c> with <c>{"clientId":"ip:203.0.113.7","durationSeconds":3600,"reason":"…"}</c>: ban;</item>
     /// <item><c>DELETE {prefix}/bans/{clientId}</c>: unban.</item>
     /// </list>
-    /// Requires <c>AddBotDetection()</c> and <c>AddAuthorization()</c> with the named policy.
+    /// Requires <c>AddBotDetection()</c> and <c>AddAuthorization()</c> with the named policy. Bot bans do not apply to these
+    /// endpoints (an operator behind a banned address can still unban); the other capabilities do.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="authorizationPolicy"/> is null, empty or white space.</exception>
     public static RouteGroupBuilder MapApiGuardAdmin(this IEndpointRouteBuilder endpoints, string authorizationPolicy, string prefix = "/apiguard/admin")
@@ -38,6 +40,9 @@ public static class ApiGuardAdminEndpointRouteBuilderExtensions
 
         var group = endpoints.MapGroup(prefix);
         group.RequireAuthorization(authorizationPolicy);
+
+        // Operators must be able to unban, even from an address that is itself banned; the policy guards these endpoints.
+        group.DisableApiGuard(ApiGuardCapabilities.Bots);
 
         group.MapGet("/offenders", static (HttpContext context, IApiGuardAdmin admin) =>
         {

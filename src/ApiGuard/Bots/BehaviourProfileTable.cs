@@ -19,6 +19,7 @@ internal sealed class BehaviourProfileTable
     private const float FastTauMs = 1000f;
 
     private readonly ProfileSlot[] _slots;
+    private readonly SlotMeta[] _meta;
     private readonly Lock[] _locks;
     private readonly int _bucketMask;
     private readonly BotFlowRule[] _rules;
@@ -42,6 +43,7 @@ internal sealed class BehaviourProfileTable
         var buckets = capacity / Ways;
         _bucketMask = buckets - 1;
         _slots = new ProfileSlot[capacity];
+        _meta = new SlotMeta[capacity];
         _locks = new Lock[buckets];
         for (var i = 0; i < buckets; i++)
         {
@@ -78,7 +80,7 @@ internal sealed class BehaviourProfileTable
 
     /// <summary>The bytes the table's own arrays hold (allocated once at construction): the proof of the memory bound, client id strings aside.</summary>
     public long FixedBytes =>
-        ((long)_slots.Length * Unsafe.SizeOf<ProfileSlot>()) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>());
+        ((long)_slots.Length * (Unsafe.SizeOf<ProfileSlot>() + Unsafe.SizeOf<SlotMeta>())) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>());
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -152,6 +154,10 @@ internal sealed class BehaviourProfileTable
             }
 
             var decision = Decide(ref s, now, detectOnly, flowAction);
+            ref var meta = ref _meta[index];
+            meta.LastSeenMs = now;
+            meta.Score = s.Score;
+            meta.ActiveUntilMs = s.Action == BotAction.Allow ? 0 : s.ActionUntilMs;
             if (notable || decision.Changed)
             {
                 WriteTimeline(ref s, now, "request", o.Method, o.Route ?? o.Path, status, null);
@@ -173,6 +179,7 @@ internal sealed class BehaviourProfileTable
             ref var s = ref _slots[index];
             Advance(ref s, now);
             s.LastSeenMs = now;
+            _meta[index].LastSeenMs = now;
             switch (signal)
             {
                 case ObservedSignal.AuthenticationFailed:
@@ -263,9 +270,10 @@ internal sealed class BehaviourProfileTable
             ref var s = ref _slots[index];
             var keep = s;
             ClearFlows(index);
+            _meta[index].Score = 0;
+            _meta[index].ActiveUntilMs = 0;
             s = default;
             s.Key = keep.Key;
-            s.Hash = keep.Hash;
             s.Class = keep.Class;
             s.FirstSeenMs = keep.FirstSeenMs;
             s.LastSeenMs = keep.LastSeenMs;
@@ -661,8 +669,8 @@ internal sealed class BehaviourProfileTable
         var start = bucket * Ways;
         for (var i = start; i < start + Ways; i++)
         {
-            ref var s = ref _slots[i];
-            if (s.Hash == hash && s.Key is not null && string.Equals(s.Key, key, StringComparison.Ordinal))
+            ref var m = ref _meta[i];
+            if (m.Hash == hash && m.Occupied != 0 && string.Equals(_slots[i].Key, key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -673,14 +681,15 @@ internal sealed class BehaviourProfileTable
 
     private int FindOrInsert(int bucket, string key, int hash, long now)
     {
+        // The scan reads only the compact metadata (4 cache lines per bucket); the chosen slot is touched last.
         var start = bucket * Ways;
         var victim = -1;
         for (var i = start; i < start + Ways; i++)
         {
-            ref var s = ref _slots[i];
-            if (s.Key is null)
+            ref var m = ref _meta[i];
+            if (m.Occupied == 0)
             {
-                if (victim < 0 || _slots[victim].Key is not null)
+                if (victim < 0 || _meta[victim].Occupied != 0)
                 {
                     victim = i;
                 }
@@ -688,19 +697,19 @@ internal sealed class BehaviourProfileTable
                 continue;
             }
 
-            if (s.Hash == hash && string.Equals(s.Key, key, StringComparison.Ordinal))
+            if (m.Hash == hash && string.Equals(_slots[i].Key, key, StringComparison.Ordinal))
             {
                 return i;
             }
 
-            if (victim < 0 || (_slots[victim].Key is not null && LessValuable(ref s, ref _slots[victim], now)))
+            if (victim < 0 || (_meta[victim].Occupied != 0 && LessValuable(ref m, ref _meta[victim], now)))
             {
                 victim = i;
             }
         }
 
-        ref var v = ref _slots[victim];
-        if (v.Key is null)
+        ref var meta = ref _meta[victim];
+        if (meta.Occupied == 0)
         {
             Interlocked.Increment(ref _count);
         }
@@ -709,10 +718,15 @@ internal sealed class BehaviourProfileTable
             Interlocked.Increment(ref _evictions);
         }
 
+        meta.Hash = hash;
+        meta.Occupied = 1;
+        meta.Score = 0;
+        meta.LastSeenMs = now;
+        meta.ActiveUntilMs = 0;
         ClearFlows(victim);
+        ref var v = ref _slots[victim];
         v = default;
         v.Key = key;
-        v.Hash = hash;
         v.FirstSeenMs = now;
         v.LastSeenMs = now;
         v.LastDecayMs = now;
@@ -721,10 +735,10 @@ internal sealed class BehaviourProfileTable
     }
 
     /// <summary>Whether <paramref name="a"/> is a better eviction victim than <paramref name="b"/>.</summary>
-    private static bool LessValuable(ref ProfileSlot a, ref ProfileSlot b, long now)
+    private static bool LessValuable(ref SlotMeta a, ref SlotMeta b, long now)
     {
-        var aActive = a.Action != BotAction.Allow && now < a.ActionUntilMs;
-        var bActive = b.Action != BotAction.Allow && now < b.ActionUntilMs;
+        var aActive = a.ActiveUntilMs > now;
+        var bActive = b.ActiveUntilMs > now;
         if (aActive != bActive)
         {
             return !aActive;

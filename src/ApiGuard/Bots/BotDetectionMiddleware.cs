@@ -111,8 +111,6 @@ internal sealed class BotDetectionMiddleware
                     _metrics.Rejected(BotAction.Challenge, detectOnly);
                     if (!detectOnly)
                     {
-                        await WriteChallengeAsync(context).ConfigureAwait(false);
-
                         // A challenged client that keeps going without proving itself keeps its profile growing (toward a block).
                         var escalation = Record(context, clientId, clientClass, StatusCodes.Status401Unauthorized, detectOnly);
                         if (escalation.Changed)
@@ -120,6 +118,7 @@ internal sealed class BotDetectionMiddleware
                             await _reporter.ReportAsync(context, clientId, escalation).ConfigureAwait(false);
                         }
 
+                        await WriteChallengeAsync(context).ConfigureAwait(false);
                         return;
                     }
 

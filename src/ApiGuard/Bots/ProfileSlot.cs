@@ -7,7 +7,6 @@ namespace ApiGuard.Bots;
 internal struct ProfileSlot
 {
     public string? Key;
-    public int Hash;
     public ClientClass Class;
 
     public long FirstSeenMs;
@@ -54,6 +53,17 @@ internal struct ProfileSlot
 
     public int TimelineIndex; // 1-based; 0 = none
     public int TimelineGeneration;
+}
+
+/// <summary>What eviction and lookup need of a slot, kept apart in a compact array (32 bytes) so a bucket scan stays in cache.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct SlotMeta
+{
+    public int Hash;
+    public int Occupied;
+    public float Score;
+    public long LastSeenMs;
+    public long ActiveUntilMs;
 }
 
 /// <summary>Distinct object ids (256-bit linear counting) and sequential walking on one route template.</summary>

@@ -93,6 +93,26 @@ internal sealed class BotTestHost : IAsyncDisposable
 
         var app = builder.Build();
         BotTestHost? host = null;
+
+        // Buffer each response so that TestServer hands it back only when the whole pipeline (bot bookkeeping included)
+        // has finished: the tests then see every decision the request caused.
+        app.Use(async (context, next) =>
+        {
+            var original = context.Response.Body;
+            using var buffer = new MemoryStream();
+            context.Response.Body = buffer;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original);
+        });
         app.UseRouting();
         app.UseAuthentication();
         app.UseApiGuard();
