@@ -90,7 +90,7 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
                 AccessToken = accessToken,
                 ExpectedThumbprint = thumbprint,
                 RequireNonce = Options.RequireNonce,
-                Algorithms = (IReadOnlyCollection<string>)Options.Algorithms,
+                Algorithms = Options.Algorithms as IReadOnlyCollection<string> ?? [.. Options.Algorithms],
                 ProofLifetime = Options.ProofLifetime,
                 ClockSkew = Options.ClockSkew,
             }, Context, Context.RequestAborted).ConfigureAwait(false);
