@@ -48,9 +48,11 @@ public static class SampleApp
         Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
         Demos.LoginDemo.AddLoginDemo(guard);
         guard.AddPayloadInspection();
+        guard.AddRateLimiting();
         _ = guard;
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
+        guard.AddSignatureAuthentication();
         guard.AddBotsDemo(authentication);
     }
 
@@ -59,9 +61,11 @@ public static class SampleApp
         Demos.PostureDemo.MapPostureDemos(app);
         Demos.LoginDemo.MapLoginDemo(app);
         app.MapInspectionDemo();
+        app.MapRateLimitingDemo();
         _ = app;
         app.MapOtpDemo();
         app.MapChallengeResponseDemo();
+        app.MapSignatureDemos();
         app.MapBotsDemo();
     }
 }

@@ -38,12 +38,17 @@ public static class LoginDemo
     /// <summary>Registers what the login demo needs: brute-force protection (bound from <c>ApiGuard:BruteForce</c>).</summary>
     public static IApiGuardBuilder AddLoginDemo(this IApiGuardBuilder guard) => guard.AddBruteForceProtection();
 
-    /// <summary>Maps <c>POST /api/login</c>.</summary>
+    /// <summary>
+    /// Maps <c>POST /api/login</c>. The brute-force middleware reads the username (below) and checks the (address, account)
+    /// pair, the address and the account before the endpoint runs; the endpoint records the outcome.
+    /// </summary>
     public static IEndpointRouteBuilder MapLoginDemo(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Route, LoginAsync).RequireBruteForceProtection();
+        app.MapPost(Route, LoginAsync).AllowAnonymous().RequireBruteForceProtection(ReadUsernameAsync);
         return app;
     }
+
+    private static async ValueTask<string?> ReadUsernameAsync(HttpContext context) => (await ReadAsync(context))?.Username;
 
     private static async Task LoginAsync(HttpContext context, IBruteForceGuard guard)
     {
@@ -56,14 +61,9 @@ public static class LoginDemo
             return;
         }
 
+        // The middleware has already refused delayed or blocked clients (429 with Retry-After) before any password hash
+        // is computed. Without the middleware, call guard.CheckAsync(context, username) here first.
         var (username, password) = credentials.Value;
-        var decision = await guard.CheckAsync(context, username, context.RequestAborted);
-        if (!decision.IsAllowed)
-        {
-            await guard.WriteRejectionAsync(context, decision);
-            return;
-        }
-
         if (Verify(username, password))
         {
             await guard.RecordSuccessAsync(context, username, context.RequestAborted);
@@ -90,13 +90,28 @@ public static class LoginDemo
         return CryptographicOperations.FixedTimeEquals(actual, expected) & known;
     }
 
+    /// <summary>Reads and parses the body once per request (the middleware's selector and the endpoint share the result).</summary>
     private static async Task<(string Username, string Password)?> ReadAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(typeof(LoginRequest), out var cached))
+        {
+            return ((string Username, string Password)?)cached;
+        }
+
+        var credentials = await ParseAsync(context);
+        context.Items[typeof(LoginRequest)] = credentials;
+        return credentials;
+    }
+
+    private static async Task<(string Username, string Password)?> ParseAsync(HttpContext context)
     {
         if (context.Request.ContentLength > MaxBodyBytes || !context.Request.HasJsonContentType())
         {
             return null;
         }
 
+        // Buffered and rewound: the middlewares after this selector (payload inspection) read the body too.
+        context.Request.EnableBuffering(MaxBodyBytes + 1);
         var buffer = new byte[MaxBodyBytes + 1];
         var read = 0;
         int n;
@@ -105,6 +120,7 @@ public static class LoginDemo
             read += n;
         }
 
+        context.Request.Body.Position = 0;
         if (read > MaxBodyBytes)
         {
             return null;

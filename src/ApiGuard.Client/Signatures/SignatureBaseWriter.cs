@@ -41,6 +41,13 @@ internal struct PooledByteBuffer : IDisposable
     /// <summary>Writes text as UTF-8 (ASCII is one byte per character).</summary>
     public void Write(ReadOnlySpan<char> text)
     {
+        Ensure(text.Length);
+        if (Ascii.FromUtf16(text, _buffer.AsSpan(_length), out var written) == System.Buffers.OperationStatus.Done)
+        {
+            _length += written;
+            return;
+        }
+
         Ensure(Encoding.UTF8.GetMaxByteCount(text.Length));
         _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
     }

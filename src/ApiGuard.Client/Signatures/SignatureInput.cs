@@ -43,8 +43,12 @@ internal struct CoveredComponent
 /// </summary>
 internal sealed class SignatureFieldMembers
 {
+    // Two per thread: a verification holds one for Signature-Input and one for Signature.
     [ThreadStatic]
     private static SignatureFieldMembers? t_cached;
+
+    [ThreadStatic]
+    private static SignatureFieldMembers? t_cached2;
 
     private (int LabelStart, int LabelLength, int ValueStart, int ValueEnd)[] _members = new (int, int, int, int)[4];
 
@@ -61,6 +65,13 @@ internal sealed class SignatureFieldMembers
             return cached;
         }
 
+        cached = t_cached2;
+        if (cached is not null)
+        {
+            t_cached2 = null;
+            return cached;
+        }
+
         return new SignatureFieldMembers();
     }
 
@@ -68,7 +79,14 @@ internal sealed class SignatureFieldMembers
     {
         members.Source = string.Empty;
         members.Count = 0;
-        t_cached = members;
+        if (t_cached is null)
+        {
+            t_cached = members;
+        }
+        else
+        {
+            t_cached2 = members;
+        }
     }
 
     public ReadOnlySpan<char> Label(int index) => Source.AsSpan(_members[index].LabelStart, _members[index].LabelLength);

@@ -41,6 +41,7 @@ public static class ApiGuardRedisBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore, ApiGuard.Redis.BruteForce.RedisBruteForceStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore, ApiGuard.Redis.RateLimiting.RedisRateLimitStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList, ApiGuard.Redis.Bots.RedisBanList>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Authentication.Otp.IOtpSecretStore>(sp => new ApiGuard.Redis.Otp.RedisOtpSecretStore(sp.GetRequiredService<IApiGuardRedisConnection>(), sp.GetRequiredService<ApiGuard.Authentication.Otp.OtpSecretProtector>())));
         return builder;
     }
 

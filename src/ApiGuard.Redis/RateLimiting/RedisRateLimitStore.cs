@@ -21,6 +21,8 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private static readonly string s_script = ReadScript("ratelimit.lua");
     private static readonly string s_releaseScript = ReadScript("release.lua");
     private static readonly byte[] s_sha = Sha1(s_script);
+    private static readonly string s_gcraScript = ReadScript("gcra.lua");
+    private static readonly byte[] s_gcraSha = Sha1(s_gcraScript);
     private static readonly byte[] s_releaseSha = Sha1(s_releaseScript);
     private static readonly RedisValue s_noLease = string.Empty;
     private static readonly RedisValue s_zero = 0;
@@ -34,6 +36,8 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private readonly TimeSpan _timeout;
     private readonly int _threshold;
     private readonly TimeSpan _breakDuration;
+    private readonly long _slotTicks;
+    private DeadlineSlot? _deadline;
 
     public RedisRateLimitStore(IApiGuardRedisConnection connection, IOptions<RateLimitingOptions> options, RateLimitingMetrics metrics,
         TimeProvider timeProvider, ILogger<RedisRateLimitStore> logger)
@@ -45,6 +49,7 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         _timeout = connection.OperationTimeout;
         _threshold = options.Value.CircuitBreakerFailureThreshold;
         _breakDuration = options.Value.CircuitBreakerBreakDuration;
+        _slotTicks = Math.Max(1, timeProvider.TimestampFrequency / 500);
         _fallback = new InMemoryRateLimitStore(timeProvider);
         _breaker = new RedisCircuitBreaker(_threshold, _breakDuration, timeProvider);
     }
@@ -79,11 +84,31 @@ internal sealed class RedisRateLimitStore : RateLimitStore
 
     private async ValueTask<RateLimitDecision> DecideRemoteAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, long forced, string? leaseId, CancellationToken cancellationToken)
     {
+        // One async frame on the hot path: EVALSHA, the budget, and the NOSCRIPT reload only when needed.
         RedisResult result;
         try
         {
-            var args = Arguments(partition.Policy, cost, forced, leaseId);
-            result = await EvaluateAsync(s_sha, s_script, data.Keys, args, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            var start = _timeProvider.GetTimestamp();
+            // A policy with one GCRA limit (the default) uses the lean script; every other policy the general one.
+            var gcra = forced == 0 && IsSingleGcra(partition.Policy);
+            var args = gcra ? GcraArguments(partition.Policy, cost) : Arguments(partition.Policy, cost, forced, leaseId);
+            var call = _connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(gcra ? s_gcraSha : s_sha, data.Keys, args);
+            if (!call.IsCompleted && await Task.WhenAny(call, SharedDeadline(start)).ConfigureAwait(false) != call)
+            {
+                Abandon(call);
+                throw new TimeoutException("Redis did not answer within the rate-limit time budget.");
+            }
+
+            try
+            {
+                result = await call.ConfigureAwait(false);
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                RateLimitingLog.ScriptReloaded(_logger);
+                result = await WithinBudget(_connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(gcra ? s_gcraScript : s_script, data.Keys, args), start).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -100,10 +125,33 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             RateLimitingLog.CircuitClosed(_logger);
         }
 
-        var r = (RedisResult[])result!;
-        var allowed = (long)r[0] == 1;
-        return new RateLimitDecision(allowed, (long)r[1], (int)(long)r[2] - 1, (long)r[3], (long)r[4], RateLimitDecisionSource.Store, leaseId);
+        return Parse(result, leaseId);
     }
+
+    /// <summary>Parses the script's answer: <c>"allowed retry_ms index remaining reset_ms"</c>, one bulk string.</summary>
+    private static RateLimitDecision Parse(RedisResult result, string? leaseId)
+    {
+        var bytes = (byte[]?)result ?? throw new RedisException("The rate-limit script returned nothing.");
+        Span<long> v = stackalloc long[5];
+        var span = bytes.AsSpan();
+        for (var i = 0; i < 5; i++)
+        {
+            var space = span.IndexOf((byte)' ');
+            var token = space < 0 ? span : span[..space];
+            if (!System.Buffers.Text.Utf8Parser.TryParse(token, out long value, out _))
+            {
+                throw new RedisException("The rate-limit script returned an unexpected answer.");
+            }
+
+            v[i] = value;
+            span = space < 0 ? [] : span[(space + 1)..];
+        }
+
+        return new RateLimitDecision(v[0] == 1, v[1], (int)v[2] - 1, v[3], v[4], RateLimitDecisionSource.Store, leaseId);
+    }
+
+    private static void Abandon(Task call) =>
+        _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private async ValueTask<RateLimitDecision> DecideApproximateAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, CancellationToken cancellationToken)
     {
@@ -194,23 +242,66 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     /// <summary>EVALSHA within the time budget; on NOSCRIPT (a restarted or flushed server) EVAL, which caches the script again.</summary>
     private async Task<RedisResult> EvaluateAsync(byte[] sha, string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var start = _timeProvider.GetTimestamp();
         var db = _connection.Multiplexer.GetDatabase();
         try
         {
-            return await db.ScriptEvaluateAsync(sha, keys, args).WaitAsync(_timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(sha, keys, args), start).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             RateLimitingLog.ScriptReloaded(_logger);
-            var left = _timeout - _timeProvider.GetElapsedTime(start);
-            if (left <= TimeSpan.Zero)
-            {
-                throw new TimeoutException("The rate-limit time budget ran out while reloading the script.", ex);
-            }
-
-            return await db.ScriptEvaluateAsync(script, keys, args).WaitAsync(left, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(script, keys, args), start).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Completes with <paramref name="call"/>, or throws <see cref="TimeoutException"/> when the budget that started at
+    /// <paramref name="start"/> runs out first. Calls share one timer per 2 ms slot (instead of one timer each), so a call may get
+    /// up to 2 ms less than the budget, never more.
+    /// </summary>
+    private Task<RedisResult> WithinBudget(Task<RedisResult> call, long start)
+    {
+        if (call.IsCompleted)
+        {
+            return call;
+        }
+
+        return WaitAsync(call, SharedDeadline(start));
+    }
+
+    private static async Task<RedisResult> WaitAsync(Task<RedisResult> call, Task deadline)
+    {
+        if (await Task.WhenAny(call, deadline).ConfigureAwait(false) != call)
+        {
+            // The late answer (or error) is observed and dropped.
+            Abandon(call);
+            throw new TimeoutException("Redis did not answer within the rate-limit time budget.");
+        }
+
+        return await call.ConfigureAwait(false);
+    }
+
+    private Task SharedDeadline(long start)
+    {
+        var slot = start / _slotTicks;
+        var current = Volatile.Read(ref _deadline);
+        if (current is not null && current.Slot == slot)
+        {
+            return current.Expired;
+        }
+
+        var fresh = new DeadlineSlot(slot, Task.Delay(_timeout, _timeProvider));
+        var raced = Interlocked.CompareExchange(ref _deadline, fresh, current);
+        return raced == current ? fresh.Expired : raced!.Expired;
+    }
+
+    private sealed class DeadlineSlot(long slot, Task expired)
+    {
+        public long Slot { get; } = slot;
+
+        public Task Expired { get; } = expired;
     }
 
     private void OnFailure(Exception ex, CompiledRateLimitPolicy policy)
@@ -265,6 +356,26 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         }
 
         return BuildArguments(policy, cost, forced, leaseId);
+    }
+
+    private static bool IsSingleGcra(CompiledRateLimitPolicy policy) =>
+        policy.Limits.Length == 1 && policy.Limits[0].Algorithm == RateLimitAlgorithm.Gcra;
+
+    private static RedisValue[] GcraArguments(CompiledRateLimitPolicy policy, long cost)
+    {
+        if (cost <= CachedCostArguments)
+        {
+            var cache = policy.StoreData as RedisValue[]?[] ?? InitCache(policy);
+            return cache[cost] ??= BuildGcraArguments(policy.Limits[0], cost);
+        }
+
+        return BuildGcraArguments(policy.Limits[0], cost);
+    }
+
+    private static RedisValue[] BuildGcraArguments(CompiledRateLimit limit, long cost)
+    {
+        var t = limit.WindowMs / limit.Limit;
+        return [cost, t, t * limit.Burst];
     }
 
     private static RedisValue[]?[] InitCache(CompiledRateLimitPolicy policy)

@@ -16,6 +16,7 @@ namespace ApiGuard.BruteForce;
 internal sealed partial class BruteForceGuard : IBruteForceGuard
 {
     private const long StoreErrorLogIntervalMs = 10_000;
+    private const long StoreRetryIntervalMs = 5_000;
     private readonly IBruteForceStore _store;
     private readonly InMemoryBruteForceStore _local;
     private readonly BruteForceOptions _options;
@@ -28,6 +29,7 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _nextStoreErrorLog;
+    private long _storeBypassUntil;
     private int _pendingObservations;
 
     public BruteForceGuard(
@@ -69,24 +71,12 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
         var key = _hasher.Create(_identity.ResolveAddress(context).AddressKey, account);
         var now = _time.GetUtcNow();
         var mode = _modes.Resolve(context, ApiGuardCapabilities.BruteForce, _options.Mode);
-        BruteForceState state;
-        try
+        var (state, available) = await GetStateCoreAsync(key, now, cancellationToken).ConfigureAwait(false);
+        if (!available)
         {
-            state = await _store.GetStateAsync(key, now, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiGuardStoreUnavailableException ex)
-        {
-            StoreFailed(ex);
-            switch (_options.StoreFailurePolicy)
-            {
-                case BruteForceStoreFailurePolicy.FallbackToLocal:
-                    state = await _local.GetStateAsync(key, now, cancellationToken).ConfigureAwait(false);
-                    break;
-                case BruteForceStoreFailurePolicy.FailClosed when mode == ApiGuardMode.Enforce:
-                    return new BruteForceDecision(false, TimeSpan.Zero, BruteForceScope.None, false, false, false, storeUnavailable: true);
-                default:
-                    return BruteForceDecision.Allowed;
-            }
+            return _options.StoreFailurePolicy == BruteForceStoreFailurePolicy.FailClosed && mode == ApiGuardMode.Enforce
+                ? new BruteForceDecision(false, TimeSpan.Zero, BruteForceScope.None, false, false, false, storeUnavailable: true)
+                : BruteForceDecision.Allowed;
         }
 
         var retryAfter = TimeSpan.FromMilliseconds(state.RetryAtUnixMs - now.ToUnixTimeMilliseconds());
@@ -151,17 +141,22 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
 
         var key = _hasher.Create(_identity.ResolveAddress(context).AddressKey, account);
         var now = _time.GetUtcNow();
-        try
+        if (!StoreBypassed())
         {
-            await _store.RecordSuccessAsync(key, now, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiGuardStoreUnavailableException ex)
-        {
-            StoreFailed(ex);
-            if (_options.StoreFailurePolicy == BruteForceStoreFailurePolicy.FallbackToLocal)
+            try
             {
-                await _local.RecordSuccessAsync(key, now, cancellationToken).ConfigureAwait(false);
+                await _store.RecordSuccessAsync(key, now, cancellationToken).ConfigureAwait(false);
+                return;
             }
+            catch (ApiGuardStoreUnavailableException ex)
+            {
+                StoreFailed(ex);
+            }
+        }
+
+        if (_options.StoreFailurePolicy == BruteForceStoreFailurePolicy.FallbackToLocal)
+        {
+            await _local.RecordSuccessAsync(key, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -249,14 +244,23 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
     private async ValueTask<BruteForceFailureResult> RecordCoreAsync(
         BruteForceKey key, DateTimeOffset now, ApiGuardMode mode, HttpContext? context, SecurityEvent? origin, string source, CancellationToken cancellationToken)
     {
-        BruteForceFailureResult result;
-        try
+        BruteForceFailureResult result = default;
+        var recorded = false;
+        if (!StoreBypassed())
         {
-            result = await _store.RecordFailureAsync(key, now, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                result = await _store.RecordFailureAsync(key, now, cancellationToken).ConfigureAwait(false);
+                recorded = true;
+            }
+            catch (ApiGuardStoreUnavailableException ex)
+            {
+                StoreFailed(ex);
+            }
         }
-        catch (ApiGuardStoreUnavailableException ex)
+
+        if (!recorded)
         {
-            StoreFailed(ex);
             if (_options.StoreFailurePolicy != BruteForceStoreFailurePolicy.FallbackToLocal)
             {
                 return default;
@@ -360,10 +364,37 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
     private static string Seconds(TimeSpan span) =>
         Math.Max(1, (long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The state from the shared store, else per the failure policy: local, or not available.</summary>
+    private async ValueTask<(BruteForceState State, bool Available)> GetStateCoreAsync(BruteForceKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!StoreBypassed())
+        {
+            try
+            {
+                return (await _store.GetStateAsync(key, now, cancellationToken).ConfigureAwait(false), true);
+            }
+            catch (ApiGuardStoreUnavailableException ex)
+            {
+                StoreFailed(ex);
+            }
+        }
+
+        return _options.StoreFailurePolicy == BruteForceStoreFailurePolicy.FallbackToLocal
+            ? (await _local.GetStateAsync(key, now, cancellationToken).ConfigureAwait(false), true)
+            : (default, false);
+    }
+
+    /// <summary>
+    /// Whether the shared store failed within the last <see cref="StoreRetryIntervalMs"/>: calls skip it and apply the failure
+    /// policy at once, so an outage costs one time budget per interval instead of one per request.
+    /// </summary>
+    private bool StoreBypassed() => _time.GetTimestamp() < Interlocked.Read(ref _storeBypassUntil);
+
     private void StoreFailed(ApiGuardStoreUnavailableException ex)
     {
         _metrics.StoreError(ex.InnerException?.GetType().Name ?? nameof(ApiGuardStoreUnavailableException));
         var now = _time.GetTimestamp();
+        Interlocked.Exchange(ref _storeBypassUntil, now + (long)(StoreRetryIntervalMs * _time.TimestampFrequency / 1000.0));
         var next = Interlocked.Read(ref _nextStoreErrorLog);
         if (now >= next && Interlocked.CompareExchange(ref _nextStoreErrorLog, now + (long)(StoreErrorLogIntervalMs * _time.TimestampFrequency / 1000.0), next) == next)
         {

@@ -16,6 +16,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
     private readonly int _capacity;
     private readonly object _sweepLock = new();
     private long _nextSweep;
+    private int _count; // ConcurrentDictionary.Count takes every lock: keep our own
 
     /// <summary>Creates the store.</summary>
     public InMemoryBruteForceStore(IOptions<BruteForceOptions> options)
@@ -26,7 +27,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
     }
 
     /// <summary>The number of entries held (expired ones included until swept).</summary>
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <inheritdoc />
     public ValueTask<BruteForceState> GetStateAsync(BruteForceKey key, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -162,7 +163,11 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
         }
 
         var nowMs = now.ToUnixTimeMilliseconds();
-        _entries.TryRemove("p:" + key.Pair, out _);
+        if (_entries.TryRemove("p:" + key.Pair, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+
         var trust = GetOrAdd<TrustEntry>("t:", key.Pair, nowMs);
         lock (trust)
         {
@@ -205,7 +210,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
     private T GetOrAdd<T>(string prefix, string hash, long nowMs) where T : Entry, new()
     {
         var id = string.Concat(prefix, hash);
-        if (nowMs >= Interlocked.Read(ref _nextSweep) || _entries.Count >= _capacity)
+        if (nowMs >= Interlocked.Read(ref _nextSweep) || Volatile.Read(ref _count) >= _capacity)
         {
             Sweep(nowMs);
         }
@@ -232,6 +237,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
             var created = new T { ExpiresAt = nowMs + 1 };
             if (_entries.TryAdd(id, created))
             {
+                Interlocked.Increment(ref _count);
                 return created;
             }
         }
@@ -246,7 +252,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
 
         try
         {
-            if (nowMs < Interlocked.Read(ref _nextSweep) && _entries.Count < _capacity)
+            if (nowMs < Interlocked.Read(ref _nextSweep) && Volatile.Read(ref _count) < _capacity)
             {
                 return;
             }
@@ -254,13 +260,13 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
             Interlocked.Exchange(ref _nextSweep, nowMs + SweepIntervalMs);
             foreach (var (id, entry) in _entries)
             {
-                if (Volatile.Read(ref entry.ExpiresAt) <= nowMs)
+                if (Volatile.Read(ref entry.ExpiresAt) <= nowMs && _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
                 {
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+                    Interlocked.Decrement(ref _count);
                 }
             }
 
-            if (_entries.Count < _capacity)
+            if (Volatile.Read(ref _count) < _capacity)
             {
                 return;
             }
@@ -271,7 +277,10 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
             var evict = Math.Max(1, snapshot.Length / 10);
             for (var i = 0; i < evict; i++)
             {
-                _entries.TryRemove(snapshot[i]);
+                if (_entries.TryRemove(snapshot[i]))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
             }
         }
         finally

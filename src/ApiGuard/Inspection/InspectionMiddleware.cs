@@ -248,12 +248,19 @@ internal sealed partial class InspectionMiddleware
                 if (json is not null)
                 {
                     // Streamed: scan the complete tokens received so far, carrying the reader state.
-                    status = json.Scan(buffer.Span, isFinal: false, scan);
+                    status = json.ScanAvailable(buffer.Span, scan);
                     if (status != BodyScanStatus.Ok || scan.ShouldStop)
                     {
                         break;
                     }
                 }
+            }
+
+            if (complete && buffer.Length == 0)
+            {
+                // A chunked or HTTP/2 request whose body turned out empty: nothing to inspect, nothing to replay.
+                buffer.Dispose();
+                return default;
             }
 
             if (oversize)

@@ -53,6 +53,17 @@ internal sealed class InspectionScan : IInspectionFeature
 
     public bool ReachedThreshold => Score >= Threshold;
 
+    /// <summary>Clears the results so the scan can be reused (benchmarks).</summary>
+    public void Reset()
+    {
+        Score = 0;
+        TotalFindings = 0;
+        BytesInspected = 0;
+        Outcome = InspectionOutcome.Passed;
+        BodyStatus = InspectionBodyStatus.NotInspected;
+        _findings?.Clear();
+    }
+
     /// <summary>A point to roll back to (used when a body turns out to be oversize and is to be skipped).</summary>
     public (int Score, int Findings, int Total) Checkpoint() => (Score, _findings?.Count ?? 0, TotalFindings);
 
@@ -121,7 +132,7 @@ internal sealed class InspectionScan : IInspectionFeature
     {
         var written = Math.Clamp(verdict.FindingCount, 0, findings.Length);
         var score = verdict.Score;
-        var total = Math.Max(written, 1);
+        var kept = 0;
         string? location = null;
         string? name = null;
         for (var i = 0; i < written; i++)
@@ -130,9 +141,10 @@ internal sealed class InspectionScan : IInspectionFeature
             if (decision.HasPartialExclusions && Policy.IsExcluded(field, f))
             {
                 score -= f.Score;
-                total--;
                 continue;
             }
+
+            kept++;
 
             _findings ??= new List<InspectionFindingDetail>(4);
             if (_findings.Count >= _maxFindings)
@@ -160,7 +172,7 @@ internal sealed class InspectionScan : IInspectionFeature
         if (score > 0)
         {
             Score += score;
-            TotalFindings += Math.Max(total, 0);
+            TotalFindings += Math.Max(kept, 1);
         }
     }
 }

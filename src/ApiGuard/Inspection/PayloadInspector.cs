@@ -90,16 +90,42 @@ public sealed class PayloadInspector : IPayloadInspector
             return;
         }
 
-        switch (settings.FieldType)
+        if (settings.FieldType == FieldType.Identifier)
         {
-            case FieldType.Identifier:
-                IdentifierRule.Detect(t, ref sink);
-                return;
-            case FieldType.Url:
-                UrlDetector.Detect(t, settings.Source, ref sink);
-                XssDetector.Detect(t, settings.Source, ref sink);
-                PathDetector.Detect(t, ref sink);
-                return;
+            IdentifierRule.Detect(t, ref sink);
+            return;
+        }
+
+        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value);
+        try
+        {
+            if (settings.FieldType != FieldType.Base64)
+            {
+                Detect(t, settings, ref sink);
+            }
+
+            if (base64)
+            {
+                // a and b are free again: decode the original value into them and inspect the decoded text.
+                Base64Layer.Inspect(value, settings, a, b, ref sink);
+            }
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            // Never throw on attacker input: a detector fault fails closed as a critical finding (rule 920900).
+            sink.Add(RuleKey.EngineFault, 0, value.Length);
+        }
+    }
+
+    /// <summary>Runs the detectors over normalised text.</summary>
+    internal static void Detect(scoped ReadOnlySpan<char> t, in InspectionSettings settings, ref FindingSink sink)
+    {
+        if (settings.FieldType == FieldType.Url)
+        {
+            UrlDetector.Detect(t, settings.Source, ref sink);
+            XssDetector.Detect(t, settings.Source, ref sink);
+            PathDetector.Detect(t, ref sink);
+            return;
         }
 
         SqlDetector.Detect(t, ref sink);

@@ -109,17 +109,26 @@ public sealed class ApiGuardRateLimiter : RateLimiter
             return ValueTask.FromResult(AttemptAcquireCore(0));
         }
 
-        var pending = DecideAsync(permitCount, cancellationToken);
+        var now = _timeProvider.GetTimestamp();
+        Volatile.Write(ref _lastUsed, now);
+        if (TryGetCachedDenial(permitCount, now, out var seconds))
+        {
+            Interlocked.Increment(ref _failed);
+            _metrics?.CachedDenial(Policy.Name);
+            return ValueTask.FromResult(RateLimitLeases.Failed(seconds));
+        }
+
+        var pending = _store.DecideAsync(this, permitCount, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
-            return ValueTask.FromResult(ToLease(pending.Result, permitCount));
+            return ValueTask.FromResult(Complete(pending.Result, permitCount));
         }
 
         return AwaitLease(pending, permitCount);
     }
 
     private async ValueTask<RateLimitLease> AwaitLease(ValueTask<RateLimitDecision> pending, int permitCount) =>
-        ToLease(await pending.ConfigureAwait(false), permitCount);
+        Complete(await pending.ConfigureAwait(false), permitCount);
 
     /// <summary>Decides (cached denial, else the store) and records the outcome; never throws except on cancellation.</summary>
     internal ValueTask<RateLimitDecision> DecideAsync(long cost, CancellationToken cancellationToken)

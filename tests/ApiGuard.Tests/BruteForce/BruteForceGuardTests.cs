@@ -159,6 +159,32 @@ public sealed class BruteForceGuardTests
     }
 
     [Fact]
+    public async Task Login_AfterFailedDpopProofsFromSameAddress_AddressThrottled()
+    {
+        // The sample's DPoP handler publishes authentication.failed for each bad proof; brute-force protection counts them.
+        await using var host = await BruteForceTestHost.StartSampleAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            var context = await host.Server.SendAsync(c =>
+            {
+                c.Request.Method = HttpMethods.Get;
+                c.Request.Path = "/api/dpop/profile";
+                c.Request.Headers.Authorization = "DPoP abc.def.ghi";
+                c.Request.Headers["DPoP"] = "not-a-jwt";
+                c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.66");
+            });
+            Assert.Equal(401, context.Response.StatusCode);
+        }
+
+        var sameAddress = await host.LoginAsync("198.51.100.66", "alice", AlicePassword);
+        var otherAddress = await host.LoginAsync("203.0.113.7", "alice", AlicePassword);
+
+        Assert.Equal(429, sameAddress.Status);
+        Assert.Equal(200, otherAddress.Status);
+        Assert.Contains(host.Observer.Events, e => e.Kind == BruteForceDefaults.AuthenticationFailedKind && e.Capability == ApiGuardCapabilities.ChallengeResponse);
+    }
+
+    [Fact]
     public async Task Login_MalformedBody_400Problem()
     {
         await using var host = await BruteForceTestHost.StartSampleAsync();
@@ -213,7 +239,7 @@ public sealed class BruteForceGuardTests
     }
 
     [Fact]
-    public void Observer_OtherKindsAndOwnEvents_Ignored()
+    public void Observer_OtherKindsOwnEventsAndChallenges_Ignored()
     {
         var services = new ServiceCollection();
         services.AddApiGuard().AddBruteForceProtection(o => o.Address.DelayThreshold = 1);
@@ -223,6 +249,14 @@ public sealed class BruteForceGuardTests
 
         publisher.Publish(new SecurityEvent { Capability = ApiGuardCapabilities.Inspection, Kind = "injection.sqli" }, NewContext(provider, "198.51.100.66"));
         publisher.Publish(new SecurityEvent { Capability = ApiGuardCapabilities.BruteForce, Kind = BruteForceDefaults.AuthenticationFailedKind }, NewContext(provider, "198.51.100.66"));
+        publisher.Publish(new SecurityEvent
+        {
+            // A DPoP "use_dpop_nonce" or "OTP required" challenge is protocol flow, not a failed credential.
+            Capability = ApiGuardCapabilities.ChallengeResponse,
+            Kind = BruteForceDefaults.AuthenticationFailedKind,
+            Action = SecurityAction.Challenged,
+            RuleId = "dpop-nonce",
+        }, NewContext(provider, "198.51.100.66"));
 
         Assert.Equal(0, store.Count);
     }

@@ -5,7 +5,7 @@
 -- ARGV[2]  concurrency lease id ('' when the policy has no concurrency limit)
 -- ARGV[3]  permits already admitted locally (approximate mode), consumed unconditionally first
 -- then 4 per limit: algorithm (g gcra, s sliding, f fixed, m calendar month, c concurrency), limit, window ms, burst or lease ms
--- Returns { allowed (0|1), retry_after_ms, reported limit (1-based), remaining, reset_ms }
+-- Returns one string 'allowed retry_after_ms limit remaining reset_ms' (allowed 0|1, limit 1-based): one value to parse.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local cost = tonumber(ARGV[1])
@@ -205,4 +205,4 @@ for _, w in ipairs(writes) do
   end
 end
 
-return { allowed, math.ceil(retry), idx, remaining or 0, math.ceil(reset) }
+return string.format('%d %d %d %d %d', allowed, math.ceil(retry), idx, remaining or 0, math.ceil(reset))

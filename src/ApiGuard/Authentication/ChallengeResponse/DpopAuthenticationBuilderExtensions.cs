@@ -23,7 +23,8 @@ public static class DpopAuthenticationBuilderExtensions
 
     /// <summary>
     /// Adds DPoP authentication under <paramref name="authenticationScheme"/>. Also registers <see cref="IDpopProofValidator"/>,
-    /// <see cref="IServerNonceService"/> and the shared replay store when they are not registered yet. Options are validated at startup.
+    /// <see cref="IServerNonceService"/> and the shared replay store when they are not registered yet. Options bind from
+    /// <c>Authentication:Schemes:&lt;scheme&gt;</c>, then from <paramref name="configureOptions"/>, and are validated at startup.
     /// </summary>
     public static AuthenticationBuilder AddDpop(this AuthenticationBuilder builder, string authenticationScheme, string? displayName, Action<DpopOptions>? configureOptions)
     {
@@ -36,6 +37,7 @@ public static class DpopAuthenticationBuilderExtensions
         ChallengeResponseBuilderExtensions.AddServerNonceServices(services);
         services.TryAddSingleton<IDpopProofValidator, DpopProofValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DpopOptions>, DpopOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DpopOptions>, DpopConfigureOptions>());
         services.AddOptions<DpopOptions>(authenticationScheme).ValidateOnStart();
         return builder.AddScheme<DpopOptions, DpopHandler>(authenticationScheme, displayName, configureOptions);
     }

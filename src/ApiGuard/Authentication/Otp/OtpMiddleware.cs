@@ -100,7 +100,9 @@ internal sealed partial class OtpMiddleware
             return;
         }
 
-        var subject = options.SubjectSelector?.Invoke(context) ?? GetSubject(context);
+        var subject = options.SubjectSelector is { } selector ? selector(context)
+            : options.SubjectClaimType is { } claimType ? context.User.FindFirst(claimType)?.Value
+            : GetSubject(context);
         OtpVerificationResult result;
         try
         {

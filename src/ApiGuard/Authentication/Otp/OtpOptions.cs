@@ -36,10 +36,15 @@ public sealed class OtpOptions
     public Dictionary<string, OtpSecretOptions> Secrets { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Picks the subject whose secret checks the code. Code-only. When <see langword="null"/>, the subject is the authenticated client id
-    /// from <see cref="Identity.IClientIdentityResolver"/> without its <c>principal:</c> prefix.
+    /// The claim of the authenticated principal that names the subject, for example <c>apiguard:key_id</c> to key secrets by signing key.
     /// </summary>
-    /// <value>Default: <see langword="null"/>.</value>
+    /// <value>Default: <see langword="null"/>: the client id from <see cref="Identity.IClientIdentityResolver"/> (without <c>principal:</c>).</value>
+    public string? SubjectClaimType { get; set; }
+
+    /// <summary>
+    /// Picks the subject whose secret checks the code, overriding <see cref="SubjectClaimType"/>. Code-only.
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (use <see cref="SubjectClaimType"/>, else the client id).</value>
     public Func<HttpContext, string?>? SubjectSelector { get; set; }
 }
 

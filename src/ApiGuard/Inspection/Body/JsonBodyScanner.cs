@@ -17,6 +17,7 @@ internal sealed class JsonBodyScanner : IDisposable
     private JsonReaderState _state;
     private byte[] _scratch;
     private int _consumed;
+    private int _nextScanAt;
 
     public JsonBodyScanner(int maxDepth)
     {
@@ -29,11 +30,33 @@ internal sealed class JsonBodyScanner : IDisposable
     /// <summary>How many bytes of the body have been fully scanned.</summary>
     public int Consumed => _consumed;
 
+    /// <summary>The bytes handed to <see cref="Utf8JsonReader"/> so far, rescans included: the work done, for linearity checks.</summary>
+    public long BytesExamined { get; private set; }
+
     public void Reset()
     {
         _path.Reset();
         _state = new JsonReaderState(_options);
         _consumed = 0;
+        _nextScanAt = 0;
+        BytesExamined = 0;
+    }
+
+    /// <summary>
+    /// Scans the complete tokens of a body still arriving. A token still incomplete (a long string arriving in small chunks)
+    /// is rescanned only once the unscanned part has doubled, so the total work stays linear in the body length.
+    /// </summary>
+    public BodyScanStatus ScanAvailable(ReadOnlySpan<byte> body, InspectionScan scan)
+    {
+        if (body.Length < _nextScanAt)
+        {
+            return BodyScanStatus.Ok;
+        }
+
+        var before = _consumed;
+        var status = Scan(body, isFinal: false, scan);
+        _nextScanAt = _consumed > before ? 0 : body.Length + (body.Length - _consumed);
+        return status;
     }
 
     /// <summary>
@@ -42,6 +65,7 @@ internal sealed class JsonBodyScanner : IDisposable
     /// </summary>
     public BodyScanStatus Scan(ReadOnlySpan<byte> body, bool isFinal, InspectionScan scan)
     {
+        BytesExamined += body.Length - _consumed;
         var reader = new Utf8JsonReader(body[_consumed..], isFinal, _state);
         var status = BodyScanStatus.Ok;
         try

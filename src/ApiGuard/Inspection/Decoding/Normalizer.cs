@@ -38,6 +38,7 @@ internal static class Normalizer
         for (var pass = 1; pass <= MaxPasses; pass++)
         {
             var written = DecodePass(current, other, plusAsSpace && pass == 1, out var applied, ref sink);
+            WorkMeter.Add(current.Length);
             if (applied == DecodingLayers.None)
             {
                 break;

@@ -26,6 +26,7 @@ internal static class CommandDetector
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         Leading(t, ref sink);
+        WindowsIf(t, ref sink);
         if (t.IndexOfAny(s_gate) < 0)
         {
             return;
@@ -36,6 +37,7 @@ internal static class CommandDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny(s_separators);
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -85,8 +87,13 @@ internal static class CommandDetector
                 case '>':
                     if (start < t.Length && t[start] == '(')
                     {
-                        start++;
-                        break;
+                        var w0 = start + 1;
+                        var wl0 = ReadWord(t, ref w0, word, out _, out _);
+                        if (wl0 > 0 && Lookup(word[..wl0]) != 0 && w0 < t.Length && t[w0] is ')' or ' ')
+                        {
+                            sink.Add(RuleKey.CmdiSubstitution, p, w0 - p);
+                            return;
+                        }
                     }
 
                     continue;
@@ -121,6 +128,23 @@ internal static class CommandDetector
             i++;
         }
 
+        var grouped = i > start && t[i - 1] == '(';
+
+        // "$u wget": an unset variable in front of the command expands to nothing.
+        if (i + 1 < t.Length && t[i] == '$' && char.IsAsciiLetter(t[i + 1]))
+        {
+            var v = i + 1;
+            while (v < t.Length && char.IsAsciiLetterOrDigit(t[v]) && v - i < 4)
+            {
+                v++;
+            }
+
+            if (v < t.Length && t[v] == ' ')
+            {
+                i = v + 1;
+            }
+        }
+
         at = i;
         var wl = ReadWord(t, ref i, word, out var obfuscated, out var pathed);
         len = i - at;
@@ -135,7 +159,17 @@ internal static class CommandDetector
             return false;
         }
 
-        var arg = ArgumentKind(t, i);
+        var arg = grouped && i < t.Length && t[i] == ')' ? Arg.End : ArgumentKind(t, i);
+        if (arg == Arg.Switch)
+        {
+            arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
+        }
+
+        if (tier == PowerShell && arg != Arg.Word)
+        {
+            return true;
+        }
+
         var shellArg = arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect;
         var atEnd = IsValueEnd(t, i);
         if (obfuscated || pathed)
@@ -145,8 +179,8 @@ internal static class CommandDetector
 
         if (tier is Strong or PowerShell)
         {
-            // "; python is nice", "AT&T; dash music": a tool name followed by prose is not a command line.
-            if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted))
+            // "salt & python is nice": a tool name followed by prose after a weak separator is not a command line.
+            if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted or Arg.Word))
             {
                 return true;
             }
@@ -157,7 +191,7 @@ internal static class CommandDetector
 
         // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
         // value's end right after a strong separator (";id", "|ps").
-        if (shellArg || (atEnd && strength == 2) || (arg == Arg.Command && strength == 2))
+        if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End))
         {
             return true;
         }
@@ -165,6 +199,8 @@ internal static class CommandDetector
         sink.Add(RuleKey.CmdiSeparatorWeakCommand, at, len);
         return false;
     }
+
+    private static bool IsValueEndStrict(ReadOnlySpan<char> t, int i) => t[i..].Trim().IsEmpty;
 
     private static bool IsValueEnd(ReadOnlySpan<char> t, int i)
     {
@@ -179,6 +215,7 @@ internal static class CommandDetector
     private enum Arg
     {
         End,
+        Switch,
         Flag,
         Path,
         Variable,
@@ -189,7 +226,49 @@ internal static class CommandDetector
         Other,
     }
 
+    /// <summary>The most shell-like of the next few arguments ("ansible all -m ping" has a flag in third place).</summary>
     private static Arg ArgumentKind(ReadOnlySpan<char> t, int i)
+    {
+        var first = SingleArgument(t, i);
+        if (first is not (Arg.Word or Arg.Command))
+        {
+            return first;
+        }
+
+        var j = i;
+        for (var n = 0; n < 3; n++)
+        {
+            while (j < t.Length && t[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            while (j < t.Length && t[j] is not (' ' or '\t' or ';' or '|' or '&' or '\n'))
+            {
+                j++;
+            }
+
+            var next = SingleArgument(t, j);
+            while (j < t.Length && t[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            if (next is Arg.Flag or Arg.Variable or Arg.Redirect || (next == Arg.Path && j < t.Length && t[j] is '/' or '~' or '.'))
+            {
+                return next;
+            }
+
+            if (next is not (Arg.Word or Arg.Command))
+            {
+                break;
+            }
+        }
+
+        return first;
+    }
+
+    private static Arg SingleArgument(ReadOnlySpan<char> t, int i)
     {
         var spaced = false;
         while (i < t.Length && t[i] is ' ' or '\t')
@@ -213,6 +292,8 @@ internal static class CommandDetector
                 return spaced ? Arg.Flag : Arg.Other;
             case '/' when spaced || n == '/':
                 return Arg.Path;
+            case '/' when char.IsAsciiLetter(n):
+                return Arg.Switch;
             case '~' or '.' when n == '/' || (c == '.' && n == '.'):
                 return Arg.Path;
             case '$' or '%':
@@ -248,7 +329,7 @@ internal static class CommandDetector
             return Arg.Word;
         }
 
-        return spaced ? Arg.Other : Arg.Other;
+        return Arg.Other;
     }
 
     /// <summary>Reads a command word, removing shell quoting tricks; returns its folded length (0 if none).</summary>
@@ -272,7 +353,7 @@ internal static class CommandDetector
                 continue;
             }
 
-            if (c is '\'' or '"' && w > 0 && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]))
+            if (c is '\'' or '"' && w > 0 && i + 1 < t.Length && (char.IsAsciiLetter(t[i + 1]) || (t[i + 1] is '\'' or '"' && i + 2 < t.Length && char.IsAsciiLetter(t[i + 2]))))
             {
                 obfuscated = true;
                 i++;
@@ -285,9 +366,10 @@ internal static class CommandDetector
                 continue;
             }
 
-            if (c == '\\' && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]))
+            if (c == '\\' && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]) && (w > 0 || i == start))
             {
-                obfuscated = w > 0;
+                // "wh\oami", and "\ls" which bypasses shell aliases.
+                obfuscated = true;
                 i++;
                 continue;
             }
@@ -297,6 +379,12 @@ internal static class CommandDetector
                 obfuscated = true;
                 i += 2;
                 continue;
+            }
+
+            if (c == '/' && w > 0 && Lookup(word[..Math.Min(w, word.Length)]) != 0 && !(word[..Math.Min(w, word.Length)] is "bin" or "sbin"))
+            {
+                // "bcdboot/r": a Windows switch after the command.
+                break;
             }
 
             if (c is '/' or '\\')
@@ -351,11 +439,30 @@ internal static class CommandDetector
             return Strong;
         }
 
+        // Tool families: ansible-playbook, chef-client, rmt-tar.
+        var dash = w.IndexOf('-');
+        if (dash >= 3 && s_lookup.TryGetValue(w[..dash], out tier) && w[..dash] is "ansible" or "chef" or "rmt" or "python" or "perl" or "php" or "ruby" or "node")
+        {
+            return Strong;
+        }
+
         return 0;
     }
 
     private static void Leading(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        // ">/tmp/x", ">> ~/.bashrc": the value starts with an output redirection into a path.
+        var red = t.TrimStart(' ');
+        if (red.StartsWith('>'))
+        {
+            var target = red.TrimStart('>').TrimStart(' ');
+            if (target.StartsWith('/') || target.StartsWith("~/"))
+            {
+                sink.Add(RuleKey.CmdiSeparatorCommand, 0, t.Length);
+                return;
+            }
+        }
+
         var s = t.TrimStart(" \t\r\n'\"");
         var offset = t.Length - s.Length;
         if (s.IsEmpty || !(char.IsAsciiLetter(s[0]) || s[0] is '/' or '\\' or '$' or '.'))
@@ -388,11 +495,6 @@ internal static class CommandDetector
         var tier = Lookup(w);
         if (tier == 0)
         {
-            if (pathed || (t[offset] == '/' && w.Length > 1 && t[offset..i].StartsWith("/bin/")))
-            {
-                // handled by Lookup above: pathed means the basename is a command
-            }
-
             var slash = t[offset..i];
             if (slash.StartsWith("bin/") || slash.StartsWith("/bin/") || slash.StartsWith("/usr/bin/") || slash.StartsWith("/sbin/")
                 || slash.StartsWith("/usr/sbin/") || slash.StartsWith("/usr/local/bin/"))
@@ -410,13 +512,18 @@ internal static class CommandDetector
         }
 
         var arg = ArgumentKind(t, i);
+        if (arg == Arg.Switch)
+        {
+            arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
+        }
+
         if (tier == PowerShell && arg != Arg.End)
         {
             sink.Add(RuleKey.CmdiPowerShell, offset, i - offset);
             return;
         }
 
-        if ((tier == Strong && arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command)
+        if ((tier == Strong && (arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command || (arg == Arg.End && !IsValueEndStrict(t, i))))
             || (tier == Weak && arg is Arg.Command or Arg.Flag && w is not ("set" or "type" or "more" or "less" or "last" or "head" or "tail" or "date"))
             || (tier == Weak && arg is Arg.Path && w is "cat" or "ls" or "tac" or "cd" or "more" or "less" or "head" or "tail" or "find" or "rm" or "cp" or "mv")
             || (obfuscated && arg != Arg.Word))
@@ -469,7 +576,23 @@ internal static class CommandDetector
             return true;
         }
 
-        if (rest.StartsWith("(("))
+        if (rest.StartsWith('{'))
+        {
+            // Parameter expansion with an operator: ${x#{}}, ${path%/*}, ${var:-x}, ${a/b/c}.
+            var j = 1;
+            while (j < rest.Length && (char.IsAsciiLetterOrDigit(rest[j]) || rest[j] == '_'))
+            {
+                j++;
+            }
+
+            if (j > 1 && j < rest.Length && rest[j] is '#' or '%' or '/' or '^' or ',' || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && rest[j + 1] is '-' or '=' or '+' or '?'))
+            {
+                sink.Add(RuleKey.CmdiSubstitution, p, j + 1);
+                return true;
+            }
+        }
+
+        if (rest.StartsWith("((") || rest.StartsWith('['))
         {
             sink.Add(RuleKey.CmdiSubstitution, p, 3);
             return true;
@@ -479,7 +602,7 @@ internal static class CommandDetector
         {
             var i = p + 2;
             var wl = ReadWord(t, ref i, word, out _, out _);
-            if (wl > 0 && Lookup(word[..wl]) != 0 && i < t.Length && t[i] is ')' or '}' or ' ' or ';' or '|' or '\t')
+            if (wl > 0 && Lookup(word[..wl]) != 0 && i < t.Length && t[i] is ')' or '}' or ' ' or ';' or '|' or '\t' or '$')
             {
                 sink.Add(RuleKey.CmdiSubstitution, p, i - p);
                 return true;
@@ -541,58 +664,7 @@ internal static class CommandDetector
 
     private static void Windows(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        // for [/d|/r|/l|/f ...] %x in (...) do ...
-        var f = 0;
-        while (true)
-        {
-            var k = t[f..].IndexOf("for ");
-            if (k < 0)
-            {
-                break;
-            }
-
-            var p = f + k;
-            f = p + 4;
-            var rest = Head(t[f..], 256);
-            var pct = rest.IndexOf('%');
-            if (pct < 0 || pct > 64)
-            {
-                continue;
-            }
-
-            var after = rest[pct..];
-            var inAt = after.IndexOf(" in ");
-            var inParen = after.IndexOf(" in(");
-            var idx = inAt >= 0 ? inAt : inParen;
-            if (idx > 0 && idx < 40 && after[idx..].IndexOf(" do ") > 0)
-            {
-                sink.Add(RuleKey.CmdiWindowsFor, p, t.Length - p);
-                return;
-            }
-        }
-
-        // if [not] exist|defined|errorlevel|%var% op|"a"=="b"
-        var s = t.TrimStart(" \t&|;\n\r");
-        var ifAt = t.Length - s.Length;
-        if (s.StartsWith("if ") || s.StartsWith("if\t"))
-        {
-            var r = s[3..].TrimStart();
-            if (r.StartsWith("not "))
-            {
-                r = r[4..].TrimStart();
-            }
-
-            if (r.StartsWith("/i "))
-            {
-                r = r[3..].TrimStart();
-            }
-
-            if (r.StartsWith("exist ") || r.StartsWith("defined ") || r.StartsWith("errorlevel ") || r.StartsWith("cmdextversion ")
-                || (r.StartsWith('%') && r[1..].IndexOf('%') > 0) || (r.StartsWith('"') && r.IndexOf("==") > 0))
-            {
-                sink.Add(RuleKey.CmdiWindowsIf, ifAt, t.Length - ifAt);
-            }
-        }
+        WindowsFor(t, ref sink);
 
         var cmd = t.IndexOf("cmd");
         while (cmd >= 0)
@@ -634,6 +706,97 @@ internal static class CommandDetector
         }
     }
 
+    private static void WindowsFor(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // for [/d|/r|/l|/f ["opts"]] %x in (set) do command
+        var f = 0;
+        while (f < t.Length)
+        {
+            var k = t[f..].IndexOf("for");
+            WorkMeter.Scanned(k, t.Length - (f));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = f + k;
+            f = p + 3;
+            if ((p > 0 && char.IsAsciiLetterOrDigit(t[p - 1])) || f >= t.Length || t[f] is not (' ' or '\t'))
+            {
+                continue;
+            }
+
+            var rest = Head(t[f..], 256);
+            var pct = rest.IndexOf('%');
+            if (pct < 0 || pct > 80)
+            {
+                continue;
+            }
+
+            var after = rest[pct..];
+            var inAt = after.IndexOf(" in");
+            if (inAt < 0 || inAt > 12 || inAt + 3 >= after.Length || after[inAt + 3] is not (' ' or '\t' or '('))
+            {
+                continue;
+            }
+
+            var paren = after[inAt..].IndexOf(')');
+            if (paren < 0)
+            {
+                continue;
+            }
+
+            var tail = after[(inAt + paren + 1)..].TrimStart();
+            if (tail.StartsWith("do") && (tail.Length == 2 || tail[2] is ' ' or '\t' or '@' or '('))
+            {
+                sink.Add(RuleKey.CmdiWindowsFor, p, t.Length - p);
+                return;
+            }
+        }
+    }
+
+    private static void WindowsIf(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // if [/i] [not] exist|defined|errorlevel|cmdextversion x command; if [/i] [not] a op b command
+        var s = t.TrimStart(" \t&|;\n\r");
+        var at = t.Length - s.Length;
+        if (!s.StartsWith("if") || s.Length < 4 || s[2] is not (' ' or '\t' or '/'))
+        {
+            return;
+        }
+
+        var r = s[2..].TrimStart();
+        if (r.StartsWith("/i"))
+        {
+            r = r[2..].TrimStart();
+        }
+
+        if (r.StartsWith("not ") || r.StartsWith("not\t"))
+        {
+            r = r[3..].TrimStart();
+        }
+
+        if (r.StartsWith("exist ") || r.StartsWith("defined ") || r.StartsWith("errorlevel ") || r.StartsWith("cmdextversion "))
+        {
+            var arg = r[(r.IndexOf(' ') + 1)..].TrimStart();
+            var sp = arg.IndexOfAny(' ', '\t');
+            if (sp > 0 && !arg[sp..].Trim().IsEmpty)
+            {
+                sink.Add(RuleKey.CmdiWindowsIf, at, t.Length - at);
+            }
+
+            return;
+        }
+
+        var head = Head(r, 48);
+        var op = head.IndexOf("==");
+        if (op > 0 || head.Contains(" equ ", StringComparison.Ordinal) || head.Contains(" neq ", StringComparison.Ordinal) || head.Contains(" lss ", StringComparison.Ordinal)
+            || head.Contains(" leq ", StringComparison.Ordinal) || head.Contains(" gtr ", StringComparison.Ordinal) || head.Contains(" geq ", StringComparison.Ordinal))
+        {
+            sink.Add(RuleKey.CmdiWindowsIf, at, t.Length - at);
+        }
+    }
+
     private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
     private static FrozenDictionary<string, byte> BuildCommands()
@@ -651,7 +814,7 @@ internal static class CommandDetector
             printf timeout flock cpulimit perf aptitude apt-get yum dnf rpm dpkg pacman apk systemctl journalctl rmdir mkdir shred aa-disable
             aa-exec uptime xdg-open osascript sqlite3 mysql psql redis-cli openssl gpg php-fpm cmd sh tftp ftp net1 whoami
             uname sysctl modprobe insmod chattr lsattr setfacl getfacl su doas pkexec runuser nsenter unshare capsh setcap getcap ionice
-            telnetd inetd xinetd sshpass tmux
+            telnetd inetd xinetd sshpass tmux irb rmt lastlogin
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
             d[c] = Strong;
@@ -661,10 +824,10 @@ internal static class CommandDetector
             cat find time sleep echo more less head tail sort cut paste join split file open kill make top last who w at date set type dir
             net host fold column comm expand nice touch ln cp mv rm id ip ss sc od ed ex tr nl go apt ps test read yes mount fetch links
             route bridge locate which stat tee uniq mail look service cd exec eval source alias export unset wc
-            expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac
+            expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac trap
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
-            d.TryAdd(c, Weak);
+            d[c] = Weak;
         }
 
         foreach (var c in """

@@ -29,6 +29,7 @@ internal static class MiscDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('$');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -80,10 +81,17 @@ internal static class MiscDetector
 
     private static void Ldap(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        if (t.StartsWith('(') && Balanced(t))
+        {
+            // A complete, balanced filter is a filter, not a breakout from one.
+            return;
+        }
+
         var i = 0;
         while (i < t.Length)
         {
             var k = t[i..].IndexOf(')');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -149,6 +157,24 @@ internal static class MiscDetector
         }
     }
 
+    private static bool Balanced(ReadOnlySpan<char> t)
+    {
+        var depth = 0;
+        foreach (var c in t)
+        {
+            if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth < 0)
+            {
+                return false;
+            }
+        }
+
+        return depth == 0;
+    }
+
     private static int Skip(ReadOnlySpan<char> t, int i)
     {
         while (i < t.Length && t[i] is ' ' or '\t' or '\n' or '\r')
@@ -186,6 +212,7 @@ internal static class MiscDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny('\r', '\n');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;

@@ -15,13 +15,13 @@ internal static class PathDetector
         [
             "etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/motd", "etc/sudoers", "etc/crontab", "etc/master.passwd",
             "etc/security/", "etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "proc/self/", "proc/version", "proc/cpuinfo",
-            "proc/meminfo", "proc/net/", "proc/sched_debug", "proc/mounts", "sys/class/", "sys/kernel/", "sys/power/", "/sys/class",
+            "proc/meminfo", "proc/net/", "proc/sched_debug", "proc/mounts", "proc/interrupts", "proc/1/", "sys/class", "sys/kernel/", "sys/power/", "sys/devices/",
             "win.ini", "boot.ini", "system.ini", "winnt/", "system32/config", "system32\\config",
             "inetpub/", "inetpub\\", "/var/log/", "var/lib/mysql", "/root/", ".htaccess", ".htpasswd", ".bash_history", ".bashrc", ".zsh_history",
             ".ssh/", "id_rsa", "id_dsa", "id_ed25519", "authorized_keys", "known_hosts", "web.config", "wp-config", "wp-content/debug.log",
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
-            "config.inc.php", "/etc/", "c:\\windows", "c:/windows", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
+            "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
         ],
         StringComparison.Ordinal);
 
@@ -49,6 +49,7 @@ internal static class PathDetector
         while (i < t.Length - 2)
         {
             var k = t[i..].IndexOf("..");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -61,12 +62,13 @@ internal static class PathDetector
                 j++;
             }
 
-            if (j < t.Length && t[j] == ';')
+            var semicolon = j < t.Length && t[j] == ';';
+            if (semicolon)
             {
                 j++;
             }
 
-            if (j < t.Length && t[j] is '/' or '\\')
+            if ((j < t.Length && t[j] is '/' or '\\') || (semicolon && (p == 0 || t[p - 1] is '/' or '\\')))
             {
                 if (p == 0 || t[p - 1] is '/' or '\\' or '=' or ' ' or '"' or '\'' or ':' or '.' or '\t' or '\0')
                 {
@@ -82,7 +84,7 @@ internal static class PathDetector
         }
 
         var sensitive = t.IndexOfAny(s_sensitive);
-        if (steps >= 2 || (steps == 1 && sensitive >= 0))
+        if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
         {
             sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
         }
@@ -97,6 +99,11 @@ internal static class PathDetector
         }
 
         var dot = t.IndexOfAny(s_dotDirs);
+        if (dot < 0)
+        {
+            dot = DotSegment(t);
+        }
+
         if (dot >= 0)
         {
             var end = dot + 2;
@@ -118,10 +125,57 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiRestrictedDotFile, 0, t.Length);
         }
 
+        // Database dumps and backups fetched by name: "backup.sql.zip", "db.sql.gz", "site.bak".
+        if (t.Length <= 64 && t.IndexOfAny(' ', '\t', '?') < 0 && (t.EndsWith(".sql") || t.Contains(".sql.", StringComparison.Ordinal) || t.EndsWith(".bak")
+            || t.EndsWith(".mdb") || t.EndsWith(".sqlite") || t.EndsWith(".sqlite3") || t.EndsWith(".db.gz")))
+        {
+            sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
+        }
+
         if (t.IndexOfAny('[', '?', '*') >= 0 && t.Contains('/'))
         {
             Globs(t, ref sink);
+            if (t[0] == '/' && t.IndexOfAny(" \t?={") < 0 && t.IndexOf('[') is var lb and > 0 && t[lb..].IndexOf(']') is > 1 and <= 4)
+            {
+                sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
+            }
         }
+
+        // Hex-spelled traversal: 0x2e0x2e0x2f, 0x5c0x2e.
+        var hx = t.IndexOf("0x2e");
+        if (hx >= 0 && (t.Contains("0x5c", StringComparison.Ordinal) || t.Contains("0x2f", StringComparison.Ordinal)))
+        {
+            sink.Add(RuleKey.LfiTraversal, hx, t.Length - hx);
+        }
+    }
+
+    /// <summary>A hidden file or directory segment in a path ("/.zed/settings.json", "/.aiignore"), except /.well-known; -1 if none.</summary>
+    private static int DotSegment(ReadOnlySpan<char> t)
+    {
+        if (t.IndexOfAny(' ', '\t') >= 0 || !(t[0] is '/' or '~' or '.'))
+        {
+            return -1;
+        }
+
+        var i = 0;
+        while (i < t.Length - 2)
+        {
+            var k = t[i..].IndexOf("/.");
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return -1;
+            }
+
+            var p = i + k;
+            i = p + 2;
+            if (p + 2 < t.Length && char.IsAsciiLetterOrDigit(t[p + 2]) && !t[(p + 2)..].StartsWith("well-known"))
+            {
+                return p;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Whether a sensitive-name match starts a path (not a word inside prose such as "wget/etc/").</summary>

@@ -10,6 +10,7 @@ internal enum RuleKey
     EncodingExcessiveLayers,
     EncodingDoubleUrl,
     FieldTypeViolation,
+    EngineFault,
 
     // CRLF (921100) and LDAP (921200)
     CrlfHeaderInjection,
@@ -144,17 +145,18 @@ internal static class RuleCatalog
         Set(RuleKey.EncodingOverlongUtf8, 920110, InspectionCategory.Encoding, Critical, 1);
         Set(RuleKey.EncodingNul, 920120, InspectionCategory.Encoding, Warning, 1);
         Set(RuleKey.EncodingExcessiveLayers, 920130, InspectionCategory.Encoding, Critical, 1);
-        Set(RuleKey.EncodingDoubleUrl, 920140, InspectionCategory.Encoding, Notice, 2);
+        Set(RuleKey.EncodingDoubleUrl, 920140, InspectionCategory.Encoding, Critical, 2);
         Set(RuleKey.FieldTypeViolation, 920200, InspectionCategory.Encoding, Critical, 1);
+        Set(RuleKey.EngineFault, 920900, InspectionCategory.Encoding, Critical, 1);
 
         Set(RuleKey.CrlfHeaderInjection, 921100, InspectionCategory.Crlf, Critical, 1);
         Set(RuleKey.CrlfInHeaderValue, 921110, InspectionCategory.Crlf, Critical, 1);
-        Set(RuleKey.CrlfGenericHeaderLine, 921120, InspectionCategory.Crlf, Warning, 2);
+        Set(RuleKey.CrlfGenericHeaderLine, 921120, InspectionCategory.Crlf, Critical, 2);
         Set(RuleKey.LdapFilterBreakout, 921200, InspectionCategory.Ldapi, Critical, 1);
-        Set(RuleKey.LdapOperatorGroup, 921210, InspectionCategory.Ldapi, Warning, 2);
+        Set(RuleKey.LdapOperatorGroup, 921210, InspectionCategory.Ldapi, Critical, 2);
 
         Set(RuleKey.LfiTraversal, 930100, InspectionCategory.Lfi, Critical, 1);
-        Set(RuleKey.LfiTraversalShort, 930110, InspectionCategory.Lfi, Warning, 2);
+        Set(RuleKey.LfiTraversalShort, 930110, InspectionCategory.Lfi, Critical, 2);
         Set(RuleKey.LfiSensitiveFile, 930120, InspectionCategory.Lfi, Critical, 1);
         Set(RuleKey.LfiRestrictedDotFile, 930130, InspectionCategory.Lfi, Critical, 1);
         Set(RuleKey.LfiGlobbedSensitivePath, 930140, InspectionCategory.Lfi, Critical, 1);
@@ -164,7 +166,7 @@ internal static class RuleCatalog
         Set(RuleKey.RfiSchemeQuestionMark, 931120, InspectionCategory.Rfi, Critical, 1);
 
         Set(RuleKey.CmdiSeparatorCommand, 932100, InspectionCategory.Cmdi, Critical, 1);
-        Set(RuleKey.CmdiSeparatorWeakCommand, 932105, InspectionCategory.Cmdi, Warning, 2);
+        Set(RuleKey.CmdiSeparatorWeakCommand, 932105, InspectionCategory.Cmdi, Critical, 2);
         Set(RuleKey.CmdiSubstitution, 932110, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiIfs, 932115, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiLeadingCommand, 932120, InspectionCategory.Cmdi, Critical, 1);
@@ -174,8 +176,8 @@ internal static class RuleCatalog
         Set(RuleKey.CmdiShellshock, 932170, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiBraceExpansion, 932180, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiAlias, 932185, InspectionCategory.Cmdi, Critical, 1);
-        Set(RuleKey.CmdiHistoryExpansion, 932190, InspectionCategory.Cmdi, Warning, 2);
-        Set(RuleKey.CmdiTildeExpansion, 932195, InspectionCategory.Cmdi, Warning, 2);
+        Set(RuleKey.CmdiHistoryExpansion, 932190, InspectionCategory.Cmdi, Critical, 1);
+        Set(RuleKey.CmdiTildeExpansion, 932195, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiBinaryPath, 932160, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiWindowsCmd, 932155, InspectionCategory.Cmdi, Critical, 1);
 
@@ -188,7 +190,7 @@ internal static class RuleCatalog
         Set(RuleKey.CodePhpVariableVariable, 933135, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeScriptFileName, 933110, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePhpSessionFile, 933220, InspectionCategory.Code, Critical, 1);
-        Set(RuleKey.CodePhpIniDirective, 933120, InspectionCategory.Code, Warning, 2);
+        Set(RuleKey.CodePhpIniDirective, 933120, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeNodeInjection, 934100, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePrototypePollution, 934130, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeJavaClass, 944130, InspectionCategory.Code, Critical, 1);
@@ -199,7 +201,7 @@ internal static class RuleCatalog
 
         Set(RuleKey.SsrfMetadataHost, 934110, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfLoopbackHost, 934120, InspectionCategory.Ssrf, Critical, 1);
-        Set(RuleKey.SsrfPrivateHost, 934125, InspectionCategory.Ssrf, Warning, 2);
+        Set(RuleKey.SsrfPrivateHost, 934125, InspectionCategory.Ssrf, Critical, 2);
         Set(RuleKey.SsrfEncodedIp, 934115, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfDangerousScheme, 934140, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SstiExpression, 934200, InspectionCategory.Ssti, Critical, 1);
@@ -213,7 +215,7 @@ internal static class RuleCatalog
         Set(RuleKey.XssAttributeBreakout, 941130, InspectionCategory.Xss, Critical, 1);
         Set(RuleKey.XssJsSinkCall, 941180, InspectionCategory.Xss, Critical, 1);
         Set(RuleKey.XssUtf7, 941190, InspectionCategory.Xss, Critical, 1);
-        Set(RuleKey.XssInertTag, 941300, InspectionCategory.Xss, Warning, 3);
+        Set(RuleKey.XssInertTag, 941300, InspectionCategory.Xss, Critical, 3);
 
         Set(RuleKey.SqliUnionSelect, 942100, InspectionCategory.Sqli, Critical, 1);
         Set(RuleKey.SqliStackedQuery, 942110, InspectionCategory.Sqli, Critical, 1);
@@ -228,8 +230,8 @@ internal static class RuleCatalog
         Set(RuleKey.SqliTimeDelay, 942200, InspectionCategory.Sqli, Critical, 1);
         Set(RuleKey.SqliSystemVariable, 942210, InspectionCategory.Sqli, Critical, 1);
         Set(RuleKey.SqliBreakoutComment, 942220, InspectionCategory.Sqli, Critical, 1);
-        Set(RuleKey.SqliWeakFunction, 942300, InspectionCategory.Sqli, Warning, 2);
-        Set(RuleKey.SqliWeakBreakout, 942310, InspectionCategory.Sqli, Warning, 2);
+        Set(RuleKey.SqliWeakFunction, 942300, InspectionCategory.Sqli, Critical, 2);
+        Set(RuleKey.SqliWeakBreakout, 942310, InspectionCategory.Sqli, Critical, 2);
 
         Set(RuleKey.NosqlOperator, 945100, InspectionCategory.Nosqli, Critical, 1);
         Set(RuleKey.NosqlOperatorInValue, 945110, InspectionCategory.Nosqli, Critical, 1);

@@ -16,7 +16,7 @@ internal static class SqlDetector
 
     private static readonly SearchValues<char> s_gate = SearchValues.Create("'\"`();=<>#|&@*/-+!,");
     private static readonly SearchValues<string> s_gateWords = SearchValues.Create(
-        ["union", "select", "order", "group", "having", "waitfor", "exec", "sleep", "insert", "delete", "drop", "update", " or ", " and ", "shutdown", "declare", "information_schema", "limit"],
+        ["union", "select", "order", "group", "having", "waitfor", "exec", "sleep", "insert", "delete", "drop", "update", " or ", " and ", "shutdown", "declare", "information_schema", "limit", "pg_catalog", "msdb", "sysobjects", "sqlite_master", "schema_name", "case"],
         StringComparison.Ordinal);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
@@ -144,7 +144,7 @@ internal static class SqlDetector
 
         // Numeric context: optional sign/parenthesis, a number, then the breakout.
         i = 0;
-        while (At(s, i).Kind == SqlKind.LParen || (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+'))
+        while (At(s, i).Kind == SqlKind.LParen || (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!'))
         {
             i++;
         }
@@ -159,6 +159,23 @@ internal static class SqlDetector
 
             Breakout(t, s, i, allowWord: true, final, ref sink, RuleKey.SqliNumericBreakout);
             return;
+        }
+
+        // The whole value opens a SQL function call: "concat(", "group_concat(", "select(user(".
+        if (final && s.Length is >= 2 and <= 4 && s[^1].Kind == SqlKind.LParen && s[^2].Kind == SqlKind.Func && s[^2].Word != SqlWord.None
+            && !(t.Slice(s[^2].Start, s[^2].Length) is "left" or "right" or "replace" or "reverse" or "position" or "length" or "lower" or "upper"
+                or "count" or "if" or "row" or "floor" or "len" or "exp" or "cast" or "convert" or "instr" or "locate" or "bin" or "oct"))
+        {
+            sink.Add(RuleKey.SqliFunction, 0, t.Length);
+        }
+
+        // A value that starts with a complete string literal: "'x'!='y", "'a' or 1=1".
+        if (s[0].Kind == SqlKind.Str && s[0].Flag && s.Length > 2)
+        {
+            if (Breakout(t, s, 1, allowWord: false, final, ref sink, RuleKey.SqliQuotedBreakout, s[0].OpChar))
+            {
+                return;
+            }
         }
 
         // Unquoted context starting with closing parentheses or a boolean: ") or 1=1--", "or 1=1".
@@ -201,16 +218,18 @@ internal static class SqlDetector
 
                     var y = At(s, j);
                     var z = At(s, j + 1);
-                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24;
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
                     var hit = y.Kind switch
                     {
                         SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var,
                         SqlKind.Var or SqlKind.LParen => true,
                         SqlKind.Num => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen
-                            || (z.Kind == SqlKind.None && final && quote == '\'') || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
+                            || (z.Kind == SqlKind.None && final && quote == '\'') || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1))
+                            || (z.Is(SqlKind.Kw, SqlWord.Not) && IsCompare(At(s, j + 2))),
                         SqlKind.Str => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Semi || (z.Kind == SqlKind.Logic && quote == '\'') || lastOpenString
                             || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
-                        SqlKind.Word => IsCompare(z) || (z.Kind == SqlKind.Comment && j + 1 == s.Length - 1),
+                        SqlKind.Word => IsCompare(z) || (z.Kind == SqlKind.Comment && j + 1 == s.Length - 1)
+                            || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)) || (z.Kind == SqlKind.Logic && At(s, j + 2).Kind is SqlKind.Str or SqlKind.Num),
                         SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False or SqlWord.Exists && z.Kind is not (SqlKind.Word or SqlKind.Str or SqlKind.Num),
                         SqlKind.Verb => y.Word == SqlWord.Select && SelectArgs(t, s, j + 1),
                         _ => false,
@@ -242,7 +261,7 @@ internal static class SqlDetector
 
                     var y = At(s, yi);
                     var z = At(s, yi + 1);
-                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24;
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
                     bool hit;
                     var tail = z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)
                         || (z.Kind == SqlKind.Op && At(s, i + 3).Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen or SqlKind.Func);
@@ -274,11 +293,12 @@ internal static class SqlDetector
                         {
                             SqlKind.Str => z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z) || lastOpenString || ExpressionAhead(s, yi + 1),
                             SqlKind.Num => z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z) || ExpressionAhead(s, yi + 1),
-                            SqlKind.Word => IsCompare(z) || (y.Word is SqlWord.InfoFunction or SqlWord.Catalog),
+                            SqlKind.Word => IsCompare(z) || (y.Word is SqlWord.InfoFunction or SqlWord.Catalog)
+                                || (z.Kind is SqlKind.Op or SqlKind.Logic && ExpressionAhead(s, yi + 1) && At(s, yi + 2).Kind is SqlKind.Num or SqlKind.Str),
                             SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False && (IsCompare(z) || z.Kind is SqlKind.Op or SqlKind.Logic),
                             SqlKind.Func => y.Word != SqlWord.None,
                             SqlKind.Var => true,
-                            SqlKind.LParen => At(s, i + 2).Kind is SqlKind.Verb or SqlKind.Func,
+                            SqlKind.LParen => At(s, yi + 1).Kind is SqlKind.Verb or SqlKind.Func || ExpressionAhead(s, yi + 1),
                             _ => false,
                         };
                     }
@@ -328,7 +348,7 @@ internal static class SqlDetector
                         SqlWord.Into => y.Kind == SqlKind.Var || y.Word is SqlWord.Outfile or SqlWord.Dumpfile,
                         SqlWord.Procedure => y.Word == SqlWord.Analyse,
                         SqlWord.Where => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && IsCompare(z),
-                        SqlWord.Like or SqlWord.Regexp => y.Kind is SqlKind.Str or SqlKind.Num && quote != '"',
+                        SqlWord.Like or SqlWord.Regexp => y.Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen && quote != '"',
                         SqlWord.Is => y.Word is SqlWord.Null || (y.Word == SqlWord.Not && z.Word == SqlWord.Null),
                         SqlWord.In => y.Kind == SqlKind.LParen && !allowWord,
                         SqlWord.Between => IsLiteral(y),
@@ -384,10 +404,10 @@ internal static class SqlDetector
                 return y.Kind == SqlKind.Kw && y.Word is SqlWord.Table or SqlWord.Database or SqlWord.Procedure or SqlWord.Function or SqlWord.View
                     or SqlWord.User or SqlWord.Index or SqlWord.Trigger or SqlWord.Schema or SqlWord.Login
                     || (y.Kind == SqlKind.Word && y.Word == SqlWord.InfoFunction)
-                    || (v.Word == SqlWord.Truncate && y.Kind == SqlKind.Word && z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi);
+                    || (v.Word is SqlWord.Truncate or SqlWord.Drop && y.Kind == SqlKind.Word && z.Kind is SqlKind.Comment or SqlKind.Semi && At(s, i - 1).Kind == SqlKind.Semi);
             case SqlWord.Exec or SqlWord.Execute:
                 {
-                    if (y.Kind is SqlKind.Var or SqlKind.LParen or SqlKind.Str || y.Word == SqlWord.Catalog)
+                    if (y.Kind is SqlKind.Var or SqlKind.Str || y.Word == SqlWord.Catalog || (y.Kind == SqlKind.LParen && z.Kind is SqlKind.Str or SqlKind.Var))
                     {
                         return true;
                     }
@@ -395,7 +415,7 @@ internal static class SqlDetector
                     if (y.Kind is SqlKind.Word or SqlKind.Func)
                     {
                         var w = t.Slice(y.Start, y.Length);
-                        return w.StartsWith("xp_") || w.StartsWith("sp_") || w.StartsWith("master.") || w.StartsWith("dbo.");
+                        return w.StartsWith("xp_") || w.StartsWith("sp_") || w.StartsWith("master.") || w.StartsWith("dbo.") || w is "immediate";
                     }
 
                     return false;
@@ -419,7 +439,7 @@ internal static class SqlDetector
     /// <summary>Whether a SELECT's arguments look like SQL rather than prose ("select the column").</summary>
     private static bool SelectArgs(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
-        while (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!' && At(s, i + 1).Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen)
+        while (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!' && At(s, i + 1).Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen or SqlKind.Str)
         {
             i++;
         }
@@ -438,7 +458,8 @@ internal static class SqlDetector
                 return b.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment or SqlKind.RParen or SqlKind.Semi or SqlKind.Union or SqlKind.Op
                     || b.Is(SqlKind.Kw, SqlWord.From) || b.Is(SqlKind.Kw, SqlWord.Into) || b.Is(SqlKind.Kw, SqlWord.As) || b.Is(SqlKind.Kw, SqlWord.Limit);
             case SqlKind.LParen:
-                return b.Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.Var;
+                return b.Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.Var || b.Is(SqlKind.Kw, SqlWord.Case)
+                    || (b.Kind is SqlKind.LParen or SqlKind.Word && FromFollows(s, i + 1));
             case SqlKind.Op when a.OpChar == '*':
                 return b.Is(SqlKind.Kw, SqlWord.From) || b.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Comma;
             case SqlKind.Kw when a.Word is SqlWord.Null or SqlWord.Top or SqlWord.Distinct or SqlWord.All or SqlWord.True or SqlWord.False or SqlWord.Case:
@@ -467,6 +488,45 @@ internal static class SqlDetector
                 }
 
                 return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the string the value closes is a single short token ("admin", "1", ""), not prose.</summary>
+    private static bool ShortClosure(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s)
+    {
+        var c = t.Slice(s[0].Start, s[0].Length);
+        return c.Length <= 33 && c.IndexOfAny(' ', '\t') < 0;
+    }
+
+    private static bool ThenFollows(ReadOnlySpan<SqlToken> s, int i)
+    {
+        for (var k = i; k < s.Length && k < i + 10; k++)
+        {
+            if (s[k].Is(SqlKind.Kw, SqlWord.Then))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CompareAhead(ReadOnlySpan<SqlToken> s, int i)
+    {
+        for (var k = i; k < s.Length && k < i + 12; k++)
+        {
+            if (s[k].Kind == SqlKind.Op && s[k].Flag)
+            {
+                var n = At(s, k + 1);
+                return n.Kind is SqlKind.Num or SqlKind.LParen or SqlKind.Func or SqlKind.Str || (n.Kind == SqlKind.Op && n.OpChar is '-' or '~' or '!');
+            }
+
+            if (s[k].Kind is SqlKind.Word or SqlKind.Comma or SqlKind.Other)
+            {
+                return false;
+            }
         }
 
         return false;
@@ -535,7 +595,7 @@ internal static class SqlDetector
         var words = 0;
         foreach (var x in s[..^1])
         {
-            if (x.Kind is SqlKind.Op or SqlKind.Logic || (x.Kind == SqlKind.Func && x.Word != SqlWord.None) || x.Kind == SqlKind.Var)
+            if (x.Kind is SqlKind.Op or SqlKind.Logic or SqlKind.Func or SqlKind.Verb or SqlKind.Var)
             {
                 ops++;
             }
@@ -559,6 +619,12 @@ internal static class SqlDetector
             var x = s[i];
             switch (x.Kind)
             {
+                case SqlKind.Union when x.Word == SqlWord.Union && At(s, i - 1).Kind is SqlKind.Num or SqlKind.Op or SqlKind.RParen
+                    && (i + 1 == s.Length || (i + 2 == s.Length && s[i + 1].Kind == SqlKind.Comment)) && limit == s.Length:
+                    // "-1/**/union#--": a union that ends the value after a numeric expression.
+                    sink.Add(RuleKey.SqliUnionSelect, x.Start, x.Length);
+                    break;
+
                 case SqlKind.Union:
                     {
                         var j = i + 1;
@@ -570,7 +636,11 @@ internal static class SqlDetector
                         var y = At(s, j);
                         if (y.Is(SqlKind.Verb, SqlWord.Select) || (y.Kind == SqlKind.Func && t.Slice(y.Start, y.Length) is "select"))
                         {
-                            if (x.Word == SqlWord.Union || SelectArgs(t, s, j + 1))
+                            var arg = At(s, j + 1);
+                            var next = At(s, j + 2);
+                            if (SelectArgs(t, s, j + 1)
+                                || (x.Word == SqlWord.Union && (arg.Kind is not (SqlKind.Word or SqlKind.None) || next.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment
+                                    || next.Is(SqlKind.Kw, SqlWord.From))))
                             {
                                 sink.Add(RuleKey.SqliUnionSelect, x.Start, y.Start + y.Length - x.Start);
                             }
@@ -582,7 +652,11 @@ internal static class SqlDetector
                 case SqlKind.Semi:
                     {
                         var y = At(s, i + 1);
-                        if (y.Kind == SqlKind.Verb && VerbContinues(t, s, i + 1))
+                        if (y.Kind == SqlKind.Func && t.Slice(y.Start, y.Length) is "if" && At(s, i - 1).Kind is SqlKind.RParen or SqlKind.Num or SqlKind.Str)
+                        {
+                            sink.Add(RuleKey.SqliStackedQuery, x.Start, y.Start + y.Length - x.Start);
+                        }
+                        else if (y.Kind == SqlKind.Verb && VerbContinues(t, s, i + 1))
                         {
                             sink.Add(RuleKey.SqliStackedQuery, x.Start, y.Start + y.Length - x.Start);
                         }
@@ -592,7 +666,8 @@ internal static class SqlDetector
 
                 case SqlKind.Verb:
                     if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
-                        && (FromFollows(s, i + 1) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi))
+                        && (FromFollows(s, i + 1) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
+                            || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func)))
                     {
                         sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
                     }
@@ -643,6 +718,12 @@ internal static class SqlDetector
                         break;
                     }
 
+                case SqlKind.LParen when At(s, i - 1).Kind == SqlKind.Func && At(s, i - 1).Word != SqlWord.None
+                    && At(s, i + 1).Kind == SqlKind.Func && At(s, i + 1).Word != SqlWord.None && At(s, i + 2).Kind == SqlKind.LParen:
+                    // ascii(substring(...)), concat(char(...)): nested SQL functions.
+                    sink.Add(RuleKey.SqliFunction, s[i - 1].Start, x.Start - s[i - 1].Start + 1);
+                    break;
+
                 case SqlKind.Word when x.Word == SqlWord.Catalog:
                     sink.Add(RuleKey.SqliCatalogName, x.Start, x.Length);
                     break;
@@ -668,6 +749,15 @@ internal static class SqlDetector
                         {
                             sink.Add(RuleKey.SqliFileAccess, x.Start, x.Length);
                         }
+                        else if (x.Word == SqlWord.Limit && y.Kind == SqlKind.Num
+                            && (z.Kind == SqlKind.Comment || (z.Kind == SqlKind.Comma && At(s, i + 3).Kind == SqlKind.Num && At(s, i + 4).Kind is SqlKind.Comment or SqlKind.Semi)))
+                        {
+                            sink.Add(RuleKey.SqliNumericBreakout, x.Start, x.Length);
+                        }
+                        else if (x.Word == SqlWord.Case && y.Is(SqlKind.Kw, SqlWord.When) && ThenFollows(s, i + 2))
+                        {
+                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+                        }
                         else if (x.Word == SqlWord.Order && y.Is(SqlKind.Kw, SqlWord.By) && z.Kind == SqlKind.Num
                             && (At(s, i + 3).Kind is SqlKind.Comment or SqlKind.Semi || (At(s, i + 3).Kind == SqlKind.None && At(s, i - 1).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen)))
                         {
@@ -679,6 +769,16 @@ internal static class SqlDetector
 
                 case SqlKind.Logic:
                     {
+                        // Arithmetic compared after a boolean: "and 1+2=3+4", "and cos(3)=sin(4)", "and (-8)=(-3)".
+                        var a0 = At(s, i + 1);
+                        if ((a0.Kind is SqlKind.LParen || (a0.Kind == SqlKind.Func && a0.Word != SqlWord.None) || (a0.Kind == SqlKind.Op && a0.OpChar is '-' or '~' or '!')
+                                || (a0.Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && !At(s, i + 2).Flag))
+                            && ExpressionAhead(s, i + 1) && CompareAhead(s, i + 1))
+                        {
+                            sink.Add(RuleKey.SqliTautology, x.Start, x.Length);
+                            break;
+                        }
+
                         // Tautology: "or 1=1", "and 'a'='a", "or x=x" (same operands on both sides).
                         var a = At(s, i + 1);
                         var op = At(s, i + 2);

@@ -95,6 +95,7 @@ internal ref struct SqlLexer
 
     public bool Next(out SqlToken t)
     {
+        WorkMeter.Add(1);
         t = default;
         if (_openQuote != '\0')
         {
@@ -403,6 +404,9 @@ internal ref struct SqlLexer
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$' || c == '.' || (c > 0x7F && c != '\uFFFD');
 
     private static bool IsCatalogName(ReadOnlySpan<char> w) =>
+        w.Length >= 4 && w[0] is 'i' or 's' or 'm' or 'p' or 'a' or 'u' or 'd' or 'v' or 'x' or 'r' && (w.IndexOfAny('_', '.', '$') >= 0 || w.Contains(':') || w is "sysobjects" or "syscolumns" or "sysusers" or "msysobjects" or "msdb") && IsCatalogNameCore(w);
+
+    private static bool IsCatalogNameCore(ReadOnlySpan<char> w) =>
         w.StartsWith("information_schema") || w.StartsWith("sysobjects") || w.StartsWith("syscolumns")
         || w.StartsWith("sysibm.") || w.StartsWith("mysql.user") || w.StartsWith("mysql.db") || w.StartsWith("pg_catalog")
         || w.StartsWith("pg_shadow") || w.StartsWith("pg_user") || w.StartsWith("sqlite_master") || w.StartsWith("sqlite_schema")
@@ -410,7 +414,7 @@ internal ref struct SqlLexer
         || w.StartsWith("sys.objects") || w.StartsWith("sys.tables") || w.StartsWith("sys.columns") || w.StartsWith("sys.databases")
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
-        || w.StartsWith("sys.user$") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
+        || w.StartsWith("sys.user$") || w is "msdb" || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
 
     private static FrozenDictionary<string, (SqlKind, SqlWord)> BuildWords()
     {
@@ -462,7 +466,8 @@ internal ref struct SqlLexer
             "concat", "cast", "convert", "count", "if", "ifnull", "isnull", "coalesce", "nullif", "iif", "len", "length", "lower", "upper",
             "md5", "sha1", "sha2", "instr", "locate", "position", "left", "right", "lpad", "rpad", "reverse", "replace", "strcmp",
             "bin", "oct", "conv", "char_length", "unicode", "xmltype", "to_char", "to_number", "sys_context", "row",
-            "json_extract", "procedure_analyse", "current_database", "has_database_privilege", "pg_user");
+            "json_extract", "procedure_analyse", "pi", "sin", "cos", "tan", "atan", "sqrt", "abs", "current_date", "localtime", "now", "sysdate",
+            "lo_get", "decode", "encode", "unicode", "db_name", "schema_name", "table_name", "iif", "choose", "charindex", "patindex", "soundex", "current_database", "has_database_privilege", "pg_user");
         F(SqlWord.InfoFunction, "version", "database", "user", "current_user", "system_user", "session_user", "schema",
             "@@version", "last_insert_id", "connection_id", "db_name", "host_name", "suser_name", "user_name", "current_schema",
             "sqlite_version");
@@ -475,5 +480,5 @@ internal ref struct SqlLexer
             or "dbms_pipe.receive_message" or "dbms_lock.sleep" or "utl_inaddr.get_host_address" or "utl_inaddr.get_host_name"
             or "utl_http.request" or "sys_eval" or "sys_exec" or "pg_read_file" or "pg_ls_dir" or "lo_import" or "lo_export"
             or "name_const" or "dblink" or "openrowset" or "opendatasource" or "randomblob" or "ctxsys.drithsx.sn"
-            or "dbms_xmlgen.getxml" or "gtid_subset" or "waitfor";
+            or "dbms_xmlgen.getxml" or "gtid_subset" or "waitfor" or "lo_get";
 }

@@ -25,6 +25,7 @@ internal static class TemplateDetector
         while (i < t.Length - 1)
         {
             var k = t[i..].IndexOfAny('{', '<');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -155,6 +156,7 @@ internal static class TemplateDetector
             }
 
             var next = t[(j + 4)..].IndexOf("jndi");
+            WorkMeter.Scanned(next, t.Length - ((j + 4)));
             j = next < 0 ? -1 : j + 4 + next;
         }
 
@@ -164,6 +166,7 @@ internal static class TemplateDetector
         while (i < t.Length - 1)
         {
             var k = t[i..].IndexOf("${");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;

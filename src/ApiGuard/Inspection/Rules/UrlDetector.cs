@@ -11,7 +11,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class UrlDetector
 {
     private static readonly SearchValues<string> s_hostWords = SearchValues.Create(
-        ["localhost", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"],
+        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"],
         StringComparison.Ordinal);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
@@ -26,6 +26,7 @@ internal static class UrlDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf("://");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 break;
@@ -55,6 +56,18 @@ internal static class UrlDetector
         if (f >= 0 && (f == 0 || !char.IsAsciiLetter(t[f - 1])))
         {
             sink.Add(RuleKey.SsrfDangerousScheme, f, 6);
+        }
+
+        // "http:127.0.0.1": a scheme without slashes in front of an internal address.
+        if (!sawUrl && (t.StartsWith("http:") || t.StartsWith("https:")))
+        {
+            var h = t[(t.IndexOf(':') + 1)..];
+            var he = h.IndexOfAny('/', '?', '#');
+            var kind = Classify(he < 0 ? h : h[..he], out _);
+            if (kind is HostKind.Loopback or HostKind.Metadata)
+            {
+                sink.Add(kind == HostKind.Metadata ? RuleKey.SsrfMetadataHost : RuleKey.SsrfLoopbackHost, 0, t.Length);
+            }
         }
 
         if (t.StartsWith("jar:") || t.StartsWith("gopher:") || t.StartsWith("dict:"))
@@ -140,7 +153,7 @@ internal static class UrlDetector
         }
 
         var rest = t[end..];
-        if (kind is HostKind.Ip && scheme is "http" or "https" or "ftp" or "ftps" && rest.Length > 1)
+        if (kind is HostKind.Ip && scheme is "http" or "https" or "ftp" or "ftps")
         {
             sink.Add(RuleKey.RfiIpHost, urlStart, end - urlStart);
         }
@@ -170,7 +183,7 @@ internal static class UrlDetector
         }
 
         if (host is "localhost" || host.EndsWith(".localhost") || host.StartsWith("localhost.") || host is "localhost4" or "localhost6"
-            || host.StartsWith("localhost4.") || host.StartsWith("localhost6.") || host is "ip6-localhost" or "ip6-loopback"
+            || host.StartsWith("localhost4.") || host.StartsWith("localhost6.") || host is "ip6-localhost" or "ip6-loopback" or "ipv6-localhost" or "ipv6-loopback"
             || host is "lvh.me" || host.EndsWith(".lvh.me") || host is "localtest.me" || host.EndsWith(".localtest.me")
             || host.EndsWith(".docker.internal") || host.EndsWith(".containers.internal") || host is "host.docker.internal"
             || host.StartsWith("kubernetes.default") || host.EndsWith(".svc.cluster.local") || host is "0")
@@ -179,7 +192,7 @@ internal static class UrlDetector
         }
 
         if (host is "metadata" or "metadata.google.internal" or "instance-data" or "metadata.azure.com" || host.StartsWith("instance-data.")
-            || host.StartsWith("metadata.") && host.EndsWith(".internal") || host.StartsWith("169.254.169.254") || host.StartsWith("100.100.100.200"))
+            || host.StartsWith("metadata.") || host.StartsWith("169.254.169.254") || host.StartsWith("100.100.100.200"))
         {
             return HostKind.Metadata;
         }

@@ -10,6 +10,14 @@ namespace ApiGuard.Inspection.Rules;
 /// </summary>
 internal static class XssDetector
 {
+    private static readonly string[] s_domSinkNames =
+    [
+        ":expression(", "expression\\28", "document.cookie", "document.write", "document.domain", "window.location", "document.location", "document.body",
+        "document.queryselector", "document.createelement", "document.getelementby", ".innerhtml", ".outerhtml", "-moz-binding", "url(javascript",
+        "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
+    ];
+
+    private static readonly SearchValues<string> s_domSinks = SearchValues.Create(s_domSinkNames, StringComparison.Ordinal);
     private static readonly SearchValues<char> s_jsCode = SearchValues.Create("(=`.;&[+");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("<>\"'`=:(");
     private static readonly SearchValues<char> s_attrEnd = SearchValues.Create(" \t\n\r\f/>");
@@ -34,6 +42,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var lt = t[i..].IndexOf('<');
+            WorkMeter.Scanned(lt, t.Length - (i));
             if (lt < 0)
             {
                 break;
@@ -69,7 +78,8 @@ internal static class XssDetector
         // Some parsers skip control characters and some accept "<%00script".
         if (i >= t.Length || !char.IsAsciiLetter(t[i]))
         {
-            if (i < t.Length && t[i] == '?' && (t[(i + 1)..].StartsWith("import") || t[(i + 1)..].StartsWith("xml-stylesheet")))
+            if (i < t.Length && t[i] == '?' && (t[(i + 1)..].StartsWith("import")
+                || (t[(i + 1)..].StartsWith("xml-stylesheet") && (Head(t[i..], 128).Contains("href=\"#", StringComparison.Ordinal) || Head(t[i..], 128).Contains("script:", StringComparison.Ordinal)))))
             {
                 sink.Add(RuleKey.XssDangerousTag, lt, 8);
             }
@@ -89,6 +99,7 @@ internal static class XssDetector
         }
 
         var name = t[nameStart..i];
+        var svgNamespace = name.StartsWith("svg:");
         var colon = name.LastIndexOf(':');
         if (colon >= 0)
         {
@@ -96,9 +107,14 @@ internal static class XssDetector
         }
 
         // A tag needs a delimiter after its name (or the end of the value).
-        if (i < t.Length && !(IsSpace(t[i]) || t[i] is '/' or '>' or '\'' or '"'))
+        if (i < t.Length && !(IsSpace(t[i]) || t[i] is '/' or '>' or '\'' or '"' || (t[i] == '=' && name.StartsWith("import"))))
         {
             return i;
+        }
+
+        if (svgNamespace)
+        {
+            sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
         }
 
         var dangerousName = IsScriptTag(name);
@@ -156,6 +172,7 @@ internal static class XssDetector
                 {
                     var q = t[i];
                     var close = t[(i + 1)..].IndexOf(q);
+                    WorkMeter.Scanned(close, t.Length - ((i + 1)));
                     var end = close < 0 ? t.Length : i + 1 + close;
                     value = t[(i + 1)..end];
                     i = Math.Min(t.Length, end + 1);
@@ -164,6 +181,7 @@ internal static class XssDetector
                 {
                     var vs = i;
                     var e = t[i..].IndexOfAny(' ', '\t', '>');
+                    WorkMeter.Scanned(e, t.Length - (i));
                     i = e < 0 ? t.Length : i + e;
                     value = t[vs..i];
                 }
@@ -193,7 +211,7 @@ internal static class XssDetector
                 sink.Add(RuleKey.XssScriptUri, an, i - an);
             }
             else if (attr is "datasrc" or "datafld" or "dataformatas" or "xlink:href" or "ev:event" or "ev:handler" or "xsi:schemalocation" or "attributename"
-                || attr.StartsWith("xmlns:x") || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0))
+                || attr is "xmlns:xsl" or "xmlns:xi" or "xmlns:ev" || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0))
             {
                 sink.Add(RuleKey.XssDangerousTag, an, i - an);
             }
@@ -235,8 +253,7 @@ internal static class XssDetector
 
     private static bool CssExpression(ReadOnlySpan<char> v)
     {
-        var compact = v;
-        return compact.Contains("expression(", StringComparison.Ordinal) || ContainsLoose(v, "expression(")
+        return v.Contains("expression(", StringComparison.Ordinal) || ContainsLoose(v, "expression(")
             || v.Contains("behavior:", StringComparison.Ordinal) || v.Contains("-moz-binding", StringComparison.Ordinal)
             || (v.Contains("url(", StringComparison.Ordinal) && ScriptSchemeAnywhere(v)) || v.Contains("@import", StringComparison.Ordinal);
     }
@@ -397,10 +414,22 @@ internal static class XssDetector
 
     private static void EventHandlers(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        // Script-capable attributes injected after a quote: "'formaction=", "\" srcdoc=".
+        foreach (var attr in (ReadOnlySpan<string>)["formaction", "srcdoc"])
+        {
+            var at = t.IndexOf(attr);
+            if (at > 0 && t[at - 1] is '"' or '\'' or ' ' or '/' && t[(at + attr.Length)..].TrimStart().StartsWith('='))
+            {
+                sink.Add(RuleKey.XssAttributeBreakout, at, attr.Length);
+                return;
+            }
+        }
+
         var i = 0;
         while (i < t.Length - 3)
         {
             var k = t[i..].IndexOf("on");
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -437,7 +466,7 @@ internal static class XssDetector
                 continue;
             }
 
-            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || !(p == 0 || t[p - 1] is '"' or '\'' or '/' or ' ' or '\t')))
+            if (!IsEventName(t[(p + 2)..j]) && (j - p < 5 || j - p > 32 || !(p == 0 || t[p - 1] is '"' or '\'' or ' ' or '\t')))
             {
                 continue;
             }
@@ -446,6 +475,8 @@ internal static class XssDetector
             return;
         }
     }
+
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
     private static bool IsEventName(ReadOnlySpan<char> n) =>
         n.StartsWith("load") || n.StartsWith("error") || n.StartsWith("mouse") || n.StartsWith("click") || n.StartsWith("focus")
@@ -472,6 +503,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny('(', '`');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;
@@ -538,15 +570,13 @@ internal static class XssDetector
     /// <summary>DOM and JS sinks without markup: document.cookie, window.location, window["alert"], [].sort.call`${alert}`, JSFuck.</summary>
     private static void DomSinks(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
+        if (t.IndexOf("expression") >= 0 || t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
             || t.IndexOf("url(") >= 0 || t.IndexOf("`") >= 0 || t.IndexOf("![]") >= 0 || t.IndexOf("top") >= 0 || t.IndexOf("parent") >= 0)
         {
-            if (ContainsLoose(t, "document.cookie") || ContainsLoose(t, "document.write") || ContainsLoose(t, "document.domain")
-                || ContainsLoose(t, "window.location") || ContainsLoose(t, "document.location") || ContainsLoose(t, "document.body")
-                || ContainsLoose(t, "document.queryselector") || ContainsLoose(t, "document.createelement") || ContainsLoose(t, "document.getelementby")
-                || ContainsLoose(t, ".innerhtml") || ContainsLoose(t, ".outerhtml") || t.Contains("-moz-binding", StringComparison.Ordinal)
-                || ContainsLoose(t, "url(javascript") || ContainsLoose(t, "url('javascript") || ContainsLoose(t, "url(\"javascript")
-                || ContainsLoose(t, ".call`") || ContainsLoose(t, ".apply`") || ContainsLoose(t, "${alert}") || BracketAccess(t))
+            // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
+            var padded = t.Contains("/*", StringComparison.Ordinal) || t.Contains(" .", StringComparison.Ordinal) || t.Contains(". ", StringComparison.Ordinal)
+                || t.Contains('\\') || t.Contains("( ", StringComparison.Ordinal) || t.Contains(" `", StringComparison.Ordinal) || t.Contains("\t", StringComparison.Ordinal);
+            if (!PathLike(t, "document") && !PathLike(t, "window") && (t.IndexOfAny(s_domSinks) >= 0 || (padded && LooseDomSink(t)) || BracketAccess(t)))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
                 return;
@@ -570,6 +600,26 @@ internal static class XssDetector
                 }
             }
         }
+    }
+
+    private static bool LooseDomSink(ReadOnlySpan<char> t)
+    {
+        foreach (var sinkName in s_domSinkNames)
+        {
+            if (ContainsLoose(t, sinkName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="word"/> first occurs inside a path or identifier ("manual/document.cookie").</summary>
+    private static bool PathLike(ReadOnlySpan<char> t, ReadOnlySpan<char> word)
+    {
+        var i = t.IndexOf(word);
+        return i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '/' or '-' or '_' or '\\');
     }
 
     /// <summary>window["alert"], (document)["cookie"], self[/*x*/"alert"]: global objects indexed by a string.</summary>
@@ -616,6 +666,7 @@ internal static class XssDetector
             if (t[j] == '/' && j + 1 < t.Length && t[j + 1] == '*')
             {
                 var close = t[(j + 2)..].IndexOf("*/");
+                WorkMeter.Scanned(close, t.Length - ((j + 2)));
                 if (close < 0)
                 {
                     return t.Length;
@@ -639,6 +690,7 @@ internal static class XssDetector
         while (i < t.Length)
         {
             var k = t[i..].IndexOf('<');
+            WorkMeter.Scanned(k, t.Length - (i));
             if (k < 0)
             {
                 return;

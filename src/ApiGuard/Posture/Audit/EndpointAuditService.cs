@@ -72,7 +72,13 @@ internal sealed class EndpointAuditService : IEndpointAuditReport, IHostedServic
     {
         lock (_gate)
         {
-            return _result ??= Run();
+            // A result taken before the pipeline was built (host not started yet) is redone once it has been.
+            if (_result is null || (!_result.PipelineInspected && _auditor.PipelineCaptured))
+            {
+                _result = Run();
+            }
+
+            return _result;
         }
     }
 

@@ -31,6 +31,8 @@ internal sealed class EndpointAuditor
         _pipeline = pipeline;
     }
 
+    public bool PipelineCaptured => _pipeline.Captured;
+
     public (List<AuditFinding> Findings, int Endpoints, bool PipelineInspected) Run(EndpointAuditOptions options)
     {
         var findings = new List<AuditFinding>();

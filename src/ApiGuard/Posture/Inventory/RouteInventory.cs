@@ -14,7 +14,10 @@ namespace ApiGuard.Posture.Inventory;
 /// </summary>
 internal sealed class RouteInventory : IRouteInventory
 {
-    private readonly ConcurrentDictionary<Endpoint, Usage> _routes = new(ReferenceEqualityComparer.Instance);
+    // Endpoint objects are not unique per route (each EndpointDataSource view may build its own), so usage is kept per
+    // route key and the per-object map only caches the lookup. Both are bounded by the app's own endpoints.
+    private readonly ConcurrentDictionary<Endpoint, Usage> _byEndpoint = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<string, Usage> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox> _unmatched = new(StringComparer.Ordinal);
     private readonly EndpointDataSource? _endpoints;
     private readonly IOptionsMonitor<PostureOptions> _options;
@@ -60,7 +63,12 @@ internal sealed class RouteInventory : IRouteInventory
         var endpoint = context.GetEndpoint();
         if (endpoint is RouteEndpoint)
         {
-            var usage = _routes.GetOrAdd(endpoint, static _ => new Usage());
+            if (!_byEndpoint.TryGetValue(endpoint, out var usage))
+            {
+                usage = _routes.GetOrAdd(Key((RouteEndpoint)endpoint), static _ => new Usage());
+                _byEndpoint.TryAdd(endpoint, usage);
+            }
+
             Interlocked.Increment(ref usage.Requests);
             Volatile.Write(ref usage.LastSeenTicks, _time.GetUtcNow().UtcTicks);
             if (IsDeprecated(endpoint) && Interlocked.Exchange(ref usage.DeprecationReported, 1) == 0)
@@ -110,21 +118,15 @@ internal sealed class RouteInventory : IRouteInventory
     internal static bool IsDeprecated(Endpoint endpoint) =>
         endpoint.Metadata.GetMetadata<DeprecatedEndpointAttribute>() is not null || endpoint.Metadata.GetMetadata<ObsoleteAttribute>() is not null;
 
+    private static string Key(RouteEndpoint route) => (route.RoutePattern.RawText ?? "/") + "\n" + route.DisplayName;
+
     public RouteInventorySnapshot GetSnapshot()
     {
         var routes = new List<RouteUsage>();
-        var seen = new HashSet<Endpoint>(ReferenceEqualityComparer.Instance);
-        foreach (var endpoint in _endpoints?.Endpoints ?? [])
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var endpoint in (_endpoints?.Endpoints ?? []).Concat(_byEndpoint.Keys))
         {
-            if (endpoint is RouteEndpoint route && seen.Add(route))
-            {
-                routes.Add(ToUsage(route));
-            }
-        }
-
-        foreach (var endpoint in _routes.Keys)
-        {
-            if (endpoint is RouteEndpoint route && seen.Add(route))
+            if (endpoint is RouteEndpoint route && seen.Add(Key(route)))
             {
                 routes.Add(ToUsage(route));
             }
@@ -138,7 +140,7 @@ internal sealed class RouteInventory : IRouteInventory
 
     private RouteUsage ToUsage(RouteEndpoint route)
     {
-        _routes.TryGetValue(route, out var usage);
+        _routes.TryGetValue(Key(route), out var usage);
         var ticks = usage is null ? 0 : Volatile.Read(ref usage.LastSeenTicks);
         return new RouteUsage(
             route.RoutePattern.RawText ?? "/",

@@ -256,6 +256,7 @@ internal sealed partial class ResponseLeakMiddleware
     private void Publish(HttpContext context, ReadOnlySpan<char> text, ReadOnlySpan<LeakMatch> matches, SecurityAction action, string? outcome)
     {
         Span<bool> seen = stackalloc bool[matches.Length];
+        seen.Clear(); // [module: SkipLocalsInit]
         for (var i = 0; i < matches.Length; i++)
         {
             if (seen[i])

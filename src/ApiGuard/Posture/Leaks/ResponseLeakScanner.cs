@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace ApiGuard.Posture.Leaks;
 
 /// <summary>
-/// Finds leaks in a response body. Works on spans only: <see cref="SearchValues{T}"/> prefilters locate candidate anchors,
+/// Finds leaks in a response body. Works on spans only: <see cref="SearchValues{T}"/> and <see cref="AnchorTable"/> prefilters locate candidate anchors,
 /// hand-written verifiers confirm them; no regular expressions, no allocation.
 /// </summary>
 internal sealed class ResponseLeakScanner
@@ -245,8 +245,8 @@ internal sealed class ResponseLeakScanner
         new("sqlalchemy.exc.", LeakType.SqlError, Check.None),
         // MySQL
         new("You have an error in your SQL syntax", LeakType.SqlError, Check.None),
-        new("the manual that corresponds to your MySQL server version", LeakType.SqlError, Check.None),
-        new("the manual that corresponds to your MariaDB server version", LeakType.SqlError, Check.None),
+        new("manual that corresponds to your MySQL server version", LeakType.SqlError, Check.None),
+        new("manual that corresponds to your MariaDB server version", LeakType.SqlError, Check.None),
         new("MySqlException", LeakType.SqlError, Check.None),
         new("MySqlConnector.", LeakType.SqlError, Check.None),
         new("com.mysql.cj.jdbc.exceptions", LeakType.SqlError, Check.None),
@@ -286,27 +286,25 @@ internal sealed class ResponseLeakScanner
         new("PDOException", LeakType.SqlError, Check.None),
     ];
 
-    private static readonly SearchValues<string> s_phraseValues =
-        SearchValues.Create(s_phrases.Select(p => p.Text).ToArray(), StringComparison.OrdinalIgnoreCase);
+    private static readonly AnchorTable s_phraseTable = new(s_phrases.Select(p => p.Text).ToArray(), ignoreCase: true);
 
     private static void ScanPhrases(ReadOnlySpan<char> text, ref MatchSink sink, bool stack, bool sql)
     {
         var pos = 0;
         while (pos < text.Length && !sink.Full)
         {
-            var rel = text[pos..].IndexOfAny(s_phraseValues);
-            if (rel < 0)
+            var idx = s_phraseTable.Next(text, pos, out var candidates);
+            if (idx < 0)
             {
                 return;
             }
 
-            var idx = pos + rel;
             var rest = text[idx..];
             var advanced = 1;
-            for (var p = 0; p < s_phrases.Length; p++)
+            foreach (var p in candidates)
             {
                 ref readonly var phrase = ref s_phrases[p];
-                if (!rest.StartsWith(phrase.Text, StringComparison.OrdinalIgnoreCase))
+                if (!s_phraseTable.MayMatch(text, idx, p) || !rest.StartsWith(phrase.Text, StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
@@ -580,8 +578,7 @@ internal sealed class ResponseLeakScanner
         ("AccountKey=", Cred.AzureKey),
     ];
 
-    private static readonly SearchValues<string> s_credentialValues =
-        SearchValues.Create(s_credentials.Select(c => c.Anchor).ToArray(), StringComparison.Ordinal);
+    private static readonly AnchorTable s_credentialTable = new(s_credentials.Select(c => c.Anchor).ToArray(), ignoreCase: false);
 
     private static readonly SearchValues<char> s_upperAlnum = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
     private static readonly SearchValues<char> s_alnumUnderscore = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
@@ -594,19 +591,19 @@ internal sealed class ResponseLeakScanner
         var pos = 0;
         while (pos < text.Length && !sink.Full)
         {
-            var rel = text[pos..].IndexOfAny(s_credentialValues);
-            if (rel < 0)
+            var idx = s_credentialTable.Next(text, pos, out var candidates);
+            if (idx < 0)
             {
                 return;
             }
 
-            var idx = pos + rel;
             var rest = text[idx..];
             var length = 0;
             var anchorLength = 1;
-            foreach (var (anchor, kind) in s_credentials)
+            foreach (var c in candidates)
             {
-                if (!rest.StartsWith(anchor, StringComparison.Ordinal))
+                var (anchor, kind) = s_credentials[c];
+                if (!s_credentialTable.MayMatch(text, idx, c) || !rest.StartsWith(anchor, StringComparison.Ordinal))
                 {
                     continue;
                 }

@@ -258,8 +258,7 @@ public class InspectionMiddlewareTests
         sb.Append("{\"id\":-1,\"text\":\"EVIL\"}]}");
         var json = sb.ToString();
 
-        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)), 1000);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var content = new UnknownLengthContent(json, "application/json", 1000);
         var response = await host.Client.PostAsync("/echo", content);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -295,11 +294,23 @@ public class InspectionMiddlewareTests
     }
 
     [Fact]
+    public async Task Json_EmptyChunkedBody_IsNotMalformed()
+    {
+        await using var host = await InspectionTestHost.StartAsync();
+        using var content = new UnknownLengthContent(string.Empty, "application/json");
+
+        var response = await host.Client.PostAsync("/echo", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(InspectionBodyStatus.NotInspected, host.LastFeature!.BodyStatus);
+    }
+
+    [Fact]
     public async Task Json_InvalidUtf8_Returns400Problem()
     {
         await using var host = await InspectionTestHost.StartAsync();
-        var bytes = "{\"a\":\"x\u00ff\"}"u8.ToArray().Concat(Array.Empty<byte>()).ToArray();
-        bytes = [.. "{\"a\":\"x"u8.ToArray(), 0xC3, 0x28, .. "\"}"u8.ToArray()];
+        byte[] bytes = [.. "{\"a\":\"x"u8.ToArray(), 0xC3, 0x28, .. "\"}"u8.ToArray()];
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
@@ -433,8 +444,7 @@ public class InspectionMiddlewareTests
             o.MaxBytesInspected = 1024;
             o.OversizeAction = InspectionOversizeAction.Reject413;
         });
-        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"a\":\"" + new string('x', 5000) + "\"}")), 512);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var content = new UnknownLengthContent("{\"a\":\"" + new string('x', 5000) + "\"}", "application/json");
 
         var response = await host.Client.PostAsync("/echo", content);
 
@@ -472,8 +482,7 @@ public class InspectionMiddlewareTests
             o.OversizeAction = InspectionOversizeAction.SkipAndReport;
         });
         var body = "{\"b\":\"EVIL\",\"a\":\"" + new string('x', 2000) + "\"}";
-        using var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)), 300);
-        chunked.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var chunked = new UnknownLengthContent(body, "application/json", 300);
 
         var withLength = await host.Client.PostAsync("/echo", Json(body));
         var withoutLength = await host.Client.PostAsync("/echo", chunked);

@@ -12,6 +12,35 @@ using Microsoft.Extensions.Hosting;
 
 namespace ApiGuard.Tests.Inspection.Middleware;
 
+/// <summary>Content without a Content-Length (sent chunked), written in small pieces.</summary>
+internal sealed class UnknownLengthContent : HttpContent
+{
+    private readonly byte[] _bytes;
+    private readonly int _chunk;
+
+    public UnknownLengthContent(string text, string mediaType, int chunk = 512)
+    {
+        _bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        _chunk = chunk;
+        Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+    }
+
+    protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+    {
+        for (var i = 0; i < _bytes.Length; i += _chunk)
+        {
+            await stream.WriteAsync(_bytes.AsMemory(i, Math.Min(_chunk, _bytes.Length - i)));
+            await stream.FlushAsync();
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+}
+
 /// <summary>Collects every published security event synchronously.</summary>
 internal sealed class EventCollector : ISecurityEventObserver
 {

@@ -1,0 +1,32 @@
+using System.Net;
+using ApiGuard.Sample;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+
+namespace ApiGuard.Tests.RateLimiting;
+
+public sealed class RateLimitingSampleTests
+{
+    [Fact]
+    public async Task GetLimited_ElevenRequestsInABurst_EleventhIs429WithRateLimitFields()
+    {
+        await using var app = SampleApp.Build([], b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var ok = await client.GetAsync(new Uri("/api/limited", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal("\"default\";q=10;w=10", ok.Headers.GetValues("RateLimit-Policy").Single());
+        }
+
+        using var limited = await client.GetAsync(new Uri("/api/limited", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
+        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 1);
+        Assert.Equal("\"default\";q=10;w=10", limited.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.Matches("^\"default\";r=0;t=1$", limited.Headers.GetValues("RateLimit").Single());
+    }
+}
