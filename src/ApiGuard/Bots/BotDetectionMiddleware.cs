@@ -1,6 +1,7 @@
 using System.Globalization;
 using ApiGuard.Identity;
 using ApiGuard.Problems;
+using ApiGuard.RateLimiting;
 using ApiGuard.Replay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -126,6 +127,9 @@ internal sealed class BotDetectionMiddleware
                 case BotAction.Throttle when !detectOnly:
                     context.Features.Set<IBotDecisionFeature>(
                         new BotDecisionFeature(BotAction.Throttle, clientClass, state.Score, state.Reasons, _options.ThrottlePolicy));
+
+                    // The rate limiter (next stage) counts this request under the stricter policy, when that policy is configured.
+                    context.SetRateLimitPolicy(_options.ThrottlePolicy);
                     break;
             }
         }

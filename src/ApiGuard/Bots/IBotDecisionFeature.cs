@@ -3,7 +3,8 @@ namespace ApiGuard.Bots;
 /// <summary>
 /// The bot decision for the current request, set on <c>HttpContext.Features</c> by the bot middleware
 /// (stage <c>Bans</c>, before rate limiting) when the client is not simply allowed. Absent means <see cref="BotAction.Allow"/>.
-/// The rate limiter honours <see cref="RateLimitPolicy"/>: a throttled client is counted under that stricter policy.
+/// For a throttle the middleware also sets <see cref="RateLimiting.IRateLimitPolicyFeature"/>, so the rate limiter counts the
+/// client under <see cref="RateLimitPolicy"/> (configure a rate-limit policy of that name, default <c>bots-throttled</c>).
 /// </summary>
 public interface IBotDecisionFeature
 {

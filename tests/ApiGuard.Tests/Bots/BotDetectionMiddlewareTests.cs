@@ -96,6 +96,7 @@ public sealed class BotDetectionMiddlewareTests
             map: app => app.MapGet("/api/policy", (HttpContext c) =>
             {
                 policy = c.Features.Get<IBotDecisionFeature>()?.RateLimitPolicy;
+                Assert.Equal(policy, c.Features.Get<ApiGuard.RateLimiting.IRateLimitPolicyFeature>()?.PolicyName);
                 return Results.Ok();
             }));
         for (var i = 0; i < 7; i++)
@@ -114,6 +115,38 @@ public sealed class BotDetectionMiddlewareTests
         policy = "unset";
         await host.SendAsync("GET", "/api/policy", "203.0.113.77");
         Assert.Null(policy);
+    }
+
+    [Fact]
+    public async Task Invoke_ThrottledClient_RateLimiterAppliesTheStricterPolicy()
+    {
+        await using var host = await BotTestHost.StartAsync(build: b => b.Services.AddApiGuard().AddRateLimiting(o =>
+            o.Policies["bots-throttled"] = new ApiGuard.RateLimiting.RateLimitPolicyOptions
+            {
+                Limits = [new ApiGuard.RateLimiting.RateLimitRuleOptions { PermitLimit = 2, Window = TimeSpan.FromMinutes(1) }],
+            }));
+
+        // No default policy: clients are not rate limited until bot detection throttles them.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(200, (await host.SendAsync("GET", "/api/products", "203.0.113.20")).Response.StatusCode);
+        }
+
+        for (var i = 0; i < 7; i++)
+        {
+            await host.SendAsync("POST", "/api/login", Ip, r => r.Headers["X-Test-Password"] = "wrong");
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await host.SendAsync("GET", "/api/products", Ip)).Response.StatusCode);
+        }
+
+        Assert.Equal(200, statuses[0]);
+        Assert.Equal(429, statuses[^1]); // the stricter policy (2 per minute) now applies to this client only
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", "203.0.113.20")).Response.StatusCode);
     }
 
     [Fact]

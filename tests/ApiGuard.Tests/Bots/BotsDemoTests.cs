@@ -9,6 +9,23 @@ namespace ApiGuard.Tests.Bots;
 public sealed class BotsDemoTests
 {
     [Fact]
+    public async Task Sample_Default_DetectOnlyReportsTheWalkWithoutRefusing()
+    {
+        await using var app = SampleApp.Build([], b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+        for (var id = 1; id <= 60; id++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/orders/{id}")).StatusCode);
+        }
+
+        using var offenders = new HttpRequestMessage(HttpMethod.Get, "/apiguard/admin/offenders") { Headers = { { "X-Admin-Key", "demo-admin-key-change-me" } } };
+        var body = await (await client.SendAsync(offenders)).Content.ReadAsStringAsync();
+        Assert.Contains("\"actionDetectOnly\":true", body, StringComparison.Ordinal);
+        Assert.Contains("sequential-ids", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sample_AdminEndpoints_RequireTheDemoAdminKey()
     {
         await using var app = SampleApp.Build([], b => b.WebHost.UseTestServer());
@@ -27,7 +44,8 @@ public sealed class BotsDemoTests
     [Fact]
     public async Task Sample_OrderWalk_AnonymousStoppedAutomationKeyNot()
     {
-        await using var app = SampleApp.Build([], b => b.WebHost.UseTestServer());
+        // The sample runs bot detection in DetectOnly (so the other demos are not disturbed); this is the documented switch.
+        await using var app = SampleApp.Build(["--ApiGuard:Bots:Mode=Enforce"], b => b.WebHost.UseTestServer());
         await app.StartAsync();
         using var client = app.GetTestClient();
 
