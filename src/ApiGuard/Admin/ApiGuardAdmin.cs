@@ -13,15 +13,23 @@ internal sealed class ApiGuardAdmin : IApiGuardAdmin
     private readonly ISecurityEventPublisher _publisher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IServiceProvider _services;
 
-    public ApiGuardAdmin(BehaviourProfileTable table, IBanList bans, ISecurityEventPublisher publisher, TimeProvider time, ILogger<ApiGuardAdmin> logger)
+    public ApiGuardAdmin(BehaviourProfileTable table, IBanList bans, ISecurityEventPublisher publisher, TimeProvider time, ILogger<ApiGuardAdmin> logger, IServiceProvider services)
     {
+        _services = services;
         _table = table;
         _bans = bans;
         _publisher = publisher;
         _time = time;
         _logger = logger;
     }
+
+    public Posture.Audit.EndpointAuditResult? GetEndpointAudit() =>
+        (_services.GetService(typeof(Posture.Audit.IEndpointAuditReport)) as Posture.Audit.IEndpointAuditReport)?.GetResult();
+
+    public Posture.Inventory.RouteInventorySnapshot? GetRouteInventory() =>
+        (_services.GetService(typeof(Posture.Inventory.IRouteInventory)) as Posture.Inventory.IRouteInventory)?.GetSnapshot();
 
     public IReadOnlyList<BotProfileSnapshot> GetTopOffenders(int count) =>
         _table.GetTopOffenders(Math.Clamp(count, 1, 1000));

@@ -22,7 +22,8 @@ public static class ApiGuardAdminEndpointRouteBuilderExtensions
     /// <item><c>GET {prefix}/clients/{clientId}</c>: a client's profile, timeline and ban;</item>
     /// <item><c>GET {prefix}/bans</c>: bans in force;</item>
     /// <item><c>POST {prefix}/bans</c> with <c>{"clientId":"ip:203.0.113.7","durationSeconds":3600,"reason":"…"}</c>: ban;</item>
-    /// <item><c>DELETE {prefix}/bans/{clientId}</c>: unban.</item>
+    /// <item><c>DELETE {prefix}/bans/{clientId}</c>: unban;</item>
+    /// <item><c>GET {prefix}/audit</c> and <c>GET {prefix}/inventory</c>: the posture audit and route inventory (404 when posture is not registered).</item>
     /// </list>
     /// Requires <c>AddBotDetection()</c> and <c>AddAuthorization()</c> with the named policy. Bot bans do not apply to these
     /// endpoints (an operator behind a banned address can still unban); the other capabilities do.
@@ -146,6 +147,9 @@ public static class ApiGuardAdminEndpointRouteBuilderExtensions
                 await Unavailable(context).ConfigureAwait(false);
             }
         });
+
+        group.MapGet("/audit", PostureEndpointRouteBuilderExtensions.WriteAuditAsync);
+        group.MapGet("/inventory", PostureEndpointRouteBuilderExtensions.WriteInventoryAsync);
 
         group.MapDelete("/bans/{**clientId}", static async (HttpContext context, IApiGuardAdmin admin, string clientId) =>
         {

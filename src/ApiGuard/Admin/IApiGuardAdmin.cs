@@ -28,6 +28,12 @@ public interface IApiGuardAdmin
     /// <summary>The bans in force, soonest to end first.</summary>
     /// <exception cref="Replay.ApiGuardStoreUnavailableException">The ban list cannot be reached.</exception>
     ValueTask<IReadOnlyList<BanEntry>> GetBansAsync(int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The startup endpoint audit (OWASP API5/API8), or <see langword="null"/> when <c>AddEndpointAudit()</c>/<c>AddPosture()</c> is not registered.</summary>
+    Posture.Audit.EndpointAuditResult? GetEndpointAudit();
+
+    /// <summary>The route inventory (OWASP API9), or <see langword="null"/> when <c>AddRouteInventory()</c>/<c>AddPosture()</c> is not registered.</summary>
+    Posture.Inventory.RouteInventorySnapshot? GetRouteInventory();
 }
 
 /// <summary>Everything ApiGuard knows about one client.</summary>

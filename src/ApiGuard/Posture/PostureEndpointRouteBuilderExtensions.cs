@@ -64,7 +64,7 @@ public static class PostureEndpointRouteBuilderExtensions
         return builder;
     }
 
-    private static async Task WriteAuditAsync(HttpContext context)
+    internal static async Task WriteAuditAsync(HttpContext context)
     {
         var report = context.RequestServices.GetService<IEndpointAuditReport>();
         if (report is null)
@@ -104,7 +104,7 @@ public static class PostureEndpointRouteBuilderExtensions
         writer.WriteEndArray();
     }
 
-    private static async Task WriteInventoryAsync(HttpContext context)
+    internal static async Task WriteInventoryAsync(HttpContext context)
     {
         var inventory = context.RequestServices.GetService<IRouteInventory>();
         if (inventory is null)

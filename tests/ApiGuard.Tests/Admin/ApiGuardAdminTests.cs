@@ -188,3 +188,58 @@ public sealed class ApiGuardAdminTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await admin.BanAsync("ip:1.2.3.4", TimeSpan.FromMinutes(1), new string('x', 201)));
     }
 }
+
+public sealed class ApiGuardAdminPostureTests
+{
+    private const string Policy = "ApiGuardAdmin";
+
+    private static Task<HttpContext> GetAsync(BotTestHost host, string path) =>
+        host.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("192.0.2.200");
+            c.Request.Headers["X-Test-Principal"] = "ops-admin;Bearer";
+        });
+
+    [Fact]
+    public async Task AuditAndInventory_PostureRegistered_ServedThroughAdmin()
+    {
+        await using var host = await BotTestHost.StartAsync(
+            build: b =>
+            {
+                b.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireClaim(ClaimTypes.NameIdentifier, "ops-admin"));
+                b.Services.AddApiGuard().AddPosture();
+            },
+            map: app =>
+            {
+                app.MapApiGuardAdmin(Policy);
+                app.MapDelete("/api/things/{id}", (int id) => Results.NoContent());
+            });
+
+        var admin = host.Services.GetRequiredService<IApiGuardAdmin>();
+        var audit = admin.GetEndpointAudit();
+        Assert.NotNull(audit);
+        Assert.Contains(audit!.Findings, f => f.Id == ApiGuard.Posture.Audit.AuditFindingIds.NoAuthorizationMetadata && f.RoutePattern == "/api/things/{id}");
+        Assert.NotNull(admin.GetRouteInventory());
+
+        var auditResponse = await GetAsync(host, "/apiguard/admin/audit");
+        Assert.Equal(StatusCodes.Status200OK, auditResponse.Response.StatusCode);
+        using var reader = new StreamReader(auditResponse.Response.Body);
+        Assert.Contains("APIG-POSTURE-001", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+        Assert.Equal(StatusCodes.Status200OK, (await GetAsync(host, "/apiguard/admin/inventory")).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AuditAndInventory_PostureNotRegistered_NullAnd404()
+    {
+        await using var host = await BotTestHost.StartAsync(
+            build: b => b.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireClaim(ClaimTypes.NameIdentifier, "ops-admin")),
+            map: app => app.MapApiGuardAdmin(Policy));
+
+        var admin = host.Services.GetRequiredService<IApiGuardAdmin>();
+        Assert.Null(admin.GetEndpointAudit());
+        Assert.Null(admin.GetRouteInventory());
+        Assert.Equal(StatusCodes.Status404NotFound, (await GetAsync(host, "/apiguard/admin/audit")).Response.StatusCode);
+    }
+}
