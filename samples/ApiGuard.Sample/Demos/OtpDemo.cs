@@ -1,16 +1,21 @@
 using System.Security.Claims;
+using ApiGuard.Authentication.Signatures;
 
 namespace ApiGuard.Sample.Demos;
 
 /// <summary>
-/// OTP step-up demo: <c>POST /api/transfers</c> needs an authenticated client and a TOTP code (SHA-1, 6 digits, 30 s) in
-/// <c>X-ApiGuard-OTP</c>. The demo secret of client <c>test-shared-secret</c> sits in appsettings.json (sample only).
-/// The signature requirement (key <c>test-shared-secret</c>) comes from the signatures capability.
+/// OTP step-up demo: <c>POST /api/transfers</c> needs an RFC 9421 signature by key <c>test-shared-secret</c> (hmac-sha256,
+/// default signature policy: nonce and <c>content-digest</c> required for POST) and a TOTP code (SHA-1, 6 digits, 30 s) in
+/// <c>X-ApiGuard-OTP</c>. The OTP subject is the signing key id (<c>ApiGuard:Otp:SubjectClaimType</c> = <c>apiguard:key_id</c>);
+/// the demo secret of <c>test-shared-secret</c> sits in appsettings.json (sample only).
 /// </summary>
 public static class OtpDemo
 {
     /// <summary>Adds OTP step-up (binds <c>ApiGuard:Otp</c>).</summary>
     public static void AddOtpDemo(this IApiGuardBuilder guard) => guard.AddOtp();
+
+    /// <summary>The only signing key accepted by <c>POST /api/transfers</c>.</summary>
+    public const string TransferKeyId = "test-shared-secret";
 
     /// <summary>Maps <c>POST /api/transfers</c>.</summary>
     public static void MapOtpDemo(this IEndpointRouteBuilder app)
@@ -18,7 +23,10 @@ public static class OtpDemo
         app.MapPost("/api/transfers", (TransferRequest request, ClaimsPrincipal user) =>
             Results.Ok(new TransferAccepted("accepted", user.Identity?.Name ?? "unknown", request.Amount, request.To)))
             .RequireOtp()
-            .RequireAuthorization();
+            .RequireSignature()
+            .RequireAuthorization(p => p
+                .AddAuthenticationSchemes(SignatureAuthenticationDefaults.AuthenticationScheme)
+                .RequireAssertion(c => c.User.FindFirst(SignatureAuthenticationDefaults.KeyIdClaimType)?.Value is null or TransferKeyId));
     }
 
     /// <summary>A transfer order.</summary>

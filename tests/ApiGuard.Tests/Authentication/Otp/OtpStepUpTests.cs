@@ -1,31 +1,40 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ApiGuard.Authentication.Otp;
+using ApiGuard.Client.Signatures;
 using ApiGuard.Monitoring;
 using ApiGuard.Problems;
 using ApiGuard.Sample;
 using ApiGuard.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiGuard.Tests.Authentication.Otp;
 
-/// <summary>OTP step-up on the sample's <c>POST /api/transfers</c>, authenticated by a test-only scheme (<c>X-Test-Client</c>).</summary>
+/// <summary>
+/// OTP step-up on the sample's <c>POST /api/transfers</c>: real RFC 9421 requests signed with the sample key
+/// <c>test-shared-secret</c> (ApiGuard.Client's <see cref="RequestSigner"/>, on the same fake clock as the server) plus a TOTP code.
+/// </summary>
 public sealed class OtpStepUpTests
 {
     private const string Client = "test-shared-secret";
+
+    /// <summary>A configured signature key of the sample that has no OTP secret.</summary>
+    private const string KeyWithoutSecret = "test-key-ed25519";
+
+    private static string SampleKeyPath(string file) => Path.Combine(RepoPaths.Root, "samples", "ApiGuard.Sample", "keys", file);
+
+    private static SignatureKey SigningKey(string keyId) => keyId == Client
+        ? SignatureKey.FromSharedSecret(keyId, Convert.FromBase64String(File.ReadAllText(SampleKeyPath("test-shared-secret.b64")).Trim()))
+        : SignatureKey.FromPem(keyId, SignatureAlgorithms.Ed25519, File.ReadAllText(SampleKeyPath(keyId + ".priv.pem")));
 
     private static OtpSecret SampleSecret()
     {
@@ -37,7 +46,7 @@ public sealed class OtpStepUpTests
         return OtpSecret.FromBase32(s.GetProperty("Secret").GetString()!);
     }
 
-    private static async Task<(WebApplication App, HttpClient Client, FakeTimeProvider Time, EventCollector Events)> StartAsync(bool testAuthentication = true, params string[] args)
+    private static async Task<(WebApplication App, TestServer Server, FakeTimeProvider Time, EventCollector Events)> StartAsync(params string[] args)
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_015));
         var events = new EventCollector();
@@ -46,46 +55,44 @@ public sealed class OtpStepUpTests
             b.WebHost.UseTestServer();
             b.Services.AddSingleton<TimeProvider>(time);
             b.Services.AddSingleton<ISecurityEventObserver>(events);
-            if (testAuthentication)
-            {
-                b.Services.AddAuthentication(o => o.DefaultScheme = TestClientHandler.SchemeName)
-                    .AddScheme<AuthenticationSchemeOptions, TestClientHandler>(TestClientHandler.SchemeName, null);
-            }
         });
         await app.StartAsync();
-        return (app, app.GetTestClient(), time, events);
+        return (app, app.GetTestServer(), time, events);
     }
 
-    private static Task<HttpResponseMessage> TransferAsync(HttpClient client, string? clientId, string? code)
+    /// <summary>Sends a transfer, signed by <paramref name="keyId"/> (created = the server's fake clock, fresh nonce, content-digest) or unsigned when null.</summary>
+    private static async Task<HttpResponseMessage> TransferAsync(TestServer server, TimeProvider time, string? keyId, string? code)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/transfers") { Content = JsonContent.Create(new { to = "DE02100100109307118603", amount = 25.5m }) };
-        if (clientId is not null)
-        {
-            request.Headers.Add("X-Test-Client", clientId);
-        }
-
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://localhost/api/transfers") { Content = JsonContent.Create(new { to = "DE02100100109307118603", amount = 25.5m }) };
         if (code is not null)
         {
             request.Headers.Add(OtpDefaults.HeaderName, code);
         }
 
-        return client.SendAsync(request);
+        HttpMessageHandler handler = keyId is null
+            ? server.CreateHandler()
+            : new SigningHandler(new RequestSigner(new SigningOptions { Key = SigningKey(keyId) }, time)) { InnerHandler = server.CreateHandler() };
+        using var client = new HttpClient(handler);
+        return await client.SendAsync(request);
     }
 
     [Fact]
     public async Task Transfers_ValidTotpFromSampleSecret_AcceptedOnceThenRejected()
     {
-        var (app, client, time, events) = await StartAsync();
+        var (app, server, time, events) = await StartAsync();
         await using var _ = app;
         using var metrics = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), "ApiGuard", "apiguard.otp.verifications");
         var code = OtpCodes.ComputeTotp(SampleSecret(), time.GetUtcNow());
 
-        using var first = await TransferAsync(client, Client, code);
-        using var second = await TransferAsync(client, Client, code);
+        using var first = await TransferAsync(server, time, Client, code);
+        using var second = await TransferAsync(server, time, Client, code);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("accepted", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var accepted = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("accepted", accepted.GetProperty("status").GetString());
+        Assert.Equal("demo-hmac", accepted.GetProperty("client").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Equal(ApiGuardProblemTypes.OtpRequired, (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
         Assert.Contains(events.Snapshot(), e => e is { Capability: ApiGuardCapabilities.Otp, Kind: "authentication.failed", RuleId: "otp-replayed", Action: SecurityAction.Blocked });
         Assert.Equal(["valid", "replayed"], metrics.GetMeasurementSnapshot().Select(m => (string)m.Tags[OtpMetrics.ResultTag]!));
     }
@@ -93,27 +100,28 @@ public sealed class OtpStepUpTests
     [Fact]
     public async Task Transfers_PreviousStepCode_AcceptedWithinDriftAndRejectedTwoStepsLater()
     {
-        var (app, client, time, _) = await StartAsync();
+        var (app, server, time, _) = await StartAsync();
         await using var _ = app;
         var secret = SampleSecret();
         var previous = OtpCodes.ComputeTotp(secret, time.GetUtcNow().AddSeconds(-30));
         var current = OtpCodes.ComputeTotp(secret, time.GetUtcNow());
 
-        using var accepted = await TransferAsync(client, Client, previous);
+        using var accepted = await TransferAsync(server, time, Client, previous);
         time.Advance(TimeSpan.FromSeconds(60));
-        using var expired = await TransferAsync(client, Client, current);
+        using var expired = await TransferAsync(server, time, Client, current);
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Contains("error=\"invalid_otp\"", expired.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Transfers_MissingCode_401WithOtpChallengeAndNonce()
+    public async Task Transfers_SignedWithoutCode_401WithOtpChallengeAndNonce()
     {
-        var (app, client, _, events) = await StartAsync();
+        var (app, server, time, events) = await StartAsync();
         await using var _ = app;
 
-        using var response = await TransferAsync(client, Client, null);
+        using var response = await TransferAsync(server, time, Client, null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("OTP realm=\"ApiGuard\", header=\"X-ApiGuard-OTP\", error=\"otp_required\", error_description=\"A one-time password is required\"", response.Headers.WwwAuthenticate.ToString());
@@ -124,15 +132,40 @@ public sealed class OtpStepUpTests
     }
 
     [Fact]
-    public async Task Transfers_WrongCodeAndClientWithoutSecret_IndistinguishableAnswers()
+    public async Task Transfers_ValidCodeWithoutSignature_401SignatureProblem()
     {
-        var (app, client, time, events) = await StartAsync();
+        var (app, server, time, events) = await StartAsync();
+        await using var _ = app;
+        var code = OtpCodes.ComputeTotp(SampleSecret(), time.GetUtcNow());
+
+        using var unsigned = await TransferAsync(server, time, null, code);
+        var eventsAfterUnsigned = events.Snapshot();
+        using var signed = await TransferAsync(server, time, Client, code);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal(ApiGuardProblemWriter.ContentType, unsigned.Content.Headers.ContentType?.MediaType);
+        var problem = await unsigned.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ApiGuardProblemTypes.SignatureInvalid, problem.GetProperty("type").GetString());
+        Assert.Equal("missing-signature", problem.GetProperty("check").GetString());
+        Assert.True(unsigned.Headers.Contains("Accept-Signature"));
+        Assert.DoesNotContain("OTP", unsigned.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Contains(eventsAfterUnsigned, e => e is { Capability: ApiGuardCapabilities.Signatures, RuleId: "missing-signature", Action: SecurityAction.Blocked });
+        Assert.DoesNotContain(eventsAfterUnsigned, e => e.Capability == ApiGuardCapabilities.Otp);
+
+        // The unsigned attempt did not consume the code: the same code, signed, is still accepted.
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Transfers_SignedByKeyWithoutSecret_IndistinguishableFromWrongCode()
+    {
+        var (app, server, time, events) = await StartAsync();
         await using var _ = app;
         var right = OtpCodes.ComputeTotp(SampleSecret(), time.GetUtcNow());
         var wrong = ((int.Parse(right, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
-        using var wrongCode = await TransferAsync(client, Client, wrong);
-        using var noSecret = await TransferAsync(client, "client-without-secret", right);
+        using var wrongCode = await TransferAsync(server, time, Client, wrong);
+        using var noSecret = await TransferAsync(server, time, KeyWithoutSecret, right);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrongCode.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noSecret.StatusCode);
@@ -140,41 +173,45 @@ public sealed class OtpStepUpTests
         Assert.Contains("error=\"invalid_otp\"", wrongCode.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         var a = await wrongCode.Content.ReadFromJsonAsync<JsonElement>();
         var b = await noSecret.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ApiGuardProblemTypes.OtpRequired, a.GetProperty("type").GetString());
         Assert.Equal(a.GetProperty("type").GetString(), b.GetProperty("type").GetString());
         Assert.Equal(a.GetProperty("detail").GetString(), b.GetProperty("detail").GetString());
         Assert.Equal(2, events.Snapshot().Count(e => e is { Capability: ApiGuardCapabilities.Otp, Kind: "authentication.failed", RuleId: "otp-invalid" }));
     }
 
     [Fact]
-    public async Task Transfers_DetectOnly_WrongCodePassesAndIsReportedAsWouldBlock()
+    public async Task Transfers_OtpDetectOnly_WrongCodePassesAndIsReportedAsWouldBlock()
     {
-        var (app, client, _, events) = await StartAsync(true, "--ApiGuard:Otp:Mode=DetectOnly");
+        var (app, server, time, events) = await StartAsync("--ApiGuard:Otp:Mode=DetectOnly");
         await using var _ = app;
 
-        using var response = await TransferAsync(client, Client, "000000x");
+        using var response = await TransferAsync(server, time, Client, "000000x");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(events.Snapshot(), e => e is { RuleId: "otp-invalid", Action: SecurityAction.WouldBlock });
     }
 
     [Fact]
-    public async Task Transfers_NotAuthenticated_401NotServerError()
+    public async Task Transfers_OtpDetectOnly_SignedByOtherKey_Rejected()
     {
-        var (withScheme, client, _, _) = await StartAsync();
-        await using (withScheme)
-        {
-            using var response = await TransferAsync(client, null, "123456");
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        }
+        var (app, server, time, _) = await StartAsync("--ApiGuard:Otp:Mode=DetectOnly");
+        await using var _ = app;
 
-        // The sample alone has no scheme of its own for this endpoint until signatures are wired: still a 401 problem, never a 500.
-        var (bare, bareClient, _, _) = await StartAsync(testAuthentication: false);
-        await using (bare)
-        {
-            using var response = await TransferAsync(bareClient, null, "123456");
-            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-            Assert.Equal(ApiGuardProblemWriter.ContentType, response.Content.Headers.ContentType?.MediaType);
-        }
+        using var otherKey = await TransferAsync(server, time, KeyWithoutSecret, "000000");
+
+        Assert.Equal(HttpStatusCode.Forbidden, otherKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task Transfers_Unsigned_401ProblemNotServerError()
+    {
+        var (app, server, time, _) = await StartAsync();
+        await using var _ = app;
+
+        using var response = await TransferAsync(server, time, null, "123456");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(ApiGuardProblemWriter.ContentType, response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -207,25 +244,6 @@ public sealed class OtpStepUpTests
             {
                 return [.. _events];
             }
-        }
-    }
-
-    /// <summary>Test-only authentication: the signing key id in <c>X-Test-Client</c>, as the signatures handler would set it (<c>apiguard:key_id</c>).</summary>
-    internal sealed class TestClientHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        public const string SchemeName = "Test";
-
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            var id = Request.Headers["X-Test-Client"].ToString();
-            if (string.IsNullOrEmpty(id))
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "client-of-" + id), new Claim(ClaimTypes.Name, id), new Claim("apiguard:key_id", id)], SchemeName);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
     }
 }
