@@ -43,15 +43,29 @@ public static class SampleApp
 
     private static void AddCapabilities(WebApplicationBuilder builder, IApiGuardBuilder guard)
     {
-        builder.Services.AddAuthentication();
+        var authentication = builder.Services.AddAuthentication();
         builder.Services.AddAuthorization();
+        Demos.PostureDemo.AddPostureDemo(builder.Services, guard);
+        Demos.LoginDemo.AddLoginDemo(guard);
+        guard.AddPayloadInspection();
         guard.AddRateLimiting();
         _ = guard;
+        guard.AddOtpDemo();
+        guard.AddChallengeResponseDemo(authentication);
+        guard.AddSignatureAuthentication();
+        guard.AddBotsDemo(authentication);
     }
 
     private static void MapDemos(WebApplication app)
     {
+        Demos.PostureDemo.MapPostureDemos(app);
+        Demos.LoginDemo.MapLoginDemo(app);
+        app.MapInspectionDemo();
         app.MapRateLimitingDemo();
         _ = app;
+        app.MapOtpDemo();
+        app.MapChallengeResponseDemo();
+        app.MapSignatureDemos();
+        app.MapBotsDemo();
     }
 }

@@ -16,6 +16,9 @@ public static class CliApp
         new(StringComparer.Ordinal)
         {
             // Each capability adds its command here.
+            ["scan"] = (ScanCommand.Summary, ScanCommand.RunAsync),
+            ["sign"] = (SignCommand.Summary, SignCommand.RunAsync),
+            ["otp"] = (OtpCommand.Summary, OtpCommand.RunAsync),
         };
 
     /// <summary>Registers a command (used by the command classes' static setup).</summary>

@@ -38,7 +38,10 @@ public static class ApiGuardRedisBuilderExtensions
 
         // Each capability's Redis twin registers here (Replace: wins over the in-memory default in either call order).
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore, ApiGuard.Redis.Replay.RedisReplayStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore, ApiGuard.Redis.RateLimiting.RedisRateLimitStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore, ApiGuard.Redis.BruteForce.RedisBruteForceStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.RateLimiting.RedisRateLimitStore>(sp))); // factory: resolved only with AddRateLimiting()
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList, ApiGuard.Redis.Bots.RedisBanList>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Authentication.Otp.IOtpSecretStore>(sp => new ApiGuard.Redis.Otp.RedisOtpSecretStore(sp.GetRequiredService<IApiGuardRedisConnection>(), sp.GetRequiredService<ApiGuard.Authentication.Otp.OtpSecretProtector>())));
         return builder;
     }
 

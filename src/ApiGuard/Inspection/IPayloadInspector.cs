@@ -38,6 +38,9 @@ public enum InspectionCategory
 
     /// <summary>Protocol and encoding anomalies (invalid UTF-8, NUL bytes, excessive encoding layers).</summary>
     Encoding = 11,
+
+    /// <summary>Server-side code injection: PHP, Java, Node.js and similar code, deserialization gadgets, prototype pollution.</summary>
+    Code = 12,
 }
 
 /// <summary>The decoding layers the normaliser applied to a value before a detector matched.</summary>

@@ -1,0 +1,3 @@
+using ApiGuard.SampleClient;
+
+return await SampleClientApp.RunAsync(args, Console.Out, Console.Error);

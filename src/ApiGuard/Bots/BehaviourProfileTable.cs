@@ -1,0 +1,950 @@
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace ApiGuard.Bots;
+
+/// <summary>
+/// The behaviour profiles of clients: a fixed-size, set-associative table (8 ways per bucket, one lock per bucket) allocated
+/// once at <see cref="BotDetectionOptions.Capacity"/> slots. Updating a profile is O(1) and allocates nothing.
+/// When a bucket is full the least valuable profile is evicted: one with no action in force, the lowest score, seen least recently.
+/// Memory is therefore bounded by the capacity whatever the number of distinct (spoofed) client ids.
+/// </summary>
+internal sealed class BehaviourProfileTable
+{
+    internal const int Ways = 8;
+    private const float PointsPerReason = 30f;
+    private const float MaxMultiple = 3f;
+    private const float FastTauMs = 1000f;
+
+    private readonly ProfileSlot[] _slots;
+    private readonly SlotMeta[] _meta;
+    private readonly Lock[] _locks;
+    private readonly int _bucketMask;
+    private readonly BotFlowRule[] _rules;
+    private readonly FlowState[] _flows;
+    private readonly BotClassOptions[] _classes;
+    private readonly TimeProvider _time;
+    private readonly BotTimelines _timelines;
+    private readonly float _windowMs;
+    private readonly float _minRequestsForRatios;
+    private readonly long _throttleMs;
+    private readonly long _challengeMs;
+    private readonly long _blockMs;
+    private int _count;
+    private long _evictions;
+
+    public BehaviourProfileTable(IOptions<BotDetectionOptions> options, TimeProvider time)
+    {
+        var o = options.Value;
+        _time = time;
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(o.Capacity, Ways));
+        var buckets = capacity / Ways;
+        _bucketMask = buckets - 1;
+        _slots = new ProfileSlot[capacity];
+        _meta = new SlotMeta[capacity];
+        _locks = new Lock[buckets];
+        for (var i = 0; i < buckets; i++)
+        {
+            _locks[i] = new Lock();
+        }
+
+        _rules = [.. o.FlowRules];
+        _flows = _rules.Length == 0 ? [] : new FlowState[capacity * _rules.Length];
+        _classes = [o.Anonymous, o.Known, o.Verified];
+        _timelines = new BotTimelines(o.TimelineClients, o.TimelineLength);
+        _windowMs = (float)o.Window.TotalMilliseconds;
+        _minRequestsForRatios = o.MinRequestsForRatios;
+        _throttleMs = (long)o.ThrottleDuration.TotalMilliseconds;
+        _challengeMs = (long)o.ChallengeDuration.TotalMilliseconds;
+        _blockMs = (long)o.BlockDuration.TotalMilliseconds;
+        ObjectIdParameters = o.ObjectIdParameters.Count == 0 ? [] : [.. o.ObjectIdParameters];
+    }
+
+    /// <summary>The number of slots (the bound on profiles held).</summary>
+    public int Capacity => _slots.Length;
+
+    /// <summary>Profiles currently held.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Profiles evicted to make room.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>The flow rules, in order.</summary>
+    public IReadOnlyList<BotFlowRule> Rules => _rules;
+
+    public string[] ObjectIdParameters { get; }
+
+    internal BotTimelines Timelines => _timelines;
+
+    /// <summary>The bytes the table's own arrays hold (allocated once at construction): the proof of the memory bound, client id strings aside.</summary>
+    public long FixedBytes =>
+        ((long)_slots.Length * (Unsafe.SizeOf<ProfileSlot>() + Unsafe.SizeOf<SlotMeta>())) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>());
+
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Records one request and re-evaluates the client. O(1), allocation-free.</summary>
+    public BotDecision Record(in RequestObservation o, bool detectOnly)
+    {
+        var now = NowMs;
+        var hash = o.ClientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = FindOrInsert(bucket, o.ClientId, hash, now);
+            ref var s = ref _slots[index];
+            Advance(ref s, now);
+            s.Class = o.ClientClass;
+            s.LastSeenMs = now;
+            s.TotalRequests++;
+            s.Requests += 1;
+            s.Fast += 1;
+
+            var status = o.StatusCode;
+            var notable = status >= 400;
+            switch (status)
+            {
+                case 401:
+                    s.Unauthorized += 1;
+                    s.Errors += 1;
+                    break;
+                case 403:
+                    s.Forbidden += 1;
+                    s.Errors += 1;
+                    break;
+                case 404:
+                    s.NotFound += 1;
+                    s.Errors += 1;
+                    if (o.Route is null)
+                    {
+                        s.Unmatched += 1;
+                        s.UnmatchedBits |= Bit64(o.Path);
+                    }
+
+                    break;
+                case 429:
+                    s.TooMany += 1;
+                    break;
+                case >= 500:
+                    s.ServerErrors += 1;
+                    s.Errors += 1;
+                    break;
+            }
+
+            if (IsUnusualMethod(o.Method))
+            {
+                s.UnusualMethods += 1;
+                notable = true;
+            }
+
+            if (o.Route is not null)
+            {
+                s.RouteBits |= Bit64(o.Route);
+                if (o.ObjectId is not null)
+                {
+                    TrackObjectId(ref s, o.Route, o.ObjectId);
+                }
+            }
+
+            var flowAction = BotAction.Allow;
+            if (_rules.Length > 0)
+            {
+                flowAction = EvaluateFlows(ref s, index, in o, now);
+            }
+
+            var decision = Decide(ref s, now, detectOnly, flowAction);
+            ref var meta = ref _meta[index];
+            meta.LastSeenMs = now;
+            meta.Score = s.Score;
+            meta.ActiveUntilMs = s.Action == BotAction.Allow ? 0 : s.ActionUntilMs;
+            if (notable || decision.Changed)
+            {
+                WriteTimeline(ref s, now, "request", o.Method, o.Route ?? o.Path, status, null);
+            }
+
+            return decision;
+        }
+    }
+
+    /// <summary>Records another capability's event about a client (from the observer). O(1), allocation-free.</summary>
+    public void RecordSignal(string clientId, ObservedSignal signal, string kind, string? method, string? route, string? ruleId)
+    {
+        var now = NowMs;
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = FindOrInsert(bucket, clientId, hash, now);
+            ref var s = ref _slots[index];
+            Advance(ref s, now);
+            s.LastSeenMs = now;
+            _meta[index].LastSeenMs = now;
+            switch (signal)
+            {
+                case ObservedSignal.AuthenticationFailed:
+                    s.AuthFailures += 1;
+                    break;
+                case ObservedSignal.Injection:
+                    s.Injection += 1;
+                    break;
+                case ObservedSignal.RateLimited:
+                    s.RateLimited += 1;
+                    break;
+                case ObservedSignal.BruteForce:
+                    s.BruteForce += 1;
+                    break;
+            }
+
+            WriteTimeline(ref s, now, kind, method, route, 0, ruleId);
+        }
+    }
+
+    /// <summary>The action in force for a client, if any. O(1), allocation-free.</summary>
+    public bool TryGetAction(string clientId, out BotActionState state)
+    {
+        var now = NowMs;
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = Find(bucket, clientId, hash);
+            if (index >= 0)
+            {
+                ref var s = ref _slots[index];
+                if (s.Action != BotAction.Allow && now < s.ActionUntilMs)
+                {
+                    state = new BotActionState(s.Action, s.ActionUntilMs, s.ActionDetectOnly, s.ActionShared, s.ActionScore, s.ActionReasons);
+                    return true;
+                }
+            }
+        }
+
+        state = default;
+        return false;
+    }
+
+    /// <summary>Notes that the client's block is held by the shared ban list, which then decides alone (so an unban anywhere lifts it).</summary>
+    public void MarkShared(string clientId)
+    {
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = Find(bucket, clientId, hash);
+            if (index >= 0 && _slots[index].Action == BotAction.Block)
+            {
+                _slots[index].ActionShared = true;
+            }
+        }
+    }
+
+    /// <summary>Adds a decision (or an admin action) to the client's timeline.</summary>
+    public void AddTimelineEntry(string clientId, string kind, string? detail)
+    {
+        var now = NowMs;
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = FindOrInsert(bucket, clientId, hash, now);
+            ref var s = ref _slots[index];
+            WriteTimeline(ref s, now, kind, null, null, 0, detail);
+            _timelines.Protect(s.TimelineIndex, s.TimelineGeneration, true);
+        }
+    }
+
+    /// <summary>Forgets a client's behaviour and action (after an unban), keeping its timeline.</summary>
+    public bool Reset(string clientId)
+    {
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = Find(bucket, clientId, hash);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            ref var s = ref _slots[index];
+            var keep = s;
+            ClearFlows(index);
+            _meta[index].Score = 0;
+            _meta[index].ActiveUntilMs = 0;
+            s = default;
+            s.Key = keep.Key;
+            s.Class = keep.Class;
+            s.FirstSeenMs = keep.FirstSeenMs;
+            s.LastSeenMs = keep.LastSeenMs;
+            s.LastDecayMs = keep.LastDecayMs;
+            s.WindowStartMs = keep.LastDecayMs;
+            s.TotalRequests = keep.TotalRequests;
+            s.TimelineIndex = keep.TimelineIndex;
+            s.TimelineGeneration = keep.TimelineGeneration;
+            return true;
+        }
+    }
+
+    /// <summary>A snapshot of one client's profile (allocates: admin and event use only).</summary>
+    public BotProfileSnapshot? GetSnapshot(string clientId)
+    {
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = Find(bucket, clientId, hash);
+            return index < 0 ? null : Snapshot(ref _slots[index], NowMs);
+        }
+    }
+
+    /// <summary>The client's timeline, newest first.</summary>
+    public IReadOnlyList<BotTimelineEntry> GetTimeline(string clientId)
+    {
+        int timeline, generation;
+        var hash = clientId.GetHashCode();
+        var bucket = hash & _bucketMask;
+        lock (_locks[bucket])
+        {
+            var index = Find(bucket, clientId, hash);
+            if (index < 0)
+            {
+                return [];
+            }
+
+            timeline = _slots[index].TimelineIndex;
+            generation = _slots[index].TimelineGeneration;
+        }
+
+        return _timelines.Read(timeline, generation);
+    }
+
+    /// <summary>The <paramref name="count"/> clients with the highest score or strongest action (a full scan: admin use only).</summary>
+    public List<BotProfileSnapshot> GetTopOffenders(int count)
+    {
+        var now = NowMs;
+        var top = new PriorityQueue<int, (int Action, float Score)>(count + 1);
+        for (var bucket = 0; bucket <= _bucketMask; bucket++)
+        {
+            lock (_locks[bucket])
+            {
+                for (var i = bucket * Ways; i < (bucket + 1) * Ways; i++)
+                {
+                    ref var s = ref _slots[i];
+                    if (s.Key is null)
+                    {
+                        continue;
+                    }
+
+                    Advance(ref s, now);
+                    var action = s.Action != BotAction.Allow && now < s.ActionUntilMs ? (int)s.Action : 0;
+                    s.Score = Evaluate(ref s, now, out s.Reasons);
+                    if (action == 0 && s.Score <= 0)
+                    {
+                        continue;
+                    }
+
+                    top.Enqueue(i, (action, s.Score));
+                    if (top.Count > count)
+                    {
+                        top.Dequeue();
+                    }
+                }
+            }
+        }
+
+        var result = new List<BotProfileSnapshot>(top.Count);
+        while (top.TryDequeue(out var index, out _))
+        {
+            var bucket = index / Ways;
+            lock (_locks[bucket])
+            {
+                if (_slots[index].Key is not null)
+                {
+                    result.Add(Snapshot(ref _slots[index], now));
+                }
+            }
+        }
+
+        result.Reverse();
+        return result;
+    }
+
+    private BotDecision Decide(ref ProfileSlot s, long now, bool detectOnly, BotAction flowAction)
+    {
+        var c = _classes[(int)s.Class];
+        var score = Evaluate(ref s, now, out var reasons);
+        if (flowAction != BotAction.Allow)
+        {
+            reasons |= BotReasons.FlowRule;
+        }
+
+        s.Score = score;
+        s.Reasons = reasons;
+
+        var desired = flowAction;
+        if (c.BlockScore > 0 && score >= c.BlockScore)
+        {
+            desired = BotAction.Block;
+        }
+        else if (c.ChallengeScore > 0 && score >= c.ChallengeScore)
+        {
+            desired = Max(desired, BotAction.Challenge);
+        }
+        else if (c.ThrottleScore > 0 && score >= c.ThrottleScore)
+        {
+            desired = Max(desired, BotAction.Throttle);
+        }
+
+        var previous = s.Action;
+        var expired = previous != BotAction.Allow && now >= s.ActionUntilMs;
+        var changed = false;
+        if (expired)
+        {
+            s.Action = BotAction.Allow;
+            changed = true;
+        }
+
+        if (desired != BotAction.Allow &&
+            (desired > s.Action || (s.ActionDetectOnly && !detectOnly && desired >= s.Action)))
+        {
+            s.Action = desired;
+            s.ActionUntilMs = now + Duration(desired);
+            s.ActionDetectOnly = detectOnly;
+            s.ActionShared = false;
+            s.ActionScore = score;
+            s.ActionReasons = reasons;
+            changed = true;
+            _timelines.Protect(s.TimelineIndex, s.TimelineGeneration, true);
+        }
+        else if (desired != BotAction.Allow && desired == s.Action && desired != BotAction.Block)
+        {
+            // A throttle or challenge is renewed while the behaviour goes on.
+            s.ActionUntilMs = Math.Max(s.ActionUntilMs, now + Duration(desired));
+        }
+
+        changed &= s.Action != previous || expired;
+        if (changed && s.Action == BotAction.Allow)
+        {
+            _timelines.Protect(s.TimelineIndex, s.TimelineGeneration, false);
+        }
+
+        return new BotDecision(changed, previous, s.Action, score, s.Action == BotAction.Allow ? reasons : s.ActionReasons | reasons, s.Class,
+            s.FlowRule, s.ActionUntilMs, s.ActionDetectOnly);
+    }
+
+    private long Duration(BotAction action) => action switch
+    {
+        BotAction.Block => _blockMs,
+        BotAction.Challenge => _challengeMs,
+        _ => _throttleMs,
+    };
+
+    private static BotAction Max(BotAction a, BotAction b) => a > b ? a : b;
+
+    /// <summary>Scores a profile against its class's expectations.</summary>
+    private float Evaluate(ref ProfileSlot s, long now, out BotReasons reasons)
+    {
+        var c = _classes[(int)s.Class];
+        reasons = BotReasons.None;
+        var score = 0f;
+        Add(ref score, ref reasons, BotReasons.HighRate, s.Requests * 1000f / _windowMs, c.MaxRequestsPerSecond);
+        Add(ref score, ref reasons, BotReasons.Burst, s.Fast, c.MaxBurstPerSecond);
+        if (s.Requests >= _minRequestsForRatios)
+        {
+            Add(ref score, ref reasons, BotReasons.ErrorRatio, s.Errors / s.Requests, c.MaxErrorRatio);
+        }
+
+        Add(ref score, ref reasons, BotReasons.AuthFailures, MathF.Max(s.Unauthorized, s.AuthFailures), c.MaxAuthFailures);
+        Add(ref score, ref reasons, BotReasons.Forbidden, s.Forbidden, c.MaxForbidden);
+        Add(ref score, ref reasons, BotReasons.RouteScanning, s.Unmatched, c.MaxRouteScans);
+        Add(ref score, ref reasons, BotReasons.Enumeration, DistinctObjects(ref s, now, out _), c.MaxDistinctObjectIds);
+        Add(ref score, ref reasons, BotReasons.SequentialIds, s.Sequential, c.MaxSequentialIds);
+        Add(ref score, ref reasons, BotReasons.Injection, s.Injection, c.MaxInjectionFindings);
+        Add(ref score, ref reasons, BotReasons.RateLimited, MathF.Max(s.RateLimited, s.TooMany), c.MaxRateLimitRejections);
+        Add(ref score, ref reasons, BotReasons.BruteForce, s.BruteForce, c.MaxBruteForceEvents);
+        Add(ref score, ref reasons, BotReasons.ServerErrors, s.ServerErrors, c.MaxServerErrors);
+        Add(ref score, ref reasons, BotReasons.UnusualMethods, s.UnusualMethods, c.MaxUnusualMethods);
+        return score;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref float score, ref BotReasons reasons, BotReasons reason, float value, double limit)
+    {
+        if (limit > 0 && value > limit)
+        {
+            score += PointsPerReason * MathF.Min(value / (float)limit, MaxMultiple);
+            reasons |= reason;
+        }
+    }
+
+    /// <summary>Decays the counters to <paramref name="now"/> and rolls the distinct-count window.</summary>
+    private void Advance(ref ProfileSlot s, long now)
+    {
+        var dt = now - s.LastDecayMs;
+        if (dt > 0)
+        {
+            var f = MathF.Exp(-dt / _windowMs);
+            s.Requests *= f;
+            s.Errors *= f;
+            s.Unauthorized *= f;
+            s.Forbidden *= f;
+            s.NotFound *= f;
+            s.Unmatched *= f;
+            s.TooMany *= f;
+            s.ServerErrors *= f;
+            s.AuthFailures *= f;
+            s.Injection *= f;
+            s.RateLimited *= f;
+            s.BruteForce *= f;
+            s.UnusualMethods *= f;
+            s.Sequential *= f;
+            s.Objects0.Hits *= f;
+            s.Objects1.Hits *= f;
+            s.Fast *= MathF.Exp(-dt / FastTauMs);
+            s.LastDecayMs = now;
+        }
+
+        if (now - s.WindowStartMs >= (long)_windowMs)
+        {
+            // A window with nothing in it leaves nothing behind; otherwise its estimates carry over into the next.
+            var idle = now - s.WindowStartMs >= 2 * (long)_windowMs;
+            s.PrevRoutes = idle ? 0 : Linear64(s.RouteBits);
+            s.PrevUnmatched = idle ? 0 : Linear64(s.UnmatchedBits);
+            s.RouteBits = 0;
+            s.UnmatchedBits = 0;
+            Roll(ref s.Objects0, idle);
+            Roll(ref s.Objects1, idle);
+            s.WindowStartMs = now;
+        }
+    }
+
+    private static void Roll(ref ObjectIdTracker t, bool idle)
+    {
+        t.Prev = idle ? 0 : Linear256(t.B0, t.B1, t.B2, t.B3);
+        t.B0 = t.B1 = t.B2 = t.B3 = 0;
+    }
+
+    private float Carry(long now, ref ProfileSlot s)
+    {
+        var elapsed = (now - s.WindowStartMs) / _windowMs;
+        return Math.Clamp(1f - elapsed, 0f, 1f);
+    }
+
+    private float DistinctObjects(ref ProfileSlot s, long now, out string? route)
+    {
+        var carry = Carry(now, ref s);
+        var a = MathF.Max(Linear256(s.Objects0.B0, s.Objects0.B1, s.Objects0.B2, s.Objects0.B3), s.Objects0.Prev * carry);
+        var b = MathF.Max(Linear256(s.Objects1.B0, s.Objects1.B1, s.Objects1.B2, s.Objects1.B3), s.Objects1.Prev * carry);
+        route = a >= b ? s.Objects0.Route : s.Objects1.Route;
+        return MathF.Max(a, b);
+    }
+
+    private static void TrackObjectId(ref ProfileSlot s, string route, string objectId)
+    {
+        ref var t = ref s.Objects0;
+        if (!SameRoute(s.Objects0.Route, route))
+        {
+            if (SameRoute(s.Objects1.Route, route))
+            {
+                t = ref s.Objects1;
+            }
+            else
+            {
+                // Take over the tracker with fewer recent hits.
+                t = ref s.Objects0.Route is null || (s.Objects1.Route is not null && s.Objects0.Hits <= s.Objects1.Hits) ? ref s.Objects0 : ref s.Objects1;
+                t = default;
+                t.Route = route;
+            }
+        }
+
+        t.Hits += 1;
+        var bit = Mix(objectId.GetHashCode()) & 255;
+        switch (bit >> 6)
+        {
+            case 0: t.B0 |= 1UL << (int)(bit & 63); break;
+            case 1: t.B1 |= 1UL << (int)(bit & 63); break;
+            case 2: t.B2 |= 1UL << (int)(bit & 63); break;
+            default: t.B3 |= 1UL << (int)(bit & 63); break;
+        }
+
+        if (long.TryParse(objectId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            if (t.HasLastId)
+            {
+                var gap = unchecked(id - t.LastId);
+                if (gap is >= -3 and <= 3 and not 0)
+                {
+                    s.Sequential += 1;
+                }
+            }
+
+            t.LastId = id;
+            t.HasLastId = true;
+        }
+    }
+
+    private static bool SameRoute(string? a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
+    private BotAction EvaluateFlows(ref ProfileSlot s, int index, in RequestObservation o, long now)
+    {
+        var result = BotAction.Allow;
+        for (var r = 0; r < _rules.Length; r++)
+        {
+            var rule = _rules[r];
+            ref var f = ref _flows[(index * _rules.Length) + r];
+            if (f.WindowStartMs != 0 && now - f.WindowStartMs >= (long)rule.Window.TotalMilliseconds)
+            {
+                f = default;
+            }
+
+            if (rule.IsDistinct)
+            {
+                if (o.RouteValues is not null && rule.Matches(o.Method, o.Route) &&
+                    o.RouteValues.TryGetValue(rule.DistinctParameter!, out var value) && value is string text)
+                {
+                    if (f.WindowStartMs == 0)
+                    {
+                        f.WindowStartMs = now;
+                    }
+
+                    var bit = Mix(text.GetHashCode()) & 255;
+                    switch (bit >> 6)
+                    {
+                        case 0: f.B0 |= 1UL << (int)(bit & 63); break;
+                        case 1: f.B1 |= 1UL << (int)(bit & 63); break;
+                        case 2: f.B2 |= 1UL << (int)(bit & 63); break;
+                        default: f.B3 |= 1UL << (int)(bit & 63); break;
+                    }
+
+                    f.Count = (int)MathF.Round(Linear256(f.B0, f.B1, f.B2, f.B3));
+                    f.Triggered |= f.Count > rule.Threshold;
+                }
+            }
+            else if (rule.MatchesPrior(o.Method, o.Route))
+            {
+                f.Count = 0;
+            }
+            else if (rule.Matches(o.Method, o.Route))
+            {
+                if (f.WindowStartMs == 0)
+                {
+                    f.WindowStartMs = now;
+                }
+
+                f.Count++;
+                f.Triggered |= f.Count > rule.Threshold;
+            }
+
+            if (f.Triggered)
+            {
+                s.FlowRule = rule.Name;
+                result = Max(result, rule.Action);
+            }
+        }
+
+        return result;
+    }
+
+    private void ClearFlows(int index)
+    {
+        if (_rules.Length > 0)
+        {
+            Array.Clear(_flows, index * _rules.Length, _rules.Length);
+        }
+    }
+
+    private void WriteTimeline(ref ProfileSlot s, long now, string kind, string? method, string? route, int status, string? detail)
+    {
+        if (!_timelines.IsValid(s.TimelineIndex, s.TimelineGeneration))
+        {
+            (s.TimelineIndex, s.TimelineGeneration) = _timelines.Allocate();
+        }
+
+        _timelines.Write(s.TimelineIndex, s.TimelineGeneration, now, kind, method, route, status, detail);
+    }
+
+    private int Find(int bucket, string key, int hash)
+    {
+        var start = bucket * Ways;
+        for (var i = start; i < start + Ways; i++)
+        {
+            ref var m = ref _meta[i];
+            if (m.Hash == hash && m.Occupied != 0 && string.Equals(_slots[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private int FindOrInsert(int bucket, string key, int hash, long now)
+    {
+        // The scan reads only the compact metadata (4 cache lines per bucket); the chosen slot is touched last.
+        var start = bucket * Ways;
+        var victim = -1;
+        for (var i = start; i < start + Ways; i++)
+        {
+            ref var m = ref _meta[i];
+            if (m.Occupied == 0)
+            {
+                if (victim < 0 || _meta[victim].Occupied != 0)
+                {
+                    victim = i;
+                }
+
+                continue;
+            }
+
+            if (m.Hash == hash && string.Equals(_slots[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+
+            if (victim < 0 || (_meta[victim].Occupied != 0 && LessValuable(ref m, ref _meta[victim], now)))
+            {
+                victim = i;
+            }
+        }
+
+        ref var meta = ref _meta[victim];
+        if (meta.Occupied == 0)
+        {
+            Interlocked.Increment(ref _count);
+        }
+        else
+        {
+            Interlocked.Increment(ref _evictions);
+        }
+
+        meta.Hash = hash;
+        meta.Occupied = 1;
+        meta.Score = 0;
+        meta.LastSeenMs = now;
+        meta.ActiveUntilMs = 0;
+        ClearFlows(victim);
+        ref var v = ref _slots[victim];
+        v = default;
+        v.Key = key;
+        v.FirstSeenMs = now;
+        v.LastSeenMs = now;
+        v.LastDecayMs = now;
+        v.WindowStartMs = now;
+        return victim;
+    }
+
+    /// <summary>Whether <paramref name="a"/> is a better eviction victim than <paramref name="b"/>.</summary>
+    private static bool LessValuable(ref SlotMeta a, ref SlotMeta b, long now)
+    {
+        var aActive = a.ActiveUntilMs > now;
+        var bActive = b.ActiveUntilMs > now;
+        if (aActive != bActive)
+        {
+            return !aActive;
+        }
+
+        if (a.Score != b.Score)
+        {
+            return a.Score < b.Score;
+        }
+
+        return a.LastSeenMs < b.LastSeenMs;
+    }
+
+    private BotProfileSnapshot Snapshot(ref ProfileSlot s, long now)
+    {
+        Advance(ref s, now);
+        var score = Evaluate(ref s, now, out var reasons);
+        if (s.FlowRule is not null && s.Action != BotAction.Allow && (s.ActionReasons & BotReasons.FlowRule) != 0)
+        {
+            reasons |= BotReasons.FlowRule;
+        }
+
+        var c = _classes[(int)s.Class];
+        var distinct = DistinctObjects(ref s, now, out var objectRoute);
+        var carry = Carry(now, ref s);
+        var active = s.Action != BotAction.Allow && now < s.ActionUntilMs;
+        var errorRatio = s.Requests > 0 ? s.Errors / s.Requests : 0;
+        var snapshot = new BotProfileSnapshot
+        {
+            ClientId = s.Key!,
+            ClientClass = s.Class,
+            FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(s.FirstSeenMs),
+            LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(s.LastSeenMs),
+            TotalRequests = s.TotalRequests,
+            RequestsPerSecond = Round(s.Requests * 1000f / _windowMs),
+            BurstPerSecond = Round(s.Fast),
+            ErrorRatio = Round(errorRatio),
+            AuthFailures = Round(MathF.Max(s.Unauthorized, s.AuthFailures)),
+            Forbidden = Round(s.Forbidden),
+            NotFound = Round(s.NotFound),
+            RouteScans = Round(s.Unmatched),
+            DistinctRoutes = Round(MathF.Max(Linear64(s.RouteBits), s.PrevRoutes * carry)),
+            DistinctObjectIds = Round(distinct),
+            ObjectIdRoute = objectRoute,
+            SequentialIds = Round(s.Sequential),
+            InjectionFindings = Round(s.Injection),
+            RateLimitRejections = Round(MathF.Max(s.RateLimited, s.TooMany)),
+            BruteForceEvents = Round(s.BruteForce),
+            ServerErrors = Round(s.ServerErrors),
+            UnusualMethods = Round(s.UnusualMethods),
+            Score = Round(score),
+            Reasons = active ? reasons | s.ActionReasons : reasons,
+            FlowRule = s.FlowRule,
+            Action = active ? s.Action : BotAction.Allow,
+            ActionUntil = active ? DateTimeOffset.FromUnixTimeMilliseconds(s.ActionUntilMs) : null,
+            ActionDetectOnly = active && s.ActionDetectOnly,
+        };
+        return Explain(snapshot, c, Linear64(s.UnmatchedBits));
+    }
+
+    private static BotProfileSnapshot Explain(BotProfileSnapshot p, BotClassOptions c, float distinctUnmatched)
+    {
+        var lines = new List<string>();
+        var reasons = p.Reasons;
+        string L(double v) => Math.Round(v, 1).ToString(CultureInfo.InvariantCulture);
+        if ((reasons & BotReasons.HighRate) != 0)
+        {
+            lines.Add($"high-rate: {L(p.RequestsPerSecond)} requests/s sustained (limit {L(c.MaxRequestsPerSecond)})");
+        }
+
+        if ((reasons & BotReasons.Burst) != 0)
+        {
+            lines.Add($"burst: {L(p.BurstPerSecond)} requests in 1 s (limit {L(c.MaxBurstPerSecond)})");
+        }
+
+        if ((reasons & BotReasons.ErrorRatio) != 0)
+        {
+            lines.Add($"error-ratio: {L(p.ErrorRatio * 100)}% of responses were 401/403/404/5xx (limit {L(c.MaxErrorRatio * 100)}%)");
+        }
+
+        if ((reasons & BotReasons.AuthFailures) != 0)
+        {
+            lines.Add($"auth-failures: {L(p.AuthFailures)} authentication failures (limit {L(c.MaxAuthFailures)})");
+        }
+
+        if ((reasons & BotReasons.Forbidden) != 0)
+        {
+            lines.Add($"forbidden: {L(p.Forbidden)} 403 responses (limit {L(c.MaxForbidden)})");
+        }
+
+        if ((reasons & BotReasons.RouteScanning) != 0)
+        {
+            lines.Add($"route-scanning: {L(p.RouteScans)} 404s on routes that do not exist, ~{L(distinctUnmatched)} distinct paths (limit {L(c.MaxRouteScans)})");
+        }
+
+        if ((reasons & BotReasons.Enumeration) != 0)
+        {
+            lines.Add($"enumeration: ~{L(p.DistinctObjectIds)} distinct object ids on {p.ObjectIdRoute} (limit {L(c.MaxDistinctObjectIds)})");
+        }
+
+        if ((reasons & BotReasons.SequentialIds) != 0)
+        {
+            lines.Add($"sequential-ids: {L(p.SequentialIds)} object ids walked in sequence (limit {L(c.MaxSequentialIds)})");
+        }
+
+        if ((reasons & BotReasons.Injection) != 0)
+        {
+            lines.Add($"injection: {L(p.InjectionFindings)} injection findings (limit {L(c.MaxInjectionFindings)})");
+        }
+
+        if ((reasons & BotReasons.RateLimited) != 0)
+        {
+            lines.Add($"rate-limited: {L(p.RateLimitRejections)} rate-limit rejections (limit {L(c.MaxRateLimitRejections)})");
+        }
+
+        if ((reasons & BotReasons.BruteForce) != 0)
+        {
+            lines.Add($"brute-force: {L(p.BruteForceEvents)} brute-force decisions (limit {L(c.MaxBruteForceEvents)})");
+        }
+
+        if ((reasons & BotReasons.ServerErrors) != 0)
+        {
+            lines.Add($"server-errors: {L(p.ServerErrors)} 5xx responses (limit {L(c.MaxServerErrors)})");
+        }
+
+        if ((reasons & BotReasons.UnusualMethods) != 0)
+        {
+            lines.Add($"unusual-methods: {L(p.UnusualMethods)} requests with unusual methods (limit {L(c.MaxUnusualMethods)})");
+        }
+
+        if ((reasons & BotReasons.FlowRule) != 0)
+        {
+            lines.Add($"flow-rule: business-flow rule '{p.FlowRule}' matched");
+        }
+
+        return new BotProfileSnapshot
+        {
+            ClientId = p.ClientId,
+            ClientClass = p.ClientClass,
+            FirstSeen = p.FirstSeen,
+            LastSeen = p.LastSeen,
+            TotalRequests = p.TotalRequests,
+            RequestsPerSecond = p.RequestsPerSecond,
+            BurstPerSecond = p.BurstPerSecond,
+            ErrorRatio = p.ErrorRatio,
+            AuthFailures = p.AuthFailures,
+            Forbidden = p.Forbidden,
+            NotFound = p.NotFound,
+            RouteScans = p.RouteScans,
+            DistinctRoutes = p.DistinctRoutes,
+            DistinctObjectIds = p.DistinctObjectIds,
+            ObjectIdRoute = p.ObjectIdRoute,
+            SequentialIds = p.SequentialIds,
+            InjectionFindings = p.InjectionFindings,
+            RateLimitRejections = p.RateLimitRejections,
+            BruteForceEvents = p.BruteForceEvents,
+            ServerErrors = p.ServerErrors,
+            UnusualMethods = p.UnusualMethods,
+            Score = p.Score,
+            Reasons = p.Reasons,
+            Explanation = lines,
+            FlowRule = p.FlowRule,
+            Action = p.Action,
+            ActionUntil = p.ActionUntil,
+            ActionDetectOnly = p.ActionDetectOnly,
+        };
+    }
+
+    private static double Round(float value) => Math.Round(value, 2);
+
+    internal static bool IsUnusualMethod(string method) => method.Length switch
+    {
+        3 => !(method.Equals("GET", StringComparison.OrdinalIgnoreCase) || method.Equals("PUT", StringComparison.OrdinalIgnoreCase)),
+        4 => !(method.Equals("POST", StringComparison.OrdinalIgnoreCase) || method.Equals("HEAD", StringComparison.OrdinalIgnoreCase)),
+        5 => !method.Equals("PATCH", StringComparison.OrdinalIgnoreCase),
+        6 => !method.Equals("DELETE", StringComparison.OrdinalIgnoreCase),
+        7 => !method.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase),
+        _ => true,
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Bit64(string? value) => value is null ? 0 : 1UL << (int)(Mix(value.GetHashCode()) & 63);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Mix(int hash)
+    {
+        var x = (uint)hash;
+        x ^= x >> 16;
+        x *= 0x7feb352d;
+        x ^= x >> 15;
+        x *= 0x846ca68b;
+        x ^= x >> 16;
+        return x;
+    }
+
+    /// <summary>Linear counting over 64 bits: n ≈ -m ln(zeros / m).</summary>
+    internal static float Linear64(ulong bits)
+    {
+        var zeros = 64 - BitOperations.PopCount(bits);
+        return zeros == 0 ? 64f * MathF.Log(64f) : -64f * MathF.Log(zeros / 64f);
+    }
+
+    /// <summary>Linear counting over 256 bits.</summary>
+    internal static float Linear256(ulong b0, ulong b1, ulong b2, ulong b3)
+    {
+        var zeros = 256 - BitOperations.PopCount(b0) - BitOperations.PopCount(b1) - BitOperations.PopCount(b2) - BitOperations.PopCount(b3);
+        return zeros == 0 ? 256f * MathF.Log(256f) : -256f * MathF.Log(zeros / 256f);
+    }
+}

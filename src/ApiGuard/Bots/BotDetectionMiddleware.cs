@@ -1,0 +1,220 @@
+using System.Globalization;
+using ApiGuard.Identity;
+using ApiGuard.Problems;
+using ApiGuard.Replay;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApiGuard.Bots;
+
+/// <summary>
+/// Stage <c>Bans</c>: before the request, refuses banned (403 with <c>Retry-After</c>) and challenged (401 with
+/// <c>WWW-Authenticate</c>) clients and marks throttled ones (<see cref="IBotDecisionFeature"/>); after it, records the
+/// response in the client's behaviour profile and reports any change of action.
+/// </summary>
+internal sealed class BotDetectionMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly ILogger _logger;
+    private readonly BotDetectionOptions _options;
+    private readonly BehaviourProfileTable _table;
+    private readonly BotClientClassifier _classifier;
+    private readonly IClientIdentityResolver _identity;
+    private readonly ApiGuardModeResolver _modes;
+    private readonly IBanList _bans;
+    private readonly BotDecisionReporter _reporter;
+    private readonly BotMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly string[] _objectIdParameters;
+
+    public BotDetectionMiddleware(
+        RequestDelegate next,
+        ILogger<BotDetectionMiddleware> logger,
+        IOptions<BotDetectionOptions> options,
+        BotMetrics metrics,
+        BehaviourProfileTable table,
+        BotClientClassifier classifier,
+        IClientIdentityResolver identity,
+        ApiGuardModeResolver modes,
+        IBanList bans,
+        BotDecisionReporter reporter,
+        TimeProvider time)
+    {
+        _next = next;
+        _logger = logger;
+        _options = options.Value;
+        _metrics = metrics;
+        _table = table;
+        _classifier = classifier;
+        _identity = identity;
+        _modes = modes;
+        _bans = bans;
+        _reporter = reporter;
+        _time = time;
+        _objectIdParameters = table.ObjectIdParameters;
+    }
+
+    public Task Invoke(HttpContext context)
+    {
+        if (_modes.IsDisabled(context, ApiGuardCapabilities.Bots))
+        {
+            return _next(context);
+        }
+
+        return InvokeInternal(context);
+    }
+
+    private async Task InvokeInternal(HttpContext context)
+    {
+        var identity = _identity.Resolve(context);
+        var clientId = identity.Id;
+        var clientClass = _classifier.Classify(context, identity);
+        var detectOnly = _modes.Resolve(context, ApiGuardCapabilities.Bots, _options.Mode) == ApiGuardMode.DetectOnly;
+
+        var sharedListAnswered = true;
+        try
+        {
+            var ban = await _bans.GetAsync(clientId, context.RequestAborted).ConfigureAwait(false);
+            if (ban is not null)
+            {
+                _metrics.Rejected(BotAction.Block, detectOnly);
+                if (!detectOnly)
+                {
+                    await WriteBlockedAsync(context, ban.Until).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (ApiGuardStoreUnavailableException ex)
+        {
+            sharedListAnswered = false;
+            BotLog.BanListUnavailable(_logger, "get", ex);
+            _metrics.StoreError("get");
+        }
+
+        if (_table.TryGetAction(clientId, out var state) && !state.DetectOnly)
+        {
+            switch (state.Action)
+            {
+                case BotAction.Block when !state.Shared || !sharedListAnswered:
+                    _metrics.Rejected(BotAction.Block, detectOnly);
+                    if (!detectOnly)
+                    {
+                        await WriteBlockedAsync(context, DateTimeOffset.FromUnixTimeMilliseconds(state.UntilMs)).ConfigureAwait(false);
+                        return;
+                    }
+
+                    break;
+                case BotAction.Challenge when clientClass != ClientClass.Verified:
+                    _metrics.Rejected(BotAction.Challenge, detectOnly);
+                    if (!detectOnly)
+                    {
+                        // A challenged client that keeps going without proving itself keeps its profile growing (toward a block).
+                        var escalation = Record(context, clientId, clientClass, StatusCodes.Status401Unauthorized, detectOnly);
+                        if (escalation.Changed)
+                        {
+                            await _reporter.ReportAsync(context, clientId, escalation).ConfigureAwait(false);
+                        }
+
+                        await WriteChallengeAsync(context).ConfigureAwait(false);
+                        return;
+                    }
+
+                    break;
+                case BotAction.Throttle when !detectOnly:
+                    context.Features.Set<IBotDecisionFeature>(
+                        new BotDecisionFeature(BotAction.Throttle, clientClass, state.Score, state.Reasons, _options.ThrottlePolicy));
+                    break;
+            }
+        }
+
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+            status = context.Response.StatusCode;
+        }
+        finally
+        {
+            var decision = Record(context, clientId, clientClass, status, detectOnly);
+            if (decision.Changed)
+            {
+                await _reporter.ReportAsync(context, clientId, decision).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private BotDecision Record(HttpContext context, string clientId, ClientClass clientClass, int status, bool detectOnly)
+    {
+        var endpoint = context.GetEndpoint() as RouteEndpoint;
+        string? objectId = null;
+        RouteValueDictionary? values = null;
+        if (endpoint is not null)
+        {
+            values = context.Request.RouteValues;
+            var parameters = endpoint.RoutePattern.Parameters;
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var p = parameters[i];
+                if (!p.IsCatchAll && IsObjectIdParameter(p.Name) && values.TryGetValue(p.Name, out var v) && v is string s)
+                {
+                    objectId = s;
+                    break;
+                }
+            }
+        }
+
+        var observation = new RequestObservation(clientId, clientClass, context.Request.Method, endpoint?.RoutePattern.RawText,
+            endpoint is null ? context.Request.Path.Value : null, status, objectId, values);
+        return _table.Record(in observation, detectOnly);
+    }
+
+    private bool IsObjectIdParameter(string name)
+    {
+        if (_objectIdParameters.Length > 0)
+        {
+            foreach (var candidate in _objectIdParameters)
+            {
+                if (string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return string.Equals(name, "id", StringComparison.OrdinalIgnoreCase) ||
+            (name.Length > 2 && name.EndsWith("Id", StringComparison.Ordinal)) ||
+            name.EndsWith("_id", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private Task WriteBlockedAsync(HttpContext context, DateTimeOffset until)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling((until - _time.GetUtcNow()).TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ApiGuardProblemWriter.WriteAsync(context, new ApiGuardProblem(
+            ApiGuardProblemTypes.ClientBlocked,
+            StatusCodes.Status403Forbidden,
+            "Client blocked",
+            "This client is blocked for a while after unusual behaviour. Retry after the time in Retry-After.")
+        {
+            Extensions = [new("action", "block")],
+        });
+    }
+
+    private Task WriteChallengeAsync(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = _options.ChallengeAuthenticate;
+        return ApiGuardProblemWriter.WriteAsync(context, new ApiGuardProblem(
+            ApiGuardProblemTypes.ClientBlocked,
+            StatusCodes.Status401Unauthorized,
+            "Client verification required",
+            "Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate) to continue.")
+        {
+            Extensions = [new("action", "challenge")],
+        });
+    }
+}

@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+
+namespace ApiGuard.Bots;
+
+/// <summary>One client's behaviour profile: a fixed-size struct in the table, updated in place (no allocation).</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct ProfileSlot
+{
+    public string? Key;
+    public ClientClass Class;
+
+    public long FirstSeenMs;
+    public long LastSeenMs;
+    public long LastDecayMs;
+    public long WindowStartMs;
+    public long TotalRequests;
+
+    // Counters decaying with the window's time constant (≈ events in the last window), Fast with 1 s (≈ requests per second).
+    public float Requests;
+    public float Fast;
+    public float Errors;
+    public float Unauthorized;
+    public float Forbidden;
+    public float NotFound;
+    public float Unmatched;
+    public float TooMany;
+    public float ServerErrors;
+    public float AuthFailures;
+    public float Injection;
+    public float RateLimited;
+    public float BruteForce;
+    public float UnusualMethods;
+    public float Sequential;
+
+    // Linear-counting sketches, per window (the previous window's estimate is kept for continuity).
+    public ulong RouteBits;
+    public ulong UnmatchedBits;
+    public float PrevRoutes;
+    public float PrevUnmatched;
+    public ObjectIdTracker Objects0;
+    public ObjectIdTracker Objects1;
+
+    public float Score;
+    public BotReasons Reasons;
+    public string? FlowRule;
+
+    public BotAction Action;
+    public long ActionUntilMs;
+    public bool ActionDetectOnly;
+    public bool ActionShared;
+    public float ActionScore;
+    public BotReasons ActionReasons;
+
+    public int TimelineIndex; // 1-based; 0 = none
+    public int TimelineGeneration;
+}
+
+/// <summary>What eviction and lookup need of a slot, kept apart in a compact array (32 bytes) so a bucket scan stays in cache.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct SlotMeta
+{
+    public int Hash;
+    public int Occupied;
+    public float Score;
+    public long LastSeenMs;
+    public long ActiveUntilMs;
+}
+
+/// <summary>Distinct object ids (256-bit linear counting) and sequential walking on one route template.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct ObjectIdTracker
+{
+    public string? Route;
+    public ulong B0;
+    public ulong B1;
+    public ulong B2;
+    public ulong B3;
+    public long LastId;
+    public bool HasLastId;
+    public float Hits;
+    public float Prev;
+}
+
+/// <summary>One business-flow rule's state for one client.</summary>
+[StructLayout(LayoutKind.Auto)]
+internal struct FlowState
+{
+    public long WindowStartMs;
+    public int Count;
+    public bool Triggered;
+    public ulong B0;
+    public ulong B1;
+    public ulong B2;
+    public ulong B3;
+}
+
+/// <summary>What one request looked like, as the profile sees it. Built by the middleware, never allocated.</summary>
+internal readonly struct RequestObservation
+{
+    public RequestObservation(string clientId, ClientClass clientClass, string method, string? route, string? path, int statusCode,
+        string? objectId, Microsoft.AspNetCore.Routing.RouteValueDictionary? routeValues)
+    {
+        ClientId = clientId;
+        ClientClass = clientClass;
+        Method = method;
+        Route = route;
+        Path = path;
+        StatusCode = statusCode;
+        ObjectId = objectId;
+        RouteValues = routeValues;
+    }
+
+    public string ClientId { get; }
+
+    public ClientClass ClientClass { get; }
+
+    public string Method { get; }
+
+    /// <summary>The matched route template; <see langword="null"/> when no endpoint matched.</summary>
+    public string? Route { get; }
+
+    public string? Path { get; }
+
+    public int StatusCode { get; }
+
+    /// <summary>The value of the route's object-id parameter, if it has one.</summary>
+    public string? ObjectId { get; }
+
+    public Microsoft.AspNetCore.Routing.RouteValueDictionary? RouteValues { get; }
+}
+
+/// <summary>The outcome of recording one request or event.</summary>
+internal readonly record struct BotDecision(
+    bool Changed,
+    BotAction Previous,
+    BotAction Action,
+    float Score,
+    BotReasons Reasons,
+    ClientClass ClientClass,
+    string? FlowRule,
+    long UntilMs,
+    bool DetectOnly);
+
+/// <summary>The action in force for a client, read before the request runs.</summary>
+internal readonly record struct BotActionState(BotAction Action, long UntilMs, bool DetectOnly, bool Shared, float Score, BotReasons Reasons);
+
+/// <summary>The kinds of other capabilities' events the profile counts.</summary>
+internal enum ObservedSignal
+{
+    AuthenticationFailed,
+    Injection,
+    RateLimited,
+    BruteForce,
+}

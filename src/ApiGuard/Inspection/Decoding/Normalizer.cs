@@ -1,0 +1,572 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text.Unicode;
+using ApiGuard.Inspection.Rules;
+
+namespace ApiGuard.Inspection.Decoding;
+
+/// <summary>
+/// Normalises one value before detection: Unicode folding (full-width and confusables to ASCII, zero-width removal),
+/// ASCII lower-casing, then repeated decoding passes (URL <c>%XX</c> with UTF-8 and overlong forms, <c>%uXXXX</c>,
+/// HTML entities, JSON/JS <c>\u</c> and <c>\x</c> escapes) until the value stops changing, bounded in depth.
+/// Every step shrinks or keeps the length, so the scratch buffers never need to be longer than the input.
+/// </summary>
+internal static class Normalizer
+{
+    /// <summary>Decoding passes after which further encoding is itself a finding.</summary>
+    public const int MaxPlausibleLayers = 3;
+
+    /// <summary>Hard bound on decoding passes.</summary>
+    public const int MaxPasses = 6;
+
+    private static readonly SearchValues<char> s_decodeTriggers = SearchValues.Create("%&\\+");
+
+    /// <summary>Normalises <paramref name="input"/>; returns the normalised length; the text lives in <paramref name="b"/> when <paramref name="inB"/>, else in <paramref name="a"/>.</summary>
+    public static int Normalize(scoped ReadOnlySpan<char> input, scoped Span<char> a, scoped Span<char> b, ValueSource source, ref FindingSink sink, out bool inB)
+    {
+        inB = false;
+        var length = Fold(input, a, ref sink);
+        scoped Span<char> current = a[..length];
+        scoped Span<char> other = b;
+        if (current.IndexOfAny(s_decodeTriggers) < 0)
+        {
+            return length;
+        }
+
+        var plusAsSpace = (source is ValueSource.Query or ValueSource.Form) && current.Contains('%');
+        var urlPasses = 0;
+        for (var pass = 1; pass <= MaxPasses; pass++)
+        {
+            var written = DecodePass(current, other, plusAsSpace && pass == 1, out var applied, ref sink);
+            WorkMeter.Add(current.Length);
+            if (applied == DecodingLayers.None)
+            {
+                break;
+            }
+
+            if ((applied & DecodingLayers.Url) != 0)
+            {
+                urlPasses++;
+                if (urlPasses >= 2)
+                {
+                    applied |= DecodingLayers.DoubleUrl;
+                }
+            }
+
+            sink.Layers |= applied;
+            inB = !inB;
+            length = written;
+            var next = other[..written];
+            other = current;
+            current = next;
+            if (pass > MaxPlausibleLayers)
+            {
+                sink.Add(RuleKey.EncodingExcessiveLayers, 0, input.Length);
+            }
+
+            if (current.IndexOfAny(s_decodeTriggers) < 0)
+            {
+                break;
+            }
+        }
+
+        if (urlPasses >= 2)
+        {
+            sink.Add(RuleKey.EncodingDoubleUrl, 0, input.Length);
+        }
+
+        return length;
+    }
+
+    /// <summary>Folds case, full-width forms and confusables; drops zero-width characters and NUL (flagged).</summary>
+    private static int Fold(scoped ReadOnlySpan<char> input, scoped Span<char> output, ref FindingSink sink)
+    {
+        // Fast path: pure ASCII with nothing to fold but upper case.
+        var w = 0;
+        var folded = false;
+        for (var i = 0; i < input.Length; i++)
+        {
+            var c = input[i];
+            if (c < 0x80)
+            {
+                if ((uint)(c - 'A') <= 'Z' - 'A')
+                {
+                    output[w++] = (char)(c | 0x20);
+                }
+                else if (c == '\0')
+                {
+                    // NUL splits tokens for most parsers: keep it as a separator, flagged.
+                    sink.Add(RuleKey.EncodingNul, i, 1);
+                    output[w++] = ' ';
+                }
+                else
+                {
+                    output[w++] = c;
+                }
+
+                continue;
+            }
+
+            var f = FoldChar(c);
+            if (f == '\0')
+            {
+                folded = true;
+                continue;
+            }
+
+            if (f != c)
+            {
+                folded = true;
+            }
+
+            output[w++] = f;
+        }
+
+        if (folded)
+        {
+            sink.Layers |= DecodingLayers.UnicodeFold;
+        }
+
+        return w;
+    }
+
+    /// <summary>Folds one non-ASCII character; returns NUL for characters to drop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static char FoldChar(char c)
+    {
+        if (c < 0x80)
+        {
+            return (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c;
+        }
+
+        if (c is >= '\uFF01' and <= '\uFF5E')
+        {
+            var a = (char)(c - 0xFEE0);
+            return (uint)(a - 'A') <= 'Z' - 'A' ? (char)(a | 0x20) : a;
+        }
+
+        return c switch
+        {
+            '\u00A0' or '\u3000' or (>= '\u2000' and <= '\u200A') or '\u202F' or '\u205F' => ' ',
+            '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' => '\0',
+            '\u02BC' or '\u02B9' or '\u2032' => '\'',
+            '\u02BA' or '\u2033' => '"',
+            '\uFE64' or '\u2039' or '\u3008' or '\u00BC' => '<',
+            '\uFE65' or '\u203A' or '\u3009' or '\u00BE' => '>',
+            '\u2215' or '\u2044' or '\u29F8' => '/',
+            '\uFE68' or '\u29F5' or '\u29F9' => '\\',
+            '\uFE59' => '(',
+            '\uFE5A' => ')',
+            '\uFE5B' => '{',
+            '\uFE5C' => '}',
+            '\uFE52' or '\u2024' => '.',
+            '\uFE54' => ';',
+            '\uFE66' => '=',
+            _ => c,
+        };
+    }
+
+    private static int DecodePass(scoped ReadOnlySpan<char> s, scoped Span<char> o, bool plusAsSpace, out DecodingLayers applied, ref FindingSink sink)
+    {
+        applied = DecodingLayers.None;
+        var w = 0;
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            switch (c)
+            {
+                case '%':
+                    if (TryPercent(s, ref i, o, ref w, ref applied, ref sink))
+                    {
+                        continue;
+                    }
+
+                    break;
+                case '&':
+                    if (TryEntity(s, ref i, o, ref w))
+                    {
+                        applied |= DecodingLayers.HtmlEntity;
+                        continue;
+                    }
+
+                    break;
+                case '\\':
+                    if (TryBackslash(s, ref i, o, ref w))
+                    {
+                        applied |= DecodingLayers.JsonEscape;
+                        continue;
+                    }
+
+                    break;
+                case '+' when plusAsSpace:
+                    o[w++] = ' ';
+                    applied |= DecodingLayers.PlusAsSpace;
+                    i++;
+                    continue;
+            }
+
+            o[w++] = c;
+            i++;
+        }
+
+        return w;
+    }
+
+    private static bool TryPercent(scoped ReadOnlySpan<char> s, ref int i, scoped Span<char> o, ref int w, ref DecodingLayers applied, ref FindingSink sink)
+    {
+        // %uXXXX
+        if (i + 5 < s.Length && s[i + 1] == 'u'
+            && TryHex4(s.Slice(i + 2, 4), out var u))
+        {
+            Emit(o, ref w, (char)u, ref sink);
+            applied |= DecodingLayers.PercentU;
+            i += 6;
+            return true;
+        }
+
+        if (!TryHexByte(s, i, out var b0))
+        {
+            return false;
+        }
+
+        if (b0 < 0x80)
+        {
+            Emit(o, ref w, (char)b0, ref sink);
+            applied |= DecodingLayers.Url;
+            i += 3;
+            return true;
+        }
+
+        // A UTF-8 sequence spelled as %XX%XX...; overlong forms decode leniently (as old servers did) and are flagged.
+        int need;
+        int cp;
+        int min;
+        if ((b0 & 0xE0) == 0xC0)
+        {
+            need = 1;
+            cp = b0 & 0x1F;
+            min = 0x80;
+        }
+        else if ((b0 & 0xF0) == 0xE0)
+        {
+            need = 2;
+            cp = b0 & 0x0F;
+            min = 0x800;
+        }
+        else if ((b0 & 0xF8) == 0xF0)
+        {
+            need = 3;
+            cp = b0 & 0x07;
+            min = 0x10000;
+        }
+        else
+        {
+            sink.Add(RuleKey.EncodingInvalidUtf8, i, 3);
+            return false;
+        }
+
+        var j = i + 3;
+        for (var k = 0; k < need; k++, j += 3)
+        {
+            if (!TryHexByte(s, j, out var bk) || (bk & 0xC0) != 0x80)
+            {
+                sink.Add(RuleKey.EncodingInvalidUtf8, i, 3);
+                return false;
+            }
+
+            cp = (cp << 6) | (bk & 0x3F);
+        }
+
+        if (cp < min)
+        {
+            sink.Add(RuleKey.EncodingOverlongUtf8, i, j - i);
+        }
+
+        if (cp > 0x10FFFF || cp is >= 0xD800 and <= 0xDFFF)
+        {
+            sink.Add(RuleKey.EncodingInvalidUtf8, i, j - i);
+            return false;
+        }
+
+        if (cp > 0xFFFF)
+        {
+            // Surrogate pair: 2 chars out for at least 12 in.
+            cp -= 0x10000;
+            o[w++] = (char)(0xD800 + (cp >> 10));
+            o[w++] = (char)(0xDC00 + (cp & 0x3FF));
+        }
+        else
+        {
+            Emit(o, ref w, (char)cp, ref sink);
+        }
+
+        applied |= DecodingLayers.Url;
+        i = j;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Emit(scoped Span<char> o, ref int w, char c, ref FindingSink sink)
+    {
+        if (c == '\0')
+        {
+            sink.Add(RuleKey.EncodingNul, 0, 0);
+            o[w++] = ' ';
+            return;
+        }
+
+        var f = FoldChar(c);
+        if (f != '\0')
+        {
+            o[w++] = f;
+        }
+    }
+
+    private static bool TryHexByte(ReadOnlySpan<char> s, int i, out int value)
+    {
+        value = 0;
+        if (i + 2 >= s.Length)
+        {
+            return false;
+        }
+
+        if (s[i] != '%')
+        {
+            return false;
+        }
+
+        var h = HexValue(s[i + 1]);
+        var l = HexValue(s[i + 2]);
+        if ((h | l) < 0)
+        {
+            return false;
+        }
+
+        value = (h << 4) | l;
+        return true;
+    }
+
+    private static bool TryHex4(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        for (var k = 0; k < 4; k++)
+        {
+            var h = HexValue(s[k]);
+            if (h < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | h;
+        }
+
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HexValue(char c)
+    {
+        if ((uint)(c - '0') <= 9)
+        {
+            return c - '0';
+        }
+
+        var l = (char)(c | 0x20);
+        return (uint)(l - 'a') <= 5 ? l - 'a' + 10 : -1;
+    }
+
+    private static bool TryBackslash(ReadOnlySpan<char> s, ref int i, Span<char> o, ref int w)
+    {
+        if (i + 5 < s.Length && s[i + 1] == 'u' && TryHex4(s.Slice(i + 2, 4), out var u))
+        {
+            var f = FoldChar((char)u);
+            if (f != '\0')
+            {
+                o[w++] = f;
+            }
+
+            i += 6;
+            return true;
+        }
+
+        if (i + 3 < s.Length && s[i + 1] == 'x')
+        {
+            var h = HexValue(s[i + 2]);
+            var l = HexValue(s[i + 3]);
+            if ((h | l) >= 0)
+            {
+                var f = FoldChar((char)((h << 4) | l));
+                if (f != '\0')
+                {
+                    o[w++] = f;
+                }
+
+                i += 4;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryEntity(ReadOnlySpan<char> s, ref int i, Span<char> o, ref int w)
+    {
+        var j = i + 1;
+        if (j >= s.Length)
+        {
+            return false;
+        }
+
+        int cp;
+        if (s[j] == '#')
+        {
+            j++;
+            var hex = j < s.Length && s[j] == 'x';
+            if (hex)
+            {
+                j++;
+            }
+
+            var start = j;
+            cp = 0;
+            while (j < s.Length && j - start < 10)
+            {
+                var d = hex ? HexValue(s[j]) : ((uint)(s[j] - '0') <= 9 ? s[j] - '0' : -1);
+                if (d < 0)
+                {
+                    break;
+                }
+
+                cp = (cp * (hex ? 16 : 10)) + d;
+                j++;
+            }
+
+            if (j == start || cp > 0xFFFF || cp == 0)
+            {
+                return false;
+            }
+
+            if (j < s.Length && s[j] == ';')
+            {
+                j++;
+            }
+        }
+        else
+        {
+            var start = j;
+            while (j < s.Length && j - start < 12 && (uint)(s[j] - 'a') <= 'z' - 'a')
+            {
+                j++;
+            }
+
+            if (j == start)
+            {
+                return false;
+            }
+
+            cp = NamedEntity(s[start..j]);
+            if (cp == 0)
+            {
+                return false;
+            }
+
+            if (j < s.Length && s[j] == ';')
+            {
+                j++;
+            }
+            else if (j < s.Length && char.IsAsciiLetterOrDigit(s[j]))
+            {
+                return false;
+            }
+        }
+
+        var f = FoldChar((char)cp);
+        if (f != '\0')
+        {
+            o[w++] = f;
+        }
+
+        i = j;
+        return true;
+    }
+
+    private static int NamedEntity(ReadOnlySpan<char> name) => name switch
+    {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "tab" => '\t',
+        "newline" => '\n',
+        "colon" => ':',
+        "lpar" => '(',
+        "rpar" => ')',
+        "sol" => '/',
+        "bsol" => '\\',
+        "num" => '#',
+        "semi" => ';',
+        "equals" => '=',
+        "excl" => '!',
+        "percnt" => '%',
+        "period" => '.',
+        "comma" => ',',
+        "lsqb" or "lbrack" => '[',
+        "rsqb" or "rbrack" => ']',
+        "lcub" or "lbrace" => '{',
+        "rcub" or "rbrace" => '}',
+        "grave" => '`',
+        "nbsp" => ' ',
+        "plus" => '+',
+        "ast" or "midast" => '*',
+        "dollar" => '$',
+        "vert" or "verbar" => '|',
+        "quest" => '?',
+        "commat" => '@',
+        "lowbar" => '_',
+        "hyphen" or "dash" => '-',
+        _ => 0,
+    };
+
+    /// <summary>Decodes UTF-8 to UTF-16, flagging invalid and overlong sequences (overlong ASCII forms decode leniently).</summary>
+    public static int DecodeUtf8(scoped ReadOnlySpan<byte> utf8, scoped Span<char> chars, ref FindingSink sink)
+    {
+        var written = 0;
+        var offset = 0;
+        while (offset < utf8.Length)
+        {
+            var status = Utf8.ToUtf16(utf8[offset..], chars[written..], out var read, out var wrote, replaceInvalidSequences: false, isFinalBlock: true);
+            offset += read;
+            written += wrote;
+            if (status == OperationStatus.Done)
+            {
+                break;
+            }
+
+            // Invalid data at utf8[offset].
+            var b0 = utf8[offset];
+            if ((b0 == 0xC0 || b0 == 0xC1) && offset + 1 < utf8.Length && (utf8[offset + 1] & 0xC0) == 0x80)
+            {
+                sink.Add(RuleKey.EncodingOverlongUtf8, offset, 2);
+                chars[written++] = (char)(((b0 & 0x1F) << 6) | (utf8[offset + 1] & 0x3F));
+                offset += 2;
+                continue;
+            }
+
+            if (b0 == 0xE0 && offset + 2 < utf8.Length && (utf8[offset + 1] & 0xE0) == 0x80 && (utf8[offset + 2] & 0xC0) == 0x80)
+            {
+                sink.Add(RuleKey.EncodingOverlongUtf8, offset, 3);
+                chars[written++] = (char)(((utf8[offset + 1] & 0x3F) << 6) | (utf8[offset + 2] & 0x3F));
+                offset += 3;
+                continue;
+            }
+
+            sink.Add(RuleKey.EncodingInvalidUtf8, offset, 1);
+            chars[written++] = '\uFFFD';
+            offset++;
+        }
+
+        return written;
+    }
+}

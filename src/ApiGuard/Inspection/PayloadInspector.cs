@@ -1,0 +1,140 @@
+using System.Buffers;
+using ApiGuard.Inspection.Decoding;
+using ApiGuard.Inspection.Rules;
+
+namespace ApiGuard.Inspection;
+
+/// <summary>
+/// The payload inspector engine: normalises a value (bounded decoding layers, Unicode folding, case folding) and runs
+/// token- and grammar-level detectors for SQL injection, XSS, command injection, path traversal, RFI, SSRF, template
+/// injection and log4shell lookups, NoSQL operators, LDAP filters, XXE, CRLF injection and server-side code injection.
+/// Findings are scored CRS-style; rules above the requested paranoia level are ignored.
+/// </summary>
+/// <remarks>
+/// Allocation-free per value (scratch from <c>stackalloc</c> or <see cref="ArrayPool{T}"/>), linear in the value's
+/// length (no regular expressions), never throws on any input, thread-safe (all tables are static and immutable).
+/// </remarks>
+public sealed class PayloadInspector : IPayloadInspector
+{
+    /// <summary>The default anomaly score at which a value counts as an attack (CRS's critical severity).</summary>
+    public const int DefaultThreshold = 5;
+
+    private const int StackChars = 512;
+
+    /// <inheritdoc />
+    public InspectionVerdict Inspect(ReadOnlySpan<byte> utf8, in InspectionSettings settings, Span<InspectionFinding> findings)
+    {
+        var sink = new FindingSink(findings, settings.ParanoiaLevel, utf8.Length);
+        if (utf8.IsEmpty)
+        {
+            return default;
+        }
+
+        char[]? rented = null;
+        var need = utf8.Length * 3;
+        var scratch = need <= StackChars * 3 ? stackalloc char[StackChars * 3] : (rented = ArrayPool<char>.Shared.Rent(need));
+        try
+        {
+            var len = utf8.Length;
+            var chars = scratch[..len];
+            var written = Normalizer.DecodeUtf8(utf8, chars, ref sink);
+            Run(chars[..written], settings, scratch.Slice(len, len), scratch.Slice(2 * len, len), ref sink);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+
+        return new InspectionVerdict(sink.Score, sink.Count, sink.Layers);
+    }
+
+    /// <inheritdoc />
+    public InspectionVerdict Inspect(ReadOnlySpan<char> value, in InspectionSettings settings, Span<InspectionFinding> findings)
+    {
+        var sink = new FindingSink(findings, settings.ParanoiaLevel, value.Length);
+        if (value.IsEmpty)
+        {
+            return default;
+        }
+
+        char[]? rented = null;
+        var need = value.Length * 2;
+        var scratch = need <= StackChars * 2 ? stackalloc char[StackChars * 2] : (rented = ArrayPool<char>.Shared.Rent(need));
+        try
+        {
+            Run(value, settings, scratch[..value.Length], scratch.Slice(value.Length, value.Length), ref sink);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+
+        return new InspectionVerdict(sink.Score, sink.Count, sink.Layers);
+    }
+
+    /// <summary>Whether a verdict's score reaches <paramref name="threshold"/>.</summary>
+    public static bool IsAttack(in InspectionVerdict verdict, int threshold = DefaultThreshold) => verdict.Score >= threshold;
+
+    private static void Run(scoped ReadOnlySpan<char> value, in InspectionSettings settings, scoped Span<char> a, scoped Span<char> b, ref FindingSink sink)
+    {
+        var length = Normalizer.Normalize(value, a, b, settings.Source, ref sink, out var inB);
+        ReadOnlySpan<char> t = (inB ? b : a)[..length];
+        if (t.IsEmpty)
+        {
+            return;
+        }
+
+        if (settings.FieldType == FieldType.Identifier)
+        {
+            IdentifierRule.Detect(t, ref sink);
+            return;
+        }
+
+        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value);
+        try
+        {
+            if (settings.FieldType != FieldType.Base64)
+            {
+                Detect(t, settings, ref sink);
+            }
+
+            if (base64)
+            {
+                // a and b are free again: decode the original value into them and inspect the decoded text.
+                Base64Layer.Inspect(value, settings, a, b, ref sink);
+            }
+        }
+        catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            // Never throw on attacker input: a detector fault fails closed as a critical finding (rule 920900).
+            sink.Add(RuleKey.EngineFault, 0, value.Length);
+        }
+    }
+
+    /// <summary>Runs the detectors over normalised text.</summary>
+    internal static void Detect(scoped ReadOnlySpan<char> t, in InspectionSettings settings, ref FindingSink sink)
+    {
+        if (settings.FieldType == FieldType.Url)
+        {
+            UrlDetector.Detect(t, settings.Source, ref sink);
+            XssDetector.Detect(t, settings.Source, ref sink);
+            PathDetector.Detect(t, ref sink);
+            return;
+        }
+
+        SqlDetector.Detect(t, ref sink);
+        XssDetector.Detect(t, settings.Source, ref sink);
+        CommandDetector.Detect(t, ref sink);
+        PathDetector.Detect(t, ref sink);
+        UrlDetector.Detect(t, settings.Source, ref sink);
+        TemplateDetector.Detect(t, ref sink);
+        CodeDetector.Detect(t, settings.Source, ref sink);
+        MiscDetector.Detect(t, settings.Source, ref sink);
+    }
+}

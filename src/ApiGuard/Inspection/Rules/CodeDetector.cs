@@ -1,0 +1,798 @@
+using System.Buffers;
+
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// Server-side code injection: PHP open tags, calls of PHP's code-execution and decoding functions (with comments and
+/// whitespace between name and parenthesis), variable-function calls (<c>$a(</c>, <c>$__[x](</c>), superglobals, stream
+/// wrappers, serialized objects, script file names in upload names; Node.js function/constructor tricks and prototype
+/// pollution; Java runtime classes and deserialization gadget chains; infinite JS loops.
+/// </summary>
+internal static class CodeDetector
+{
+    private static readonly SearchValues<string> s_nodeStrings = SearchValues.Create(
+        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
+         "process.binding", "process.spawn", "global.process", "require('", "require(\"", ".constructor(", "require[", "string.fromcharcode",
+         ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_prototypeStrings = SearchValues.Create(
+        ["__proto__", "constructor.prototype", "constructor[prototype]", "constructor['prototype']", "constructor[\"prototype\"]"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_javaStrings = SearchValues.Create(
+        ["org.apache.commons", "org.omg.", "sun.misc.", "sun.reflect.", "org.mozilla.javascript", "jdk.jshell", "org.python.", "groovy.lang.",
+         "org.springframework.", "javax.script", "javax.naming", "javax.management", "com.sun.", "com.opensymphony.xwork2", "runtime.getruntime",
+         "getruntime()", "org.codehaus.groovy.runtime", "bsh.interpreter", "freemarker.template.utility", "java:comp/env"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_gadgetStrings = SearchValues.Create(
+        ["clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer", "invokertransformer", "prototypeclonefactory",
+         "prototypeserializationfactory", "whileclosure", "chainedtransformer", "constanttransformer", "ognl.", "@ognl"],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<char> s_iniName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.");
+    private static readonly SearchValues<char> s_letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
+    private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
+    private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
+
+    private static readonly SearchValues<string> s_nodeWords = SearchValues.Create(
+        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
+         "process.binding", "require(", "new function", "function(", "function (", "process.spawn", "process.kill", "process.exit(",
+         "global.process", "constructor(", "__proto__", "constructor.prototype", "constructor[prototype]", "prototype[", "java.", "javax.",
+         "com.sun.", "org.apache.commons", "com.opensymphony", "processbuilder", "getruntime", "transformer", "forclosure",
+         "instantiatefactory", "closure", "ognl", "while(", "while (", "sess_", "xwork", "rmi://", "java:comp", "bsh.", "groovy.", "freemarker.", "org.springframework.", "clojure.",
+         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response"],
+        StringComparison.Ordinal);
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
+    {
+        if (t.IndexOfAny(s_gate) < 0)
+        {
+            if (t.Contains('='))
+            {
+                IniDirective(t, ref sink);
+            }
+
+            return;
+        }
+
+        Php(t, ref sink);
+        ScriptFileName(t, ref sink);
+        if (t.IndexOfAny(s_nodeWords) >= 0)
+        {
+            NodeAndJava(t, ref sink);
+        }
+    }
+
+    private static void Php(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var tag = t.IndexOf("<?");
+        if (tag >= 0)
+        {
+            var r = t[(tag + 2)..];
+            var rt = r.TrimStart();
+            var code = rt.StartsWith("php") ? rt[3..] : r.StartsWith('=') ? r[1..] : rt;
+            var body = code.TrimStart();
+            var php = (rt.StartsWith("php") || r.StartsWith('=')) && body.Length > 0 && (body.Length < code.Length || r.StartsWith('='));
+            if (php || (body.Length > 0 && !rt.StartsWith("xml") && !rt.StartsWith("xpacket") && (body[0] == '$' || PhpCallAhead(body) || PhpStatementAhead(body)))
+                || (r.StartsWith("xml") && r.Length > 3 && !r[3..].TrimStart().StartsWith("version") && r[3..].TrimStart().IndexOfAny(":;(") is >= 0 and < 8))
+            {
+                sink.Add(RuleKey.CodePhpOpenTag, tag, Math.Min(5, t.Length - tag));
+            }
+        }
+
+        if (t.Contains("[php]", StringComparison.Ordinal) || t.Contains("[/php]", StringComparison.Ordinal) || t.Contains("[\\php]", StringComparison.Ordinal)
+            || t.Contains("{php}", StringComparison.Ordinal) || t.Contains("{/php}", StringComparison.Ordinal))
+        {
+            sink.Add(RuleKey.CodePhpBbTag, 0, t.Length);
+        }
+
+        // Stream wrappers.
+        var w = t.IndexOf("://");
+        if (w > 0)
+        {
+            var s = w;
+            while (s > 0 && (char.IsAsciiLetterOrDigit(t[s - 1]) || t[s - 1] is '.' or '_'))
+            {
+                s--;
+            }
+
+            var scheme = t[s..w];
+            if (scheme is "php" or "phar" or "zip" or "compress.zlib" or "compress.bzip2" or "expect" or "glob" or "rar" or "ogg" or "zlib" or "data"
+                || scheme.StartsWith("ssh2."))
+            {
+                sink.Add(RuleKey.CodePhpWrapper, s, w + 3 - s);
+            }
+        }
+
+        // Serialized objects: O:8:"stdClass":0:{}  a:2:{i:0;...}
+        for (var i = 0; i + 3 < t.Length; i++)
+        {
+            if (t[i] is 'o' or 'c' or 'a' && t[i + 1] == ':' && char.IsAsciiDigit(t[i + 2]) && (i == 0 || !char.IsAsciiLetterOrDigit(t[i - 1])))
+            {
+                var j = i + 2;
+                while (j < t.Length && char.IsAsciiDigit(t[j]))
+                {
+                    j++;
+                }
+
+                if (j + 1 < t.Length && t[j] == ':' && (t[j + 1] == '"' && t[i] != 'a' || t[j + 1] == '{' && t[i] == 'a'))
+                {
+                    sink.Add(RuleKey.CodePhpSerialized, i, j + 2 - i);
+                    break;
+                }
+
+                i = j;
+            }
+        }
+
+        IniDirective(t, ref sink);
+        CallableExpressions(t, ref sink);
+
+        var dollar = t.IndexOf('$');
+        if (dollar >= 0)
+        {
+            Variables(t, dollar, ref sink);
+        }
+
+        Functions(t, ref sink);
+
+        // (system)('uname'), ('sys'.'tem')('id'), (x)/* c */('uname')
+        var k = 0;
+        while (k < t.Length)
+        {
+            var c = t[k..].IndexOf(')');
+            WorkMeter.Scanned(c, t.Length - (k));
+            if (c < 0)
+            {
+                break;
+            }
+
+            var p = k + c + 1;
+            k = p;
+            var q = p;
+            while (q < t.Length && t[q] is ' ' or '\t')
+            {
+                q++;
+            }
+
+            if (q + 1 < t.Length && t[q] == '/' && t[q + 1] == '*')
+            {
+                var end = Head(t[(q + 2)..], 256).IndexOf("*/");
+                if (end < 0)
+                {
+                    break;
+                }
+
+                q += end + 4;
+                while (q < t.Length && t[q] is ' ' or '\t')
+                {
+                    q++;
+                }
+            }
+
+            if (q + 1 < t.Length && t[q] == '(' && t[q + 1] is '\'' or '"')
+            {
+                sink.Add(RuleKey.CodePhpFunctionCall, k - 1, q + 2 - k + 1);
+                break;
+            }
+
+            if (q < t.Length && t[q] == '[' && t[(q + 1)..].StartsWith("0]"))
+            {
+                sink.Add(RuleKey.CodePhpFunctionCall, k - 1, q - k + 1);
+                break;
+            }
+        }
+    }
+
+    private static void IniDirective(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // A php.ini / .user.ini directive as the whole value: "allow_url_include=1", "memory_limit = 512M".
+        var eq = t.IndexOf('=');
+        if (eq <= 0 || eq > 48)
+        {
+            return;
+        }
+
+        var name = t[..eq].Trim();
+        if (name.IndexOfAnyExcept(s_iniName) >= 0)
+        {
+            return;
+        }
+
+        if (name is "engine" or "extension" or "precision" or "smtp" or "memory_limit" or "extension_dir" or "unserialize_max_depth" or "allow_url_include"
+                or "allow_url_fopen" or "auto_prepend_file" or "auto_append_file" or "disable_functions" or "disable_classes" or "open_basedir" or "safe_mode"
+                or "display_errors" or "error_log" or "include_path" or "register_globals" or "file_uploads" or "upload_tmp_dir" or "sendmail_path"
+                or "max_execution_time" or "short_open_tag" or "expose_php" or "log_errors" or "zend_extension" or "html_errors" or "error_reporting"
+            || name.StartsWith("opcache.") || name.StartsWith("mbstring.") || name.StartsWith("session.save") || name.StartsWith("phar.")
+            || name.StartsWith("pcre.") || name.StartsWith("zend.") || name.StartsWith("assert."))
+        {
+            sink.Add(RuleKey.CodePhpIniDirective, 0, t.Length);
+        }
+    }
+
+    /// <summary>PHP callable expressions: (system)('id'), "system"(ls);, [system][0](ls);, (string)"sys"."tem"('id').</summary>
+    private static void CallableExpressions(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf('(');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            i = p + 1;
+            var b = BackOverJunk(t, p - 1);
+            if (b < 0 || t[b] is not (')' or ']' or '"' or '\'' or '}'))
+            {
+                continue;
+            }
+
+            var spaced = b < p - 1;
+            var close = Head(t[(p + 1)..], 64).IndexOf(')');
+            if (close < 0)
+            {
+                continue;
+            }
+
+            var args = t.Slice(p + 1, close);
+            if (args.IndexOfAny('=', '&', '|') >= 0 || args.Contains("//", StringComparison.Ordinal) || args.StartsWith('#') || args.StartsWith('/')
+                || (t[b] is ']' or '}' && b > 0 && t[b - 1] is '[' or '{')
+                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, b).IndexOf(' ') >= 0)))
+            {
+                // Markdown links "[text](url)" and LDAP filters are not calls.
+                continue;
+            }
+
+            var after = t[(p + close + 2)..].TrimStart(" \t/*");
+            if ((after.IsEmpty && !spaced) || after.StartsWith(';') || after.StartsWith('.'))
+            {
+                // The callee has to name something: a bracketed/quoted/parenthesised word before the call.
+                var open = Math.Max(0, b - 64);
+                var callee = t[open..(b + 1)];
+                if (callee.Length >= 3 && callee.IndexOfAny(s_letters) >= 0)
+                {
+                    sink.Add(RuleKey.CodePhpFunctionCall, open, p + close + 2 - open);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static ReadOnlySpan<char> BracketText(ReadOnlySpan<char> t, int close)
+    {
+        var open = t[..close].LastIndexOf('[');
+        return open < 0 ? default : t[(open + 1)..close];
+    }
+
+    private static int BackOverJunk(ReadOnlySpan<char> t, int e)
+    {
+        while (e >= 0)
+        {
+            if (t[e] is ' ' or '\t' or '\n' or '\r')
+            {
+                e--;
+                continue;
+            }
+
+            if (e >= 1 && t[e] == '/' && t[e - 1] == '*')
+            {
+                var from = Math.Max(0, e - 257);
+                var open = t[from..(e - 1)].LastIndexOf("/*");
+                open = open < 0 ? -1 : from + open;
+                if (open < 0)
+                {
+                    return e;
+                }
+
+                e = open - 1;
+                continue;
+            }
+
+            break;
+        }
+
+        return e;
+    }
+
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
+
+    private static bool PhpStatementAhead(ReadOnlySpan<char> body)
+    {
+        ReadOnlySpan<string> statements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
+        foreach (var st in statements)
+        {
+            if (body.StartsWith(st) && (body.Length == st.Length || !char.IsAsciiLetterOrDigit(body[st.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool PhpCallAhead(ReadOnlySpan<char> body)
+    {
+        var j = 0;
+        while (j < body.Length && (char.IsAsciiLetterOrDigit(body[j]) || body[j] == '_'))
+        {
+            j++;
+        }
+
+        return j > 0 && j < body.Length && body[j..].TrimStart().StartsWith('(');
+    }
+
+    private static void Variables(scoped ReadOnlySpan<char> t, int from, ref FindingSink sink)
+    {
+        var i = from;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf('$');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            i = p + 1;
+            var j = p + 1;
+            while (j < t.Length && t[j] == '$')
+            {
+                j++;
+            }
+
+            var ns = j;
+            if (j < t.Length && t[j] == '{')
+            {
+                // ${@a}(10), ${@$b}(12)
+                var close = Head(t[j..], 34).IndexOf('}');
+                if (close > 1 && j + close + 1 < t.Length && t[j + close + 1] == '(')
+                {
+                    sink.Add(RuleKey.CodePhpVariableCall, p, close + 3);
+                    return;
+                }
+            }
+
+            while (j < t.Length && (char.IsAsciiLetterOrDigit(t[j]) || t[j] == '_'))
+            {
+                j++;
+            }
+
+            var name = t[ns..j];
+            if (name.IsEmpty || char.IsAsciiDigit(name[0]))
+            {
+                continue;
+            }
+
+            if (name is "_server" or "_get" or "_post" or "_cookie" or "_request" or "_files" or "_env" or "_session" or "globals" or "http_raw_post_data"
+                || name.StartsWith("http_") && name.EndsWith("_vars"))
+            {
+                sink.Add(RuleKey.CodePhpSuperglobal, p, j - p);
+                return;
+            }
+
+            // $a(1), $$b(2), $__[o](4), $__['o'](5), $x /*c*/ [5] {0} (17)
+            var q = SkipPhpJunk(t, j);
+            var guard = 0;
+            var indexed = false;
+            while (q < t.Length && t[q] is '[' or '{' && guard++ < 6)
+            {
+                var close = MatchingBracket(Head(t[q..], 34));
+                if (close < 2)
+                {
+                    break;
+                }
+
+                indexed = true;
+                q = SkipPhpJunk(t, q + close + 1);
+            }
+
+            var spacedCall = q > j && !indexed && t[j..q].Trim().IsEmpty;
+            if (q < t.Length && t[q] == '(' && name.Length <= 16
+                && (!spacedCall || (q + 1 < t.Length && (char.IsAsciiDigit(t[q + 1]) || t[q + 1] is ')' or '\'' or '"' or '$'))))
+            {
+                sink.Add(RuleKey.CodePhpVariableCall, p, q + 1 - p);
+                return;
+            }
+
+            i = Math.Max(i, j);
+        }
+    }
+
+    /// <summary>Index of the bracket closing the one at 0 (nesting counted), or -1.</summary>
+    private static int MatchingBracket(ReadOnlySpan<char> s)
+    {
+        var depth = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] is '[' or '{')
+            {
+                depth++;
+            }
+            else if (s[i] is ']' or '}' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int SkipPhpJunk(ReadOnlySpan<char> t, int j)
+    {
+        while (j < t.Length)
+        {
+            if (t[j] is ' ' or '\t' or '\n' or '\r')
+            {
+                j++;
+            }
+            else if (t[j] == '/' && j + 1 < t.Length && t[j + 1] == '*')
+            {
+                var close = t[(j + 2)..].IndexOf("*/");
+                WorkMeter.Scanned(close, t.Length - ((j + 2)));
+                j = close < 0 ? t.Length : j + close + 4;
+            }
+            else if ((t[j] == '/' && j + 1 < t.Length && t[j + 1] == '/') || t[j] == '#')
+            {
+                var nl = t[j..].IndexOfAny('\n', '\r');
+                WorkMeter.Scanned(nl, t.Length - (j));
+                j = nl < 0 ? t.Length : j + nl;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return j;
+    }
+
+    private static void Functions(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf('(');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            i = p + 1;
+
+            // Walk back over whitespace and comments to the name.
+            var e = p - 1;
+            while (e >= 0 && t[e] is ' ' or '\t' or '\n' or '\r')
+            {
+                e--;
+            }
+
+            var spaced = e < p - 1;
+            if (e < p - 1 && t[(e + 1)..p].IndexOfAny('\n', '\r') >= 0)
+            {
+                // "exec //comment\n (x)": a line comment between the name and its arguments.
+                var lineStart = t[..(e + 1)].LastIndexOfAny('\n', '\r') + 1;
+                var line = t[lineStart..(e + 1)];
+                var cm = line.IndexOf("//");
+                if (cm < 0)
+                {
+                    cm = line.IndexOf('#');
+                }
+
+                if (cm > 0)
+                {
+                    e = lineStart + cm - 1;
+                    while (e >= 0 && t[e] is ' ' or '\t')
+                    {
+                        e--;
+                    }
+                }
+
+                spaced = false;
+            }
+
+            if (e >= 1 && t[e] == '/' && t[e - 1] == '*')
+            {
+                var from = Math.Max(0, e - 257);
+                var open = t[from..(e - 1)].LastIndexOf("/*");
+                open = open < 0 ? -1 : from + open;
+                if (open < 0)
+                {
+                    continue;
+                }
+
+                e = open - 1;
+                while (e >= 0 && t[e] is ' ' or '\t')
+                {
+                    e--;
+                }
+
+                spaced = true;
+            }
+
+            var s = e;
+            while (s >= 0 && (char.IsAsciiLetterOrDigit(t[s]) || t[s] == '_'))
+            {
+                s--;
+            }
+
+            var word = t[(s + 1)..(e + 1)];
+            if (word.Length < 3)
+            {
+                continue;
+            }
+
+            var boundary = s < 0 || !char.IsAsciiLetterOrDigit(t[s]);
+            var closeAt = Head(t[(p + 1)..], 256).IndexOf(')');
+            if (closeAt < 0)
+            {
+                // "base64_decode(" without its arguments still names a decoder only attacks call.
+                if (IsLongPhpFunction(word, out var l0) && l0 >= 9 && word.Contains('_') && p == t.TrimEnd().Length - 1)
+                {
+                    sink.Add(RuleKey.CodePhpFunctionCall, e + 1 - l0, p + 1 - (e + 1 - l0));
+                }
+
+                return;
+            }
+
+            var emptyArgs = t.Slice(p + 1, closeAt).Trim().IsEmpty;
+            if (emptyArgs)
+            {
+                spaced = false;
+            }
+
+            var arg = emptyArgs ? ')' : p + 1 < t.Length ? t[p + 1] : '\0';
+            var strongArg = arg is ')' or '\'' or '"' or '$' or '@' || char.IsAsciiDigit(arg) || (arg is ' ' && spaced);
+            if (IsLongPhpFunction(word, out var len) && (word.Length == len || !char.IsAsciiDigit(word[^(len + 1)])))
+            {
+                sink.Add(RuleKey.CodePhpFunctionCall, e + 1 - len, p + 1 - (e + 1 - len));
+                return;
+            }
+
+            // PHP's function families and common built-ins, called with a closed argument list: curl_init(), posix_getegid(), substr($x).
+            if (boundary && (IsPhpFamily(word) || word is "substr" or "printf" or "sprintf" or "intval" or "strrev" or "unpack" or "print_r" or "var_dump"
+                    or "filegroup" or "fileowner" or "strip_tags" or "serialize" or "crc32" or "implode" or "explode" or "readline" or "system" or "exec"
+                    or "eval" or "assert" or "passthru" or "popen" or "chr" or "ord" or "dl" or "die" or "extract" or "parse_str" or "putenv"
+                    or "getenv" or "phpversion" or "php_uname" or "phpinfo" or "scandir" or "opendir" or "readdir" or "chmod"
+                    or "unlink" or "symlink" or "tempnam" or "tmpfile" or "highlight_file" or "show_source")
+                && !spaced && arg != ' ' && (word.Contains('_') || IsPhpFamily(word) || arg is ')' or '$' or '\'' or '"' || char.IsAsciiDigit(arg) || s < 0))
+            {
+                sink.Add(RuleKey.CodePhpFunctionCall, s + 1, p + 1 - (s + 1));
+                return;
+            }
+
+            if (boundary && word is "eval" or "exec" or "system" or "assert" or "passthru" or "popen" or "chr" or "file" or "include" or "require"
+                or "unserialize" or "phpinfo" or "shell_exec" or "proc_open" or "pcntl_exec" or "readfile" or "fopen" or "highlight_file"
+                or "show_source" or "php_uname" or "getenv" or "putenv" or "ini_set" or "escapeshellcmd" or "chdir" or "mkdir" or "rmdir" or "unlink")
+            {
+                var prev = s >= 0 ? t[s] : '\0';
+                if (strongArg || (prev is '@' or ';' or '(' or '\0' && arg != ' ') || (spaced && (prev is '\0' or '@' or ';')))
+                {
+                    sink.Add(RuleKey.CodePhpFunctionCall, s + 1, p + 1 - (s + 1));
+                    return;
+                }
+            }
+        }
+    }
+
+    private static bool IsPhpFamily(ReadOnlySpan<char> w) =>
+        w.Length > 5 && (w.Contains('_') || w[0] is 'g' or 'b' or 'f' or 'e') && (w.StartsWith("posix_") || w.StartsWith("curl_") || w.StartsWith("array_") || w.StartsWith("preg_") || w.StartsWith("mb_")
+            || w.StartsWith("str_") || w.StartsWith("file_") || w.StartsWith("is_") || w.StartsWith("zlib_") || w.StartsWith("proc_") || w.StartsWith("pcntl_")
+            || w.StartsWith("stream_") || w.StartsWith("ini_") || w.StartsWith("ob_") || w.StartsWith("ftp_") || w.StartsWith("mysql_") || w.StartsWith("mysqli_")
+            || w.StartsWith("pg_") || w.StartsWith("openssl_") || w.StartsWith("assert_") || w.StartsWith("func_") || w.StartsWith("call_")
+            || w.StartsWith("get_") || w.StartsWith("set_") || w.StartsWith("session_") || w.StartsWith("shell_") || w.StartsWith("escapeshell")
+            || w.StartsWith("gz") || w.StartsWith("bz") || w.StartsWith("fsock") || w.StartsWith("fput") || w.StartsWith("fget") || w.StartsWith("base64_"));
+
+    private static bool IsLongPhpFunction(ReadOnlySpan<char> w, out int length)
+    {
+        ReadOnlySpan<string> names =
+        [
+            "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "str_rot13", "call_user_func", "call_user_func_array",
+            "fsockopen", "pfsockopen", "file_put_contents", "file_get_contents", "create_function", "shell_exec", "proc_open", "passthru",
+            "preg_replace", "phpinfo", "move_uploaded_file", "stream_socket_client", "convert_uudecode", "hex2bin", "gzopen", "posix_getpwuid",
+            "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
+        ];
+        if (w.Length < 5)
+        {
+            length = 0;
+            return false;
+        }
+
+        var last = w[^1];
+        foreach (var n in names)
+        {
+            if (n[^1] == last && w.EndsWith(n))
+            {
+                length = n.Length;
+                return n.Length >= 8 || w.Length == n.Length;
+            }
+        }
+
+        length = 0;
+        return false;
+    }
+
+    private static void ScriptFileName(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // A bare file name (upload names, X-Filename) with a server-side script extension: a.php, shell.jsp.., a.phtml.
+        if (t.Length > 96 || t.Contains("://", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (t.StartsWith('/'))
+        {
+            // "/load.php" is a request path, not an upload name.
+            return;
+        }
+
+        var slash = t.LastIndexOfAny('/', '\\');
+        var v = t[(slash + 1)..];
+        if (v.IndexOfAny(s_notFileName) >= 0)
+        {
+            return;
+        }
+
+        v = v.TrimEnd(". \t");
+        var dot = v.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return;
+        }
+
+        var ext = v[(dot + 1)..].TrimStart(' ');
+        var stem = v[..dot].TrimEnd(' ');
+        if (stem.IsEmpty || stem.IndexOf(' ') >= 0 && stem.Length > 20)
+        {
+            return;
+        }
+
+        if (ext is "phtml" or "phar" or "pht" or "phps" or "phpt" or "jsp" or "jspx" or "jspf" or "shtml" or "cgi" or "asp" or "aspx" or "ashx" or "asmx" or "cfm"
+            || (ext.StartsWith("php") && ext[3..].IndexOfAnyExcept(s_digits) < 0))
+        {
+            sink.Add(RuleKey.CodeScriptFileName, 0, t.Length);
+        }
+
+    }
+
+    private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        if (t.IndexOfAny(s_nodeStrings) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
+        {
+            sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
+        }
+
+        var proc = t.IndexOf("process");
+        if (proc >= 0 && (proc == 0 || !char.IsAsciiLetterOrDigit(t[proc - 1])))
+        {
+            var r = t[(proc + 7)..];
+            if (r.StartsWith('[') || r.StartsWith(".env") || r.StartsWith(".mainmodule") || r.StartsWith(".binding") || r.StartsWith(".dlopen")
+                || r.StartsWith(".kill") || r.StartsWith(".exit") || r.StartsWith(".spawn") || r.StartsWith(".argv") || r.StartsWith(".cwd("))
+            {
+                sink.Add(RuleKey.CodeNodeInjection, proc, 8);
+            }
+        }
+
+        var cons = t.IndexOf("console");
+        if (cons >= 0 && (cons == 0 || !char.IsAsciiLetterOrDigit(t[cons - 1])))
+        {
+            var r = t[(cons + 7)..];
+            if (r.StartsWith('[') || ((r.StartsWith(".log") || r.StartsWith(".info") || r.StartsWith(".warn") || r.StartsWith(".error") || r.StartsWith(".debug")
+                || r.StartsWith(".dir") || r.StartsWith(".trace")) && r.IndexOf('(') is >= 0 and < 16))
+            {
+                sink.Add(RuleKey.CodeNodeInjection, cons, 8);
+            }
+        }
+
+        if (t.IndexOfAny(s_prototypeStrings) >= 0)
+        {
+            sink.Add(RuleKey.CodePrototypePollution, 0, t.Length);
+        }
+
+        var java = t.IndexOf("java.");
+        if (java >= 0 && (java == 0 || !char.IsAsciiLetterOrDigit(t[java - 1])))
+        {
+            var r = t[(java + 5)..];
+            if (r.StartsWith("lang") || r.StartsWith("io.") || r.StartsWith("util.") || r.StartsWith("net.") || r.StartsWith("nio.")
+                || r.StartsWith("beans.") || r.StartsWith("rmi.") || r.StartsWith("security.") || r.StartsWith("runtime") || r.StartsWith("processbuilder")
+                || r.StartsWith("lang.") || r.StartsWith("sql.") || r.StartsWith("awt."))
+            {
+                sink.Add(RuleKey.CodeJavaClass, java, 9);
+            }
+        }
+
+        if (t.StartsWith("data:") && t.Length > 6 && (t[5..].StartsWith("text/") || t[5..].StartsWith("application/")) && !t[5..].StartsWith("text/csv"))
+        {
+            sink.Add(RuleKey.CodeDataScheme, 0, 5);
+        }
+
+        if (t.IndexOfAny(s_javaStrings) >= 0)
+        {
+            sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
+        }
+
+        var pb = t.IndexOf("processbuilder");
+        if (pb >= 0)
+        {
+            var r = t[(pb + 14)..];
+            if (r.StartsWith('.') || r.StartsWith('(') || r.StartsWith("\"") || r.StartsWith("<") || pb > 0 && t[pb - 1] == '.')
+            {
+                sink.Add(RuleKey.CodeJavaGadget, pb, 14);
+            }
+        }
+
+        if (t.IndexOfAny(s_gadgetStrings) >= 0)
+        {
+            sink.Add(RuleKey.CodeJavaGadget, 0, t.Length);
+        }
+
+        var wl = t.IndexOf("while");
+        if (wl >= 0)
+        {
+            var r = t[(wl + 5)..].TrimStart();
+            var direct = t[(wl + 5)..].StartsWith('(');
+            if (direct && !r.StartsWith("(!") && !r.StartsWith("(0)") && !r.StartsWith("(false)") && !r.StartsWith("(null)") && !r.StartsWith("(''")
+                && !r.StartsWith("(\"\"") && !r.StartsWith("(undefined)") && !r.StartsWith("(nan)") && !r.StartsWith("()"))
+            {
+                sink.Add(RuleKey.CodeJsLoop, wl, 6);
+            }
+
+            var neg = r.StartsWith("(!") ? r[2..].TrimStart() : default;
+            var falsy = neg.StartsWith("false") || neg.StartsWith("0") || neg.StartsWith("-0") || neg.StartsWith("+0") || neg.StartsWith("''")
+                || neg.StartsWith("\"\"") || neg.StartsWith("``") || neg.StartsWith("null") || neg.StartsWith("undefined") || neg.StartsWith("nan")
+                || neg.StartsWith("[]") is false && neg.StartsWith("!");
+            if (falsy || r.StartsWith("(true)") || r.StartsWith("(1)") || r.StartsWith("(1==1)"))
+            {
+                sink.Add(RuleKey.CodeJsLoop, wl, 6);
+            }
+        }
+
+        var sess = t.IndexOf("sess_");
+        if (sess >= 0 && (sess == 0 || t[sess - 1] is '/' or '\\'))
+        {
+            var j = sess + 5;
+            while (j < t.Length && (char.IsAsciiLetterOrDigit(t[j]) || t[j] == '-'))
+            {
+                j++;
+            }
+
+            if (j - sess - 5 >= 20 && j == t.Length)
+            {
+                sink.Add(RuleKey.CodePhpSessionFile, sess, j - sess);
+            }
+        }
+    }
+
+    private static bool AnonymousFunction(ReadOnlySpan<char> t)
+    {
+        var f = t.IndexOf("function");
+        if (f < 0 || (f > 0 && char.IsAsciiLetterOrDigit(t[f - 1])))
+        {
+            return false;
+        }
+
+        var r = t[(f + 8)..].TrimStart();
+        return r.StartsWith("()") && r[2..].TrimStart().StartsWith('{');
+    }
+
+    private static bool ContainsCall(ReadOnlySpan<char> t, ReadOnlySpan<char> name)
+    {
+        var i = t.IndexOf(name);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        var r = t[(i + name.Length)..].TrimStart();
+        return r.StartsWith('(');
+    }
+}

@@ -1,0 +1,843 @@
+using System.Buffers;
+using System.Collections.Frozen;
+
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// OS command injection as shell structure: a command separator or substitution (<c>; | &amp; &amp;&amp; || $( ` ${ &lt;( </c>,
+/// newline) followed by a command word (de-obfuscated: quotes, backslashes, <c>$@</c> removed; path prefixes and version
+/// suffixes stripped) and its arguments; <c>${IFS}</c>; brace expansion that spells a command; shellshock; commands
+/// at the start of a value with shell-shaped arguments; Windows <c>for</c>/<c>if</c>/<c>cmd</c>/PowerShell forms.
+/// Words that are also English ("cat", "find", "time") need shell-shaped arguments.
+/// </summary>
+internal static class CommandDetector
+{
+    private static readonly SearchValues<char> s_shellMeta = SearchValues.Create("$|;&><");
+    private static readonly SearchValues<char> s_separators = SearchValues.Create(";|&`$\n\r<>{(");
+    private const byte Strong = 1;
+    private const byte Weak = 2;
+    private const byte PowerShell = 3;
+
+    private static readonly SearchValues<char> s_gate = SearchValues.Create(";|&`$\n\r(){}~!/%\\");
+
+    private static readonly FrozenDictionary<string, byte> s_commands = BuildCommands();
+    private static readonly FrozenDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> s_lookup = s_commands.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        Leading(t, ref sink);
+        WindowsIf(t, ref sink);
+        if (t.IndexOfAny(s_gate) < 0)
+        {
+            return;
+        }
+
+        Span<char> word = stackalloc char[32];
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOfAny(s_separators);
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                break;
+            }
+
+            var p = i + k;
+            var c = t[p];
+            i = p + 1;
+            var strength = 2; // 2: strong separator, 1: weak separator
+            var start = p + 1;
+            switch (c)
+            {
+                case ';':
+                case '|':
+                    if (c == '|' && start < t.Length && t[start] == '|')
+                    {
+                        start++;
+                    }
+
+                    break;
+                case '&':
+                    if (start < t.Length && t[start] == '&')
+                    {
+                        start++;
+                    }
+                    else
+                    {
+                        strength = 1;
+                    }
+
+                    break;
+                case '\n':
+                case '\r':
+                    strength = 1;
+                    break;
+                case '`':
+                    Backtick(t, p, word, ref sink);
+                    continue;
+                case '$':
+                    if (Dollar(t, p, word, ref sink))
+                    {
+                        return;
+                    }
+
+                    continue;
+                case '<':
+                case '>':
+                    if (start < t.Length && t[start] == '(')
+                    {
+                        var w0 = start + 1;
+                        var wl0 = ReadWord(t, ref w0, word, out _, out _);
+                        if (wl0 > 0 && Lookup(word[..wl0]) != 0 && w0 < t.Length && t[w0] is ')' or ' ')
+                        {
+                            sink.Add(RuleKey.CmdiSubstitution, p, w0 - p);
+                            return;
+                        }
+                    }
+
+                    continue;
+                case '{':
+                    Brace(t, p, word, ref sink);
+                    continue;
+                case '(':
+                    if (t[..p].Trim().IsEmpty && (t[start..].StartsWith(") {") || t[start..].StartsWith("){")))
+                    {
+                        sink.Add(RuleKey.CmdiShellshock, p, 3);
+                    }
+
+                    continue;
+            }
+
+            if (CommandAt(t, start, strength, word, out var at, out var len, ref sink))
+            {
+                sink.Add(RuleKey.CmdiSeparatorCommand, p, at + len - p);
+                return;
+            }
+        }
+
+        Windows(t, ref sink);
+    }
+
+    /// <summary>Reads a command word at <paramref name="start"/> and judges it with its arguments.</summary>
+    private static bool CommandAt(scoped ReadOnlySpan<char> t, int start, int strength, scoped Span<char> word, out int at, out int len, ref FindingSink sink)
+    {
+        var i = start;
+        while (i < t.Length && (t[i] is ' ' or '\t' or '{' or '(' || (t[i] is '\n' or '\r')))
+        {
+            i++;
+        }
+
+        var grouped = i > start && t[i - 1] == '(';
+
+        // "$u wget": an unset variable in front of the command expands to nothing.
+        if (i + 1 < t.Length && t[i] == '$' && char.IsAsciiLetter(t[i + 1]))
+        {
+            var v = i + 1;
+            while (v < t.Length && char.IsAsciiLetterOrDigit(t[v]) && v - i < 4)
+            {
+                v++;
+            }
+
+            if (v < t.Length && t[v] == ' ')
+            {
+                i = v + 1;
+            }
+        }
+
+        at = i;
+        var wl = ReadWord(t, ref i, word, out var obfuscated, out var pathed);
+        len = i - at;
+        if (wl == 0)
+        {
+            return false;
+        }
+
+        var tier = Lookup(word[..wl]);
+        if (tier == 0)
+        {
+            return false;
+        }
+
+        var arg = grouped && i < t.Length && t[i] == ')' ? Arg.End : ArgumentKind(t, i);
+        if (arg == Arg.Switch)
+        {
+            arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
+        }
+
+        if (tier == PowerShell && arg != Arg.Word)
+        {
+            return true;
+        }
+
+        var shellArg = arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect;
+        var atEnd = IsValueEnd(t, i);
+        if (obfuscated || pathed)
+        {
+            return true;
+        }
+
+        if (tier is Strong or PowerShell)
+        {
+            // "salt & python is nice": a tool name followed by prose after a weak separator is not a command line.
+            if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted or Arg.Word))
+            {
+                return true;
+            }
+
+            sink.Add(RuleKey.CmdiSeparatorWeakCommand, at, len);
+            return false;
+        }
+
+        // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
+        // value's end right after a strong separator (";id", "|ps").
+        if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End))
+        {
+            return true;
+        }
+
+        sink.Add(RuleKey.CmdiSeparatorWeakCommand, at, len);
+        return false;
+    }
+
+    private static bool IsValueEndStrict(ReadOnlySpan<char> t, int i) => t[i..].Trim().IsEmpty;
+
+    private static bool IsValueEnd(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t' or '\'' or '"')
+        {
+            i++;
+        }
+
+        return i >= t.Length || t[i] is '\n' or '\r' or '|' or '`' || (t[i] == ';' && IsValueEnd(t, i + 1)) || (t[i] == '&' && i + 1 < t.Length && t[i + 1] == '&');
+    }
+
+    private enum Arg
+    {
+        End,
+        Switch,
+        Flag,
+        Path,
+        Variable,
+        Redirect,
+        Quoted,
+        Word,
+        Command,
+        Other,
+    }
+
+    /// <summary>The most shell-like of the next few arguments ("ansible all -m ping" has a flag in third place).</summary>
+    private static Arg ArgumentKind(ReadOnlySpan<char> t, int i)
+    {
+        var first = SingleArgument(t, i);
+        if (first is not (Arg.Word or Arg.Command))
+        {
+            return first;
+        }
+
+        var j = i;
+        for (var n = 0; n < 3; n++)
+        {
+            while (j < t.Length && t[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            while (j < t.Length && t[j] is not (' ' or '\t' or ';' or '|' or '&' or '\n'))
+            {
+                j++;
+            }
+
+            var next = SingleArgument(t, j);
+            while (j < t.Length && t[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            if (next is Arg.Flag or Arg.Variable or Arg.Redirect || (next == Arg.Path && j < t.Length && t[j] is '/' or '~' or '.'))
+            {
+                return next;
+            }
+
+            if (next is not (Arg.Word or Arg.Command))
+            {
+                break;
+            }
+        }
+
+        return first;
+    }
+
+    private static Arg SingleArgument(ReadOnlySpan<char> t, int i)
+    {
+        var spaced = false;
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+            spaced = true;
+        }
+
+        if (i >= t.Length)
+        {
+            return Arg.End;
+        }
+
+        var c = t[i];
+        var n = i + 1 < t.Length ? t[i + 1] : '\0';
+        switch (c)
+        {
+            case ';' or '|' or '&' or '\n' or '\r' or '`' or '#':
+                return Arg.End;
+            case '-' or '+' when char.IsAsciiLetter(n) || n == '-':
+                return spaced ? Arg.Flag : Arg.Other;
+            case '/' when spaced || n == '/':
+                return Arg.Path;
+            case '/' when char.IsAsciiLetter(n):
+                return Arg.Switch;
+            case '~' or '.' when n == '/' || (c == '.' && n == '.'):
+                return Arg.Path;
+            case '$' or '%':
+                return Arg.Variable;
+            case '>' or '<':
+                return Arg.Redirect;
+            case '\'' or '"':
+                return Arg.Quoted;
+            case '{' or '[' or '*' or '?':
+                return Arg.Path;
+        }
+
+        if (char.IsAsciiLetterOrDigit(c) && spaced)
+        {
+            var j = i;
+            while (j < t.Length && (char.IsAsciiLetterOrDigit(t[j]) || t[j] is '-' or '_' or '.'))
+            {
+                j++;
+            }
+
+            var w = t[i..j];
+            if (w.Length <= 16 && Lookup(w.TrimEnd('.')) is Strong or PowerShell && w is not ("w" or "at"))
+            {
+                return Arg.Command;
+            }
+
+            // Paths like "c:\", "etc/passwd" or a URL.
+            if (j < t.Length && (t[j] == '/' || (t[j] == ':' && j + 1 < t.Length && t[j + 1] is '\\' or '/')))
+            {
+                return Arg.Path;
+            }
+
+            return Arg.Word;
+        }
+
+        return Arg.Other;
+    }
+
+    /// <summary>Reads a command word, removing shell quoting tricks; returns its folded length (0 if none).</summary>
+    private static int ReadWord(ReadOnlySpan<char> t, ref int i, Span<char> word, out bool obfuscated, out bool pathed)
+    {
+        obfuscated = false;
+        pathed = false;
+        var w = 0;
+        var start = i;
+        while (i < t.Length && i - start < 64)
+        {
+            var c = t[i];
+            if (char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '+')
+            {
+                if (w < word.Length)
+                {
+                    word[w++] = c;
+                }
+
+                i++;
+                continue;
+            }
+
+            if (c is '\'' or '"' && w > 0 && i + 1 < t.Length && (char.IsAsciiLetter(t[i + 1]) || (t[i + 1] is '\'' or '"' && i + 2 < t.Length && char.IsAsciiLetter(t[i + 2]))))
+            {
+                obfuscated = true;
+                i++;
+                continue;
+            }
+
+            if (c is '\'' or '"' && w == 0 && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (c == '\\' && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]) && (w > 0 || i == start))
+            {
+                // "wh\oami", and "\ls" which bypasses shell aliases.
+                obfuscated = true;
+                i++;
+                continue;
+            }
+
+            if (c == '$' && i + 1 < t.Length && t[i + 1] is '@' or '*' && w > 0)
+            {
+                obfuscated = true;
+                i += 2;
+                continue;
+            }
+
+            if (c == '/' && w > 0 && Lookup(word[..Math.Min(w, word.Length)]) != 0 && !(word[..Math.Min(w, word.Length)] is "bin" or "sbin"))
+            {
+                // "bcdboot/r": a Windows switch after the command.
+                break;
+            }
+
+            if (c is '/' or '\\')
+            {
+                // A path: keep only the last segment ("/usr/bin/python3" -> "python3"); only binary directories count.
+                var segment = word[..Math.Min(w, word.Length)];
+                pathed = segment is "bin" or "sbin" or "system32" or "syswow64" || (pathed && w == 0);
+                w = 0;
+                i++;
+                continue;
+            }
+
+            if (c is '\'' or '"' && w > 0)
+            {
+                i++;
+                break;
+            }
+
+            break;
+        }
+
+        var result = word[..w].TrimEnd('.');
+        if (pathed && result.Length > 0 && Lookup(result) == 0)
+        {
+            pathed = false;
+        }
+
+        return result.Length;
+    }
+
+    private static byte Lookup(ReadOnlySpan<char> w)
+    {
+        if (w.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (s_lookup.TryGetValue(w, out var tier))
+        {
+            return tier;
+        }
+
+        // Version suffixes: python3, python3.10, php7.4; Windows extensions: cmd.exe, powershell.exe.
+        var trimmed = w.TrimEnd("0123456789.");
+        if (trimmed.Length >= 3 && trimmed.Length < w.Length && s_lookup.TryGetValue(trimmed, out tier))
+        {
+            return tier;
+        }
+
+        if (w.EndsWith(".exe") && s_lookup.TryGetValue(w[..^4], out tier))
+        {
+            return Strong;
+        }
+
+        // Tool families: ansible-playbook, chef-client, rmt-tar.
+        var dash = w.IndexOf('-');
+        if (dash >= 3 && s_lookup.TryGetValue(w[..dash], out tier) && w[..dash] is "ansible" or "chef" or "rmt" or "python" or "perl" or "php" or "ruby" or "node")
+        {
+            return Strong;
+        }
+
+        return 0;
+    }
+
+    private static void Leading(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // ">/tmp/x", ">> ~/.bashrc": the value starts with an output redirection into a path.
+        var red = t.TrimStart(' ');
+        if (red.StartsWith('>'))
+        {
+            var target = red.TrimStart('>').TrimStart(' ');
+            if (target.StartsWith('/') || target.StartsWith("~/"))
+            {
+                sink.Add(RuleKey.CmdiSeparatorCommand, 0, t.Length);
+                return;
+            }
+        }
+
+        var s = t.TrimStart(" \t\r\n'\"");
+        var offset = t.Length - s.Length;
+        if (s.IsEmpty || !(char.IsAsciiLetter(s[0]) || s[0] is '/' or '\\' or '$' or '.'))
+        {
+            return;
+        }
+
+        // $SHELL -c, ${SHELL}
+        if (s.StartsWith("$shell") || s.StartsWith("${shell}"))
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, offset, 6);
+            return;
+        }
+
+        if (s.StartsWith("alias ") && s.IndexOf('=') > 0)
+        {
+            sink.Add(RuleKey.CmdiAlias, offset, 5);
+            return;
+        }
+
+        Span<char> word = stackalloc char[32];
+        var i = offset;
+        var wl = ReadWord(t, ref i, word, out var obfuscated, out var pathed);
+        if (wl == 0)
+        {
+            return;
+        }
+
+        var w = word[..wl];
+        var tier = Lookup(w);
+        if (tier == 0)
+        {
+            var slash = t[offset..i];
+            if (slash.StartsWith("bin/") || slash.StartsWith("/bin/") || slash.StartsWith("/usr/bin/") || slash.StartsWith("/sbin/")
+                || slash.StartsWith("/usr/sbin/") || slash.StartsWith("/usr/local/bin/"))
+            {
+                sink.Add(RuleKey.CmdiBinaryPath, offset, i - offset);
+            }
+
+            return;
+        }
+
+        if (pathed)
+        {
+            sink.Add(RuleKey.CmdiBinaryPath, offset, i - offset);
+            return;
+        }
+
+        var arg = ArgumentKind(t, i);
+        if (arg == Arg.Switch)
+        {
+            arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
+        }
+
+        if (tier == PowerShell && arg != Arg.End)
+        {
+            sink.Add(RuleKey.CmdiPowerShell, offset, i - offset);
+            return;
+        }
+
+        if ((tier == Strong && (arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command || (arg == Arg.End && !IsValueEndStrict(t, i))))
+            || (tier == Weak && arg is Arg.Command or Arg.Flag && w is not ("set" or "type" or "more" or "less" or "last" or "head" or "tail" or "date"))
+            || (tier == Weak && arg is Arg.Path && w is "cat" or "ls" or "tac" or "cd" or "more" or "less" or "head" or "tail" or "find" or "rm" or "cp" or "mv")
+            || (obfuscated && arg != Arg.Word))
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, offset, i - offset);
+        }
+    }
+
+    private static void Backtick(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
+    {
+        var close = Head(t[(p + 1)..], 128).IndexOf('`');
+        if (close < 0)
+        {
+            return;
+        }
+
+        var i = p + 1;
+        var wl = ReadWord(t, ref i, word, out var obfuscated, out var pathed);
+        if (wl == 0 || Lookup(word[..wl]) == 0)
+        {
+            return;
+        }
+
+        var before = p - 1;
+        while (before >= 0 && t[before] is ' ' or '\t')
+        {
+            before--;
+        }
+
+        // "the `id` field" is markdown; "${`id`}", "=`id`", "x;`id`" and "`echo${IFS}x`" are substitutions.
+        var prev = before >= 0 ? t[before] : '\0';
+        var inner = t.Slice(p + 1, close);
+        if (prev is '\0' or '=' or '$' or '{' or '(' or ';' or '|' or '&' or '`' or '"' or '\'' || char.IsAsciiDigit(prev) && before == p - 1
+            || inner.IndexOfAny(s_shellMeta) >= 0 || obfuscated || pathed)
+        {
+            sink.Add(RuleKey.CmdiSubstitution, p, close + 2);
+        }
+        else if (inner.IndexOf(' ') > 0)
+        {
+            sink.Add(RuleKey.CmdiSeparatorWeakCommand, p, close + 2);
+        }
+    }
+
+    private static bool Dollar(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
+    {
+        var rest = t[(p + 1)..];
+        if (rest.StartsWith("{ifs") || rest.StartsWith("ifs"))
+        {
+            sink.Add(RuleKey.CmdiIfs, p, 4);
+            return true;
+        }
+
+        if (rest.StartsWith('{'))
+        {
+            // Parameter expansion with an operator: ${x#{}}, ${path%/*}, ${var:-x}, ${a/b/c}.
+            var j = 1;
+            while (j < rest.Length && (char.IsAsciiLetterOrDigit(rest[j]) || rest[j] == '_'))
+            {
+                j++;
+            }
+
+            if (j > 1 && j < rest.Length && rest[j] is '#' or '%' or '/' or '^' or ',' || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && rest[j + 1] is '-' or '=' or '+' or '?'))
+            {
+                sink.Add(RuleKey.CmdiSubstitution, p, j + 1);
+                return true;
+            }
+        }
+
+        if (rest.StartsWith("((") || rest.StartsWith('['))
+        {
+            sink.Add(RuleKey.CmdiSubstitution, p, 3);
+            return true;
+        }
+
+        if (rest.StartsWith('(') || rest.StartsWith('{'))
+        {
+            var i = p + 2;
+            var wl = ReadWord(t, ref i, word, out _, out _);
+            if (wl > 0 && Lookup(word[..wl]) != 0 && i < t.Length && t[i] is ')' or '}' or ' ' or ';' or '|' or '\t' or '$')
+            {
+                sink.Add(RuleKey.CmdiSubstitution, p, i - p);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Brace(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
+    {
+        // {l,-lh}s  c{a,oun}t  {,ifconfig}: brace expansion that spells a command.
+        var close = Head(t[p..], 64).IndexOf('}');
+        if (close < 0)
+        {
+            return;
+        }
+
+        var inner = t.Slice(p + 1, close - 1);
+        if (inner.IndexOf(',') < 0 || inner.IndexOfAny(" \t{") >= 0)
+        {
+            return;
+        }
+
+        var ps = p;
+        while (ps > 0 && char.IsAsciiLetter(t[ps - 1]))
+        {
+            ps--;
+        }
+
+        var prefix = t[ps..p];
+        var se = p + close + 1;
+        var ss = se;
+        while (se < t.Length && char.IsAsciiLetter(t[se]))
+        {
+            se++;
+        }
+
+        var suffix = t[ss..se];
+        foreach (var range in inner.Split(','))
+        {
+            var alt = inner[range];
+            if (prefix.Length + alt.Length + suffix.Length > word.Length)
+            {
+                continue;
+            }
+
+            prefix.CopyTo(word);
+            alt.CopyTo(word[prefix.Length..]);
+            suffix.CopyTo(word[(prefix.Length + alt.Length)..]);
+            var candidate = word[..(prefix.Length + alt.Length + suffix.Length)];
+            if (candidate.Length >= 2 && Lookup(candidate) != 0)
+            {
+                sink.Add(RuleKey.CmdiBraceExpansion, ps, se - ps);
+                return;
+            }
+        }
+    }
+
+    private static void Windows(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        WindowsFor(t, ref sink);
+
+        var cmd = t.IndexOf("cmd");
+        while (cmd >= 0)
+        {
+            var r = t[(cmd + 3)..];
+            if ((cmd == 0 || !char.IsAsciiLetter(t[cmd - 1])) && (r.StartsWith(" /c") || r.StartsWith(" /k") || r.StartsWith("/c") || r.StartsWith(".exe") || r.StartsWith(" /r")))
+            {
+                sink.Add(RuleKey.CmdiWindowsCmd, cmd, 3);
+                break;
+            }
+
+            var next = r.IndexOf("cmd");
+            cmd = next < 0 ? -1 : cmd + 3 + next;
+        }
+
+        if (t.Contains("%comspec%", StringComparison.Ordinal) || t.Contains("%systemroot%", StringComparison.Ordinal))
+        {
+            sink.Add(RuleKey.CmdiWindowsCmd, 0, t.Length);
+        }
+
+        if (t.Contains("invoke-expression", StringComparison.Ordinal) || t.Contains("invoke-webrequest", StringComparison.Ordinal)
+            || t.Contains("downloadstring(", StringComparison.Ordinal) || t.Contains("start-process", StringComparison.Ordinal)
+            || t.Contains("new-object net.webclient", StringComparison.Ordinal) || t.Contains("-encodedcommand", StringComparison.Ordinal)
+            || t.Contains("invoke-wmimethod", StringComparison.Ordinal))
+        {
+            sink.Add(RuleKey.CmdiPowerShell, 0, t.Length);
+        }
+
+        // ~-1 ~+5 (tilde expansion of the directory stack), !-1 (history)
+        if (t.Length <= 8 && t.Length >= 3 && t[0] == '~' && t[1] is '+' or '-' && char.IsAsciiDigit(t[2]))
+        {
+            sink.Add(RuleKey.CmdiTildeExpansion, 0, t.Length);
+        }
+
+        var bang = t.IndexOf("!-");
+        if (bang >= 0 && bang + 2 < t.Length && char.IsAsciiDigit(t[bang + 2]) && t[(bang + 2)..].IndexOf("!-") >= 0)
+        {
+            sink.Add(RuleKey.CmdiHistoryExpansion, bang, 3);
+        }
+    }
+
+    private static void WindowsFor(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // for [/d|/r|/l|/f ["opts"]] %x in (set) do command
+        var f = 0;
+        while (f < t.Length)
+        {
+            var k = t[f..].IndexOf("for");
+            WorkMeter.Scanned(k, t.Length - (f));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = f + k;
+            f = p + 3;
+            if ((p > 0 && char.IsAsciiLetterOrDigit(t[p - 1])) || f >= t.Length || t[f] is not (' ' or '\t'))
+            {
+                continue;
+            }
+
+            var rest = Head(t[f..], 256);
+            var pct = rest.IndexOf('%');
+            if (pct < 0 || pct > 80)
+            {
+                continue;
+            }
+
+            var after = rest[pct..];
+            var inAt = after.IndexOf(" in");
+            if (inAt < 0 || inAt > 12 || inAt + 3 >= after.Length || after[inAt + 3] is not (' ' or '\t' or '('))
+            {
+                continue;
+            }
+
+            var paren = after[inAt..].IndexOf(')');
+            if (paren < 0)
+            {
+                continue;
+            }
+
+            var tail = after[(inAt + paren + 1)..].TrimStart();
+            if (tail.StartsWith("do") && (tail.Length == 2 || tail[2] is ' ' or '\t' or '@' or '('))
+            {
+                sink.Add(RuleKey.CmdiWindowsFor, p, t.Length - p);
+                return;
+            }
+        }
+    }
+
+    private static void WindowsIf(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // if [/i] [not] exist|defined|errorlevel|cmdextversion x command; if [/i] [not] a op b command
+        var s = t.TrimStart(" \t&|;\n\r");
+        var at = t.Length - s.Length;
+        if (!s.StartsWith("if") || s.Length < 4 || s[2] is not (' ' or '\t' or '/'))
+        {
+            return;
+        }
+
+        var r = s[2..].TrimStart();
+        if (r.StartsWith("/i"))
+        {
+            r = r[2..].TrimStart();
+        }
+
+        if (r.StartsWith("not ") || r.StartsWith("not\t"))
+        {
+            r = r[3..].TrimStart();
+        }
+
+        if (r.StartsWith("exist ") || r.StartsWith("defined ") || r.StartsWith("errorlevel ") || r.StartsWith("cmdextversion "))
+        {
+            var arg = r[(r.IndexOf(' ') + 1)..].TrimStart();
+            var sp = arg.IndexOfAny(' ', '\t');
+            if (sp > 0 && !arg[sp..].Trim().IsEmpty)
+            {
+                sink.Add(RuleKey.CmdiWindowsIf, at, t.Length - at);
+            }
+
+            return;
+        }
+
+        var head = Head(r, 48);
+        var op = head.IndexOf("==");
+        if (op > 0 || head.Contains(" equ ", StringComparison.Ordinal) || head.Contains(" neq ", StringComparison.Ordinal) || head.Contains(" lss ", StringComparison.Ordinal)
+            || head.Contains(" leq ", StringComparison.Ordinal) || head.Contains(" gtr ", StringComparison.Ordinal) || head.Contains(" geq ", StringComparison.Ordinal))
+        {
+            sink.Add(RuleKey.CmdiWindowsIf, at, t.Length - at);
+        }
+    }
+
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
+
+    private static FrozenDictionary<string, byte> BuildCommands()
+    {
+        var d = new Dictionary<string, byte>(StringComparer.Ordinal);
+        foreach (var c in """
+            whoami uname ifconfig ipconfig netstat nslookup wget curl nc ncat netcat socat bash zsh ksh csh tcsh dash busybox python
+            perl ruby php nodejs lua tclsh certutil bitsadmin systeminfo tasklist taskkill passwd chmod chown chgrp crontab telnet ssh scp
+            sftp rsync nmap tcpdump xterm nohup sudo chroot mkfifo mknod base64 base32 xxd hexdump uuencode gunzip gzip bzip2 bunzip2 unxz
+            zstd zstdcat zcat bzcat xzcat bsdtar unzip 7z ls pwd printenv awk gawk nawk sed grep egrep fgrep xargs pkill killall lsof dmesg
+            umount useradd usermod userdel groupadd visudo iptables traceroute tracert ping ping6 dig whois tftp lwp-download lwp-request
+            lynx aria2c regedit wmic mshta rundll32 regsvr32 cscript wscript msiexec schtasks bcdboot bcdedit diskpart icacls cacls
+            takeown vssadmin wevtutil netsh nbtstat qwinsta quser cscli htop lastlog finger getent ldd strace ltrace gdb objdump readelf gcc
+            c99 c89 javac jrunscript jjs npm npx pip pip3 kubectl podman ansible chef puppet terraform gcloud vim vi nano emacs tac rev
+            printf timeout flock cpulimit perf aptitude apt-get yum dnf rpm dpkg pacman apk systemctl journalctl rmdir mkdir shred aa-disable
+            aa-exec uptime xdg-open osascript sqlite3 mysql psql redis-cli openssl gpg php-fpm cmd sh tftp ftp net1 whoami
+            uname sysctl modprobe insmod chattr lsattr setfacl getfacl su doas pkexec runuser nsenter unshare capsh setcap getcap ionice
+            telnetd inetd xinetd sshpass tmux irb rmt lastlogin
+            """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            d[c] = Strong;
+        }
+
+        foreach (var c in """
+            cat find time sleep echo more less head tail sort cut paste join split file open kill make top last who w at date set type dir
+            net host fold column comm expand nice touch ln cp mv rm id ip ss sc od ed ex tr nl go apt ps test read yes mount fetch links
+            route bridge locate which stat tee uniq mail look service cd exec eval source alias export unset wc
+            expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac trap
+            """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            d[c] = Weak;
+        }
+
+        foreach (var c in """
+            powershell pwsh iex iwr irm iwmi invoke-expression invoke-webrequest invoke-restmethod invoke-wmimethod start-process
+            new-object get-content set-content remove-item get-childitem
+            """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            d[c] = PowerShell;
+        }
+
+        return d.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,280 @@
+using System.Buffers;
+
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// The structural detectors that need little context: NoSQL operators (as JSON keys, <c>a[$ne]=</c> names, or inside a
+/// JSON text), LDAP filter breakouts (<c>)(|(</c>, <c>*)(uid=*</c>), XXE declarations, CRLF header injection.
+/// </summary>
+internal static class MiscDetector
+{
+    private static readonly SearchValues<char> s_gate = SearchValues.Create("$)<\r\n!");
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
+    {
+        if (t.IndexOfAny(s_gate) < 0)
+        {
+            return;
+        }
+
+        NoSql(t, source, ref sink);
+        Ldap(t, ref sink);
+        Xxe(t, ref sink);
+        Crlf(t, source, ref sink);
+    }
+
+    private static void NoSql(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf('$');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            i = p + 1;
+            var j = p + 1;
+            while (j < t.Length && char.IsAsciiLetter(t[j]))
+            {
+                j++;
+            }
+
+            if (!IsOperator(t[(p + 1)..j]))
+            {
+                i = Math.Max(i, j);
+                continue;
+            }
+
+            var prev = p > 0 ? t[p - 1] : '\0';
+            var next = j < t.Length ? t[j] : '\0';
+
+            // The whole value (a JSON key or parameter name), a[$ne]= names, {"$ne": 1} in JSON text, {$ne: 1} in Mongo shell syntax.
+            if ((p == 0 && j == t.Length) || (prev == '[' && next == ']') || (prev is '"' or '\'' && next is '"' or '\'' && Colon(t, j + 1))
+                || (prev is '{' or ' ' or ',' && next == ':'))
+            {
+                sink.Add(source == ValueSource.JsonPropertyName || (p == 0 && j == t.Length) ? RuleKey.NosqlOperator : RuleKey.NosqlOperatorInValue, p, j - p);
+                return;
+            }
+
+            i = Math.Max(i, j);
+        }
+    }
+
+    private static bool Colon(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i < t.Length && t[i] == ':';
+    }
+
+    private static bool IsOperator(ReadOnlySpan<char> op) =>
+        op is "where" or "ne" or "eq" or "gt" or "gte" or "lt" or "lte" or "in" or "nin" or "regex" or "exists" or "not" or "nor" or "or"
+            or "and" or "elemmatch" or "expr" or "text" or "function" or "accumulator" or "all" or "size" or "type" or "mod" or "jsonschema"
+            or "lookup" or "search" or "options" or "comment" or "geowithin" or "near" or "set" or "unset" or "rename" or "inc" or "push" or "pull";
+
+    private static void Ldap(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        if (t.StartsWith('(') && Balanced(t))
+        {
+            // A complete, balanced filter is a filter, not a breakout from one.
+            return;
+        }
+
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf(')');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            i = p + 1;
+            var j = Skip(t, p + 1);
+            if (j >= t.Length)
+            {
+                continue;
+            }
+
+            if (t[j] is '&' or '|' or '!')
+            {
+                var after = Skip(t, j + 1);
+                if (after < t.Length && t[after] == '(')
+                {
+                    sink.Add(RuleKey.LdapFilterBreakout, p, after + 1 - p);
+                    return;
+                }
+
+                continue;
+            }
+
+            if (t[j] != '(')
+            {
+                continue;
+            }
+
+            j = Skip(t, j + 1);
+            if (j >= t.Length)
+            {
+                // "value)(" at the end: an opened group.
+                sink.Add(RuleKey.LdapOperatorGroup, p, j - p);
+                continue;
+            }
+
+            if (t[j] is '&' or '|' or '!')
+            {
+                sink.Add(RuleKey.LdapFilterBreakout, p, j + 1 - p);
+                return;
+            }
+
+            // )(attr=  )(attr~=  )(attr>=  )(attr<=
+            var a = j;
+            while (j < t.Length && (char.IsAsciiLetterOrDigit(t[j]) || t[j] is '-' or '.' or ';'))
+            {
+                j++;
+            }
+
+            if (j == a || j - a > 64)
+            {
+                continue;
+            }
+
+            j = Skip(t, j);
+            if (j < t.Length && (t[j] == '=' || (j + 1 < t.Length && t[j] is '~' or '>' or '<' && t[j + 1] == '=')))
+            {
+                sink.Add(RuleKey.LdapFilterBreakout, p, j + 1 - p);
+                return;
+            }
+        }
+    }
+
+    private static bool Balanced(ReadOnlySpan<char> t)
+    {
+        var depth = 0;
+        foreach (var c in t)
+        {
+            if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth < 0)
+            {
+                return false;
+            }
+        }
+
+        return depth == 0;
+    }
+
+    private static int Skip(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t' or '\n' or '\r')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static void Xxe(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var d = t.IndexOf("<!doctype");
+        if (d >= 0)
+        {
+            var r = t[(d + 9)..];
+            var end = r.IndexOf('>');
+            var decl = end < 0 ? r : r[..end];
+            if (decl.IndexOf('[') >= 0 || decl.Contains(" system ", StringComparison.Ordinal) || decl.Contains(" public ", StringComparison.Ordinal))
+            {
+                sink.Add(RuleKey.XxeDoctype, d, 9);
+            }
+        }
+
+        var e = t.IndexOf("!entity");
+        if (e >= 0 && ((e > 0 && t[e - 1] == '<') || t[e..].Contains(" system", StringComparison.Ordinal) || t[e..].Contains('%')))
+        {
+            sink.Add(RuleKey.XxeEntity, e, 7);
+        }
+    }
+
+    private static void Crlf(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOfAny('\r', '\n');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            if (source == ValueSource.Header)
+            {
+                sink.Add(RuleKey.CrlfInHeaderValue, p, 1);
+                return;
+            }
+
+            var j = p;
+            while (j < t.Length && t[j] is '\r' or '\n' or ' ' or '\t')
+            {
+                j++;
+            }
+
+            i = j;
+            var n = j;
+            while (n < t.Length && (char.IsAsciiLetterOrDigit(t[n]) || t[n] == '-'))
+            {
+                n++;
+            }
+
+            if (n == j || n >= t.Length || t[n] != ':')
+            {
+                if (t[j..].StartsWith("http/1."))
+                {
+                    sink.Add(RuleKey.CrlfHeaderInjection, p, 8);
+                    return;
+                }
+
+                continue;
+            }
+
+            var name = t[j..n];
+            if (name is "set-cookie" or "location" or "content-type" or "content-length" or "content-disposition" or "refresh" or "x-xss-protection"
+                or "access-control-allow-origin" or "access-control-allow-credentials" or "transfer-encoding" or "host" or "cookie" or "connection"
+                or "cache-control" or "x-forwarded-for" or "x-forwarded-host" or "content-security-policy" or "link" or "authorization" or "x-frame-options"
+                || name.StartsWith("x-"))
+            {
+                sink.Add(RuleKey.CrlfHeaderInjection, p, n + 1 - p);
+                return;
+            }
+
+            sink.Add(RuleKey.CrlfGenericHeaderLine, p, n + 1 - p);
+        }
+    }
+}
+
+/// <summary>Identifier fields: letters, digits and <c>-_.:</c> only; anything else is a finding and nothing more is inspected.</summary>
+internal static class IdentifierRule
+{
+    private static readonly SearchValues<char> s_allowed = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_.:");
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var bad = t.IndexOfAnyExcept(s_allowed);
+        if (bad >= 0)
+        {
+            sink.Add(RuleKey.FieldTypeViolation, bad, 1);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+using System.Buffers;
+
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// Path traversal and local file inclusion after normalisation (so <c>%2e%2e%2f</c>, <c>%c0%ae</c> and <c>..%5c</c> arrive as
+/// dots and slashes): traversal steps, sensitive system files, restricted dot-files and directories of tools and
+/// version control, and shell globs spelling a sensitive path (<c>/etc/pa[s]swd</c>).
+/// </summary>
+internal static class PathDetector
+{
+    private static readonly SearchValues<char> s_gate = SearchValues.Create("./\\");
+
+    private static readonly SearchValues<string> s_sensitive = SearchValues.Create(
+        [
+            "etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/motd", "etc/sudoers", "etc/crontab", "etc/master.passwd",
+            "etc/security/", "etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "proc/self/", "proc/version", "proc/cpuinfo",
+            "proc/meminfo", "proc/net/", "proc/sched_debug", "proc/mounts", "proc/interrupts", "proc/1/", "sys/class", "sys/kernel/", "sys/power/", "sys/devices/",
+            "win.ini", "boot.ini", "system.ini", "winnt/", "system32/config", "system32\\config",
+            "inetpub/", "inetpub\\", "/var/log/", "var/lib/mysql", "/root/", ".htaccess", ".htpasswd", ".bash_history", ".bashrc", ".zsh_history",
+            ".ssh/", "id_rsa", "id_dsa", "id_ed25519", "authorized_keys", "known_hosts", "web.config", "wp-config", "wp-content/debug.log",
+            "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
+            ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
+            "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
+        ],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> s_dotDirs = SearchValues.Create(
+        [
+            "/.git", "/.svn", "/.hg", "/.bzr", "/.env", "/.aws", "/.ssh", "/.docker", "/.kube", "/.npmrc", "/.cursor", "/.aider", "/.codex",
+            "/.windsurf", "/.junie", "/.fabric", "/.claude", "/.gemini", "/.continue", "/.copilot", "/.vscode", "/.idea", "/.config",
+            "/.boto", "/.s3cfg", "/.gnupg", "/.bash", "/.zsh", "/.profile", "/.htaccess", "/.htpasswd", "/.ds_store", "/.cursorignore",
+            "/.cursorrules", "/.clinerules", "/.roo", "/.github/copilot", "/.mcp", "/.terraform", "/.azure", "/.gcloud", "/.pypirc", "/.gem",
+            "/.netrc", "/.pgpass", "/.mysql_history", "/.python_history", "/.viminfo", "/.lesshst", "/.wget-hsts", "/.composer", "/.cargo",
+        ],
+        StringComparison.Ordinal);
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        if (t.IndexOfAny(s_gate) < 0)
+        {
+            return;
+        }
+
+        // Traversal steps: "../", "..\", ".../", "..;/", "....//".
+        var steps = 0;
+        var first = -1;
+        var i = 0;
+        while (i < t.Length - 2)
+        {
+            var k = t[i..].IndexOf("..");
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                break;
+            }
+
+            var p = i + k;
+            var j = p + 2;
+            while (j < t.Length && t[j] == '.')
+            {
+                j++;
+            }
+
+            var semicolon = j < t.Length && t[j] == ';';
+            if (semicolon)
+            {
+                j++;
+            }
+
+            if ((j < t.Length && t[j] is '/' or '\\') || (semicolon && (p == 0 || t[p - 1] is '/' or '\\')))
+            {
+                if (p == 0 || t[p - 1] is '/' or '\\' or '=' or ' ' or '"' or '\'' or ':' or '.' or '\t' or '\0')
+                {
+                    steps++;
+                    if (first < 0)
+                    {
+                        first = p;
+                    }
+                }
+            }
+
+            i = j;
+        }
+
+        var sensitive = t.IndexOfAny(s_sensitive);
+        if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
+        {
+            sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
+        }
+        else if (steps == 1)
+        {
+            sink.Add(RuleKey.LfiTraversalShort, first, 3);
+        }
+
+        if (sensitive >= 0 && IsPathStart(t, sensitive))
+        {
+            sink.Add(RuleKey.LfiSensitiveFile, sensitive, t.Length - sensitive);
+        }
+
+        var dot = t.IndexOfAny(s_dotDirs);
+        if (dot < 0)
+        {
+            dot = DotSegment(t);
+        }
+
+        if (dot >= 0)
+        {
+            var end = dot + 2;
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '_' or '-' or '.'))
+            {
+                end++;
+            }
+
+            if (!t[dot..end].StartsWith("/.well-known"))
+            {
+                sink.Add(RuleKey.LfiRestrictedDotFile, dot, end - dot);
+            }
+        }
+        else if (t.Length <= 40 && t[0] == '.' && t.Length > 2 && char.IsAsciiLetter(t[1]) && t.IndexOfAny(" \t/\\") < 0
+            && (t.StartsWith(".env") || t.StartsWith(".git") || t.StartsWith(".ht") || t.StartsWith(".boto") || t.StartsWith(".aws")
+                || t.StartsWith(".ssh") || t.StartsWith(".npmrc") || t.StartsWith(".netrc") || t.StartsWith(".bash") || t.StartsWith(".cursor")
+                || t.StartsWith(".svn") || t.StartsWith(".docker") || t.StartsWith(".pgpass") || t.StartsWith(".s3cfg")))
+        {
+            sink.Add(RuleKey.LfiRestrictedDotFile, 0, t.Length);
+        }
+
+        // Database dumps and backups fetched by name: "backup.sql.zip", "db.sql.gz", "site.bak".
+        if (t.Length <= 64 && t.IndexOfAny(' ', '\t', '?') < 0 && (t.EndsWith(".sql") || t.Contains(".sql.", StringComparison.Ordinal) || t.EndsWith(".bak")
+            || t.EndsWith(".mdb") || t.EndsWith(".sqlite") || t.EndsWith(".sqlite3") || t.EndsWith(".db.gz")))
+        {
+            sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
+        }
+
+        if (t.IndexOfAny('[', '?', '*') >= 0 && t.Contains('/'))
+        {
+            Globs(t, ref sink);
+            if (t[0] == '/' && t.IndexOfAny(" \t?={") < 0 && t.IndexOf('[') is var lb and > 0 && t[lb..].IndexOf(']') is > 1 and <= 4)
+            {
+                sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
+            }
+        }
+
+        // Hex-spelled traversal: 0x2e0x2e0x2f, 0x5c0x2e.
+        var hx = t.IndexOf("0x2e");
+        if (hx >= 0 && (t.Contains("0x5c", StringComparison.Ordinal) || t.Contains("0x2f", StringComparison.Ordinal)))
+        {
+            sink.Add(RuleKey.LfiTraversal, hx, t.Length - hx);
+        }
+    }
+
+    /// <summary>A hidden file or directory segment in a path ("/.zed/settings.json", "/.aiignore"), except /.well-known; -1 if none.</summary>
+    private static int DotSegment(ReadOnlySpan<char> t)
+    {
+        if (t.IndexOfAny(' ', '\t') >= 0 || !(t[0] is '/' or '~' or '.'))
+        {
+            return -1;
+        }
+
+        var i = 0;
+        while (i < t.Length - 2)
+        {
+            var k = t[i..].IndexOf("/.");
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return -1;
+            }
+
+            var p = i + k;
+            i = p + 2;
+            if (p + 2 < t.Length && char.IsAsciiLetterOrDigit(t[p + 2]) && !t[(p + 2)..].StartsWith("well-known"))
+            {
+                return p;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether a sensitive-name match starts a path (not a word inside prose such as "wget/etc/").</summary>
+    private static bool IsPathStart(ReadOnlySpan<char> t, int at)
+    {
+        if (t[at] is '/' or '.' or '\\')
+        {
+            return true;
+        }
+
+        if (at == 0)
+        {
+            return t.Length > 0 && t.IndexOfAny(' ', '\t') < 0 || t.StartsWith("etc/") || t.StartsWith("c:");
+        }
+
+        var p = t[at - 1];
+        return p is '/' or '\\' or '=' or '"' or '\'' or ' ' or ':' or '.';
+    }
+
+    private static void Globs(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // Remove glob syntax and quoting, then look for sensitive paths with '?'/'*' matching any character.
+        ReadOnlySpan<string> targets = ["/etc/passwd", "/etc/shadow", "/bin/sh", "/bin/bash", "/bin/cat", "/bin/nc", "/usr/bin/"];
+        Span<char> buf = stackalloc char[256];
+        var limit = Math.Min(t.Length, 256);
+        var w = 0;
+        var i = 0;
+        while (i < limit && w < buf.Length)
+        {
+            var c = t[i];
+            if (c == '[')
+            {
+                // [x] or [?] class: keep its first member.
+                var close = t[i..limit].IndexOf(']');
+                if (close > 1)
+                {
+                    buf[w++] = t[i + 1];
+                    i += close + 1;
+                    continue;
+                }
+            }
+
+            if (c is '\'' or '"' or '\\')
+            {
+                i++;
+                continue;
+            }
+
+            buf[w++] = c;
+            i++;
+        }
+
+        var s = buf[..w];
+        foreach (var target in targets)
+        {
+            for (var p = 0; p + target.Length <= s.Length; p++)
+            {
+                var ok = true;
+                var wild = false;
+                for (var k = 0; k < target.Length; k++)
+                {
+                    var c = s[p + k];
+                    if (c is '?' or '*')
+                    {
+                        wild = true;
+                        continue;
+                    }
+
+                    if (c != target[k])
+                    {
+                        ok = false;
+                        break;
+                    }
+                }
+
+                if (ok && (wild || t.IndexOf('[') >= 0))
+                {
+                    sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
+                    return;
+                }
+            }
+        }
+    }
+}

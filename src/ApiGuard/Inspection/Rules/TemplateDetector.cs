@@ -1,0 +1,260 @@
+using System.Buffers;
+
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// Server-side template injection: <c>{{ }}</c>, <c>${ }</c>, <c>#{ }</c>, <c>&lt;%= %&gt;</c> whose content is an expression
+/// (a call, arithmetic, attribute walk, string literal) rather than a plain placeholder name such as <c>{{count}}</c>;
+/// and log4shell lookups, resolved through nested <c>${lower:j}</c>, <c>${::-j}</c>, <c>${env:X:-j}</c> obfuscation.
+/// </summary>
+internal static class TemplateDetector
+{
+    private const int MaxDepth = 8;
+    private static readonly SearchValues<char> s_gate = SearchValues.Create("{%");
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        if (t.IndexOfAny(s_gate) < 0)
+        {
+            return;
+        }
+
+        Log4Shell(t, ref sink);
+
+        var i = 0;
+        while (i < t.Length - 1)
+        {
+            var k = t[i..].IndexOfAny('{', '<');
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                break;
+            }
+
+            var p = i + k;
+            i = p + 1;
+            if (t[p] == '<')
+            {
+                if (p + 1 < t.Length && t[p + 1] == '%')
+                {
+                    var end = Head(t[(p + 2)..], 512).IndexOf("%>");
+                    var body = end < 0 ? Head(t[(p + 2)..], 512) : t.Slice(p + 2, end);
+                    if (IsExpression(body.TrimStart('=').Trim(), strict: false))
+                    {
+                        sink.Add(RuleKey.SstiExpression, p, end < 0 ? t.Length - p : end + 4);
+                        return;
+                    }
+                }
+
+                continue;
+            }
+
+            var prev = p > 0 ? t[p - 1] : '\0';
+            var dollarSpaced = false;
+            if (prev is ' ' or '\t')
+            {
+                var b = p - 1;
+                while (b >= 0 && t[b] is ' ' or '\t')
+                {
+                    b--;
+                }
+
+                dollarSpaced = b >= 0 && t[b] == '$';
+            }
+
+            var close = Head(t[(p + 1)..], 512).IndexOf('}');
+            if (close < 0)
+            {
+                continue;
+            }
+
+            var content = t.Slice(p + 1, close);
+            if (prev == '{')
+            {
+                // {{ ... }}
+                if (IsExpression(content, strict: false) || content.Trim().StartsWith('%'))
+                {
+                    sink.Add(RuleKey.SstiExpression, p - 1, close + 3);
+                    return;
+                }
+            }
+            else if (prev is '$' or '#' or '*' or '@' || dollarSpaced)
+            {
+                var inner = content.Trim();
+                if (IsExpression(inner, strict: true))
+                {
+                    sink.Add(RuleKey.SstiExpression, p - 1, close + 2);
+                    return;
+                }
+
+                // PHP variable variables: ${'a'}, $ {'x'.'y'}, ${$a}, $ {CONST}
+                if ((prev == '$' || dollarSpaced) && !inner.IsEmpty && (inner.StartsWith('\'') || inner.StartsWith('"') || inner.StartsWith('$') || dollarSpaced))
+                {
+                    sink.Add(RuleKey.CodePhpVariableVariable, p - 1, close + 2);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether template content is an expression (call, arithmetic on literals, dunder walk, literal string, index).</summary>
+    private static bool IsExpression(ReadOnlySpan<char> c, bool strict)
+    {
+        if (c.IsEmpty || c.Length > 400)
+        {
+            return false;
+        }
+
+        if (c.Contains("__", StringComparison.Ordinal) || c.Contains(".getclass", StringComparison.Ordinal) || c.Contains("runtime", StringComparison.Ordinal)
+            || c.Contains("processbuilder", StringComparison.Ordinal) || c.Contains("t(java", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        for (var i = 0; i < c.Length; i++)
+        {
+            var ch = c[i];
+            if (ch == '(' && i > 0 && (char.IsAsciiLetterOrDigit(c[i - 1]) || c[i - 1] is ' ' or ')' or ']' or '\'' or '"'))
+            {
+                return true;
+            }
+
+            if (ch is '*' or '+' or '-' or '/' or '%' && i > 0 && i + 1 < c.Length)
+            {
+                // 7*7, 7 * 7, a*b
+                var l = c[..i].TrimEnd();
+                var r = c[(i + 1)..].TrimStart();
+                if (l.Length > 0 && r.Length > 0 && char.IsAsciiDigit(l[^1]) && char.IsAsciiDigit(r[0]))
+                {
+                    return true;
+                }
+            }
+
+            if (!strict && ch is '[' or '\'' or '"')
+            {
+                return true;
+            }
+        }
+
+        var t = c.Trim();
+        return !strict && (t.StartsWith("config") || t.StartsWith("self") || t.StartsWith("request") || t.StartsWith("lipsum") || t.StartsWith("cycler")
+            || t.StartsWith("joiner") || t.StartsWith("namespace") || t.StartsWith("settings.") || t.StartsWith("_self") || t.StartsWith("app.request"));
+    }
+
+    private static void Log4Shell(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        // Plain "${jndi:" with anything between "${" and "jndi" resolved by the evaluator below.
+        var j = t.IndexOf("jndi");
+        while (j >= 0)
+        {
+            var from = Math.Max(0, j - 64);
+            var window = t[from..j];
+            if (window.IndexOf("${") >= 0 || (window.EndsWith("{") && window.IndexOf('$') >= 0))
+            {
+                sink.Add(RuleKey.SstiLog4Shell, from, Math.Min(t.Length, j + 5) - from);
+                return;
+            }
+
+            var next = t[(j + 4)..].IndexOf("jndi");
+            WorkMeter.Scanned(next, t.Length - ((j + 4)));
+            j = next < 0 ? -1 : j + 4 + next;
+        }
+
+        // Obfuscated lookups: resolve ${...} with nested lookups and defaults, then look for "jndi:".
+        Span<char> buf = stackalloc char[128];
+        var i = 0;
+        while (i < t.Length - 1)
+        {
+            var k = t[i..].IndexOf("${");
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                return;
+            }
+
+            var p = i + k;
+            var w = 0;
+            var end = Eval(t, p + 2, 0, buf, ref w);
+            var resolved = buf[..w];
+            if (resolved.Contains("jndi:", StringComparison.Ordinal) || resolved.StartsWith("jndi"))
+            {
+                sink.Add(RuleKey.SstiLog4Shell, p, end - p);
+                return;
+            }
+
+            i = Math.Max(end, p + 2);
+        }
+    }
+
+    /// <summary>Evaluates a lookup body starting at <paramref name="i"/> (after <c>${</c>); appends its value; returns the index after <c>}</c>.</summary>
+    private static int Eval(ReadOnlySpan<char> t, int i, int depth, Span<char> output, ref int w)
+    {
+        Span<char> content = stackalloc char[64];
+        Span<char> inner = stackalloc char[64];
+        var n = 0;
+        while (i < t.Length)
+        {
+            var c = t[i];
+            if (c == '}')
+            {
+                i++;
+                break;
+            }
+
+            if (c == '$' && i + 1 < t.Length && t[i + 1] == '{' && depth < MaxDepth)
+            {
+                var sub = 0;
+                i = Eval(t, i + 2, depth + 1, inner, ref sub);
+                for (var k = 0; k < sub && n < content.Length; k++)
+                {
+                    content[n++] = inner[k];
+                }
+
+                continue;
+            }
+
+            if (n < content.Length)
+            {
+                content[n++] = c;
+            }
+
+            i++;
+        }
+
+        // ${prefix:name:-default} resolves to the default when the name is unknown; lower:/upper: return their argument.
+        ReadOnlySpan<char> value = content[..n];
+        var dflt = value.IndexOf(":-");
+        if (dflt >= 0)
+        {
+            value = value[(dflt + 2)..];
+        }
+        else if (value.StartsWith("lower:") || value.StartsWith("upper:"))
+        {
+            value = value[6..];
+        }
+        else if (!value.StartsWith("jndi"))
+        {
+            var colon = value.IndexOf(':');
+            if (colon >= 0 && !value.StartsWith("jndi"))
+            {
+                value = value[(colon + 1)..];
+                if (!(value.StartsWith("jndi") || value.Length <= 1))
+                {
+                    value = default;
+                }
+            }
+        }
+
+        foreach (var ch in value)
+        {
+            if (w < output.Length)
+            {
+                output[w++] = ch;
+            }
+        }
+
+        return i;
+    }
+
+    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
+}

@@ -1,0 +1,360 @@
+using System.Buffers;
+
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// RFI and SSRF in URL-shaped values: each <c>scheme://</c> authority (and a bare host at the start of a value) is parsed
+/// and its host classified: loopback, link-local metadata addresses and names, private ranges, integer/hex/octal IPv4
+/// forms, IPv6 literals (mapped IPv4 included), internal DNS names; dangerous schemes (<c>gopher:</c>, <c>dict:</c>,
+/// <c>file:</c>, <c>ldap:</c>, <c>jar:</c>); remote includes of an IP-addressed URL or a URL ending in <c>?</c>.
+/// </summary>
+internal static class UrlDetector
+{
+    private static readonly SearchValues<string> s_hostWords = SearchValues.Create(
+        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"],
+        StringComparison.Ordinal);
+
+    public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
+    {
+        if (t.IndexOfAny(s_hostWords) < 0)
+        {
+            return;
+        }
+
+        var i = 0;
+        var sawUrl = false;
+        while (i < t.Length)
+        {
+            var k = t[i..].IndexOf("://");
+            WorkMeter.Scanned(k, t.Length - (i));
+            if (k < 0)
+            {
+                break;
+            }
+
+            var colon = i + k;
+            i = colon + 3;
+            var s = colon;
+            while (s > 0 && (char.IsAsciiLetterOrDigit(t[s - 1]) || t[s - 1] is '+' or '.' or '-'))
+            {
+                s--;
+            }
+
+            var scheme = t[s..colon];
+            sawUrl = true;
+            if (scheme is "gopher" or "dict" or "ldap" or "ldaps" or "jar" or "netdoc" or "tftp" or "file" or "sftp" or "ftp+ssh" or "expect")
+            {
+                sink.Add(RuleKey.SsrfDangerousScheme, s, i - s);
+            }
+
+            var auth = Authority(t, i, out var end);
+            Host(t, auth, scheme, s, end, ref sink);
+        }
+
+        // file:/etc/passwd, jar:http..., scheme without slashes.
+        var f = t.IndexOf("file:/");
+        if (f >= 0 && (f == 0 || !char.IsAsciiLetter(t[f - 1])))
+        {
+            sink.Add(RuleKey.SsrfDangerousScheme, f, 6);
+        }
+
+        // "http:127.0.0.1": a scheme without slashes in front of an internal address.
+        if (!sawUrl && (t.StartsWith("http:") || t.StartsWith("https:")))
+        {
+            var h = t[(t.IndexOf(':') + 1)..];
+            var he = h.IndexOfAny('/', '?', '#');
+            var kind = Classify(he < 0 ? h : h[..he], out _);
+            if (kind is HostKind.Loopback or HostKind.Metadata)
+            {
+                sink.Add(kind == HostKind.Metadata ? RuleKey.SsrfMetadataHost : RuleKey.SsrfLoopbackHost, 0, t.Length);
+            }
+        }
+
+        if (t.StartsWith("jar:") || t.StartsWith("gopher:") || t.StartsWith("dict:"))
+        {
+            sink.Add(RuleKey.SsrfDangerousScheme, 0, 4);
+        }
+
+        if (!sawUrl)
+        {
+            // A bare host at the start of a value: "localhost/", "169.254.169.254/latest", "lvh.me/".
+            var end = 0;
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '.' or '-' or '_'))
+            {
+                end++;
+            }
+
+            if (end > 0 && (end == t.Length || t[end] is '/' or ':'))
+            {
+                var host = t[..end];
+                var kind = Classify(host, out _);
+                if (kind != HostKind.Public && kind != HostKind.Ip && (end < t.Length || kind is HostKind.Metadata))
+                {
+                    sink.Add(kind is HostKind.Private ? RuleKey.SsrfPrivateHost : kind is HostKind.Metadata ? RuleKey.SsrfMetadataHost : RuleKey.SsrfLoopbackHost, 0, end);
+                }
+            }
+
+            var meta = t.IndexOf("169.254.169.254");
+            if (meta >= 0)
+            {
+                sink.Add(RuleKey.SsrfMetadataHost, meta, 15);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<char> Authority(ReadOnlySpan<char> t, int from, out int end)
+    {
+        end = from;
+        while (end < t.Length && t[end] is not ('/' or '?' or '#' or '\\' or ' ' or '"' or '\'' or '<' or '>' or '\t' or '\n' or '\r'))
+        {
+            end++;
+        }
+
+        var auth = t[from..end];
+        var at = auth.LastIndexOf('@');
+        if (at >= 0)
+        {
+            auth = auth[(at + 1)..];
+        }
+
+        return auth;
+    }
+
+    private static void Host(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<char> auth, scoped ReadOnlySpan<char> scheme, int urlStart, int end, ref FindingSink sink)
+    {
+        scoped ReadOnlySpan<char> host;
+        if (auth.StartsWith('['))
+        {
+            var close = auth.IndexOf(']');
+            host = close > 0 ? auth[..(close + 1)] : auth;
+        }
+        else
+        {
+            var colons = auth.Count(':');
+            host = colons == 1 ? auth[..auth.IndexOf(':')] : auth;
+        }
+
+        var kind = Classify(host, out var encoded);
+        var key = kind switch
+        {
+            HostKind.Loopback => RuleKey.SsrfLoopbackHost,
+            HostKind.Metadata => RuleKey.SsrfMetadataHost,
+            HostKind.Private => RuleKey.SsrfPrivateHost,
+            _ => (RuleKey?)null,
+        };
+        if (key is { } k)
+        {
+            sink.Add(k, urlStart, end - urlStart);
+        }
+
+        if (encoded)
+        {
+            sink.Add(RuleKey.SsrfEncodedIp, urlStart, end - urlStart);
+        }
+
+        var rest = t[end..];
+        if (kind is HostKind.Ip && scheme is "http" or "https" or "ftp" or "ftps")
+        {
+            sink.Add(RuleKey.RfiIpHost, urlStart, end - urlStart);
+        }
+
+        if (scheme is "http" or "https" or "ftp" or "ftps" && rest.EndsWith('?') && rest.IndexOfAny(' ', '\t') < 0)
+        {
+            sink.Add(RuleKey.RfiTrailingQuestionMark, urlStart, t.Length - urlStart);
+        }
+    }
+
+    private enum HostKind
+    {
+        Public,
+        Ip,
+        Loopback,
+        Metadata,
+        Private,
+    }
+
+    private static HostKind Classify(ReadOnlySpan<char> host, out bool encoded)
+    {
+        encoded = false;
+        host = host.TrimEnd('.');
+        if (host.IsEmpty)
+        {
+            return HostKind.Public;
+        }
+
+        if (host is "localhost" || host.EndsWith(".localhost") || host.StartsWith("localhost.") || host is "localhost4" or "localhost6"
+            || host.StartsWith("localhost4.") || host.StartsWith("localhost6.") || host is "ip6-localhost" or "ip6-loopback" or "ipv6-localhost" or "ipv6-loopback"
+            || host is "lvh.me" || host.EndsWith(".lvh.me") || host is "localtest.me" || host.EndsWith(".localtest.me")
+            || host.EndsWith(".docker.internal") || host.EndsWith(".containers.internal") || host is "host.docker.internal"
+            || host.StartsWith("kubernetes.default") || host.EndsWith(".svc.cluster.local") || host is "0")
+        {
+            return HostKind.Loopback;
+        }
+
+        if (host is "metadata" or "metadata.google.internal" or "instance-data" or "metadata.azure.com" || host.StartsWith("instance-data.")
+            || host.StartsWith("metadata.") || host.StartsWith("169.254.169.254") || host.StartsWith("100.100.100.200"))
+        {
+            return HostKind.Metadata;
+        }
+
+        if (host.StartsWith('['))
+        {
+            var v6 = host.Trim("[]");
+            if (v6 is "::1" or "::" or "0:0:0:0:0:0:0:1" or "0:0:0:0:0:0:0:0" || v6.StartsWith("::ffff:127.") || v6.StartsWith("::ffff:7f")
+                || v6.StartsWith("0:0:0:0:0:ffff:7f") || v6.StartsWith("0:0:0:0:0:ffff:127.") || v6.StartsWith("::127."))
+            {
+                return HostKind.Loopback;
+            }
+
+            if (v6.StartsWith("fd00:ec2::254") || v6.StartsWith("::ffff:169.254.") || v6.StartsWith("::ffff:a9fe"))
+            {
+                return HostKind.Metadata;
+            }
+
+            return v6.StartsWith("fe80") || v6.StartsWith("fc") || v6.StartsWith("fd") ? HostKind.Private : HostKind.Ip;
+        }
+
+        // nip.io style: 127.0.0.1.nip.io
+        if (host.EndsWith(".nip.io") || host.EndsWith(".sslip.io") || host.EndsWith(".xip.io"))
+        {
+            var suffix = host.EndsWith(".nip.io") ? 7 : host.EndsWith(".xip.io") ? 7 : 9;
+            return Classify(host[..^suffix], out _);
+        }
+
+        if (host.Count(':') >= 2)
+        {
+            // Unbracketed IPv6.
+            return host is "::1" ? HostKind.Loopback : HostKind.Ip;
+        }
+
+        if (!TryIPv4(host, out var ip, out encoded))
+        {
+            return HostKind.Public;
+        }
+
+        var a = ip >> 24;
+        var b = (ip >> 16) & 0xFF;
+        if (a == 127 || ip == 0)
+        {
+            return HostKind.Loopback;
+        }
+
+        if (a == 169 && b == 254)
+        {
+            return HostKind.Metadata;
+        }
+
+        if (a == 10 || (a == 172 && b is >= 16 and <= 31) || (a == 192 && b == 168) || (a == 100 && b is >= 64 and <= 127))
+        {
+            return HostKind.Private;
+        }
+
+        return HostKind.Ip;
+    }
+
+    /// <summary>Parses dotted, integer, hex and octal IPv4 forms (inet_aton rules); <paramref name="encoded"/> is set for non-dotted-decimal forms.</summary>
+    private static bool TryIPv4(ReadOnlySpan<char> host, out uint ip, out bool encoded)
+    {
+        ip = 0;
+        encoded = false;
+        Span<ulong> parts = stackalloc ulong[4];
+        var n = 0;
+        foreach (var range in host.Split('.'))
+        {
+            var p = host[range];
+            if (n == 4 || p.IsEmpty)
+            {
+                return false;
+            }
+
+            ulong v = 0;
+            if (p.Length > 2 && p[0] == '0' && p[1] == 'x')
+            {
+                encoded = true;
+                foreach (var c in p[2..])
+                {
+                    var h = Decoding.Normalizer.HexValue(c);
+                    if (h < 0 || v > 0xFFFFFFFF)
+                    {
+                        return false;
+                    }
+
+                    v = (v << 4) | (uint)h;
+                }
+            }
+            else if (p.Length > 1 && p[0] == '0')
+            {
+                encoded = true;
+                foreach (var c in p[1..])
+                {
+                    if (c is < '0' or > '7' || v > 0xFFFFFFFF)
+                    {
+                        return false;
+                    }
+
+                    v = (v << 3) | (uint)(c - '0');
+                }
+            }
+            else
+            {
+                foreach (var c in p)
+                {
+                    if (!char.IsAsciiDigit(c) || v > 0xFFFFFFFF)
+                    {
+                        return false;
+                    }
+
+                    v = (v * 10) + (uint)(c - '0');
+                }
+            }
+
+            parts[n++] = v;
+        }
+
+        if (n == 0)
+        {
+            return false;
+        }
+
+        if (n < 4)
+        {
+            encoded = true;
+        }
+
+        ulong result;
+        switch (n)
+        {
+            case 1:
+                result = parts[0];
+                if (result < 0x1000000)
+                {
+                    // A small bare number is not an address.
+                    return false;
+                }
+
+                break;
+            case 2:
+                result = (parts[0] << 24) | parts[1];
+                break;
+            case 3:
+                result = (parts[0] << 24) | (parts[1] << 16) | parts[2];
+                break;
+            default:
+                if (parts[0] > 255 || parts[1] > 255 || parts[2] > 255 || parts[3] > 255)
+                {
+                    return false;
+                }
+
+                result = (parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3];
+                break;
+        }
+
+        if (result > 0xFFFFFFFF)
+        {
+            return false;
+        }
+
+        ip = (uint)result;
+        return true;
+    }
+}

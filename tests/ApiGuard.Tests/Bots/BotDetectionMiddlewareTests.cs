@@ -1,0 +1,232 @@
+using System.Text.Json;
+using ApiGuard.Bots;
+using ApiGuard.Monitoring;
+using ApiGuard.Problems;
+using ApiGuard.Replay;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace ApiGuard.Tests.Bots;
+
+public sealed class BotDetectionMiddlewareTests
+{
+    private const string Ip = "203.0.113.9";
+    private const string ClientId = "ip:" + Ip;
+
+    private static async Task ScanAsync(BotTestHost host, int count, string ip = Ip)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", ip);
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    private static string? ProblemType(HttpContext context)
+    {
+        if (context.Response.ContentType != ApiGuardProblemWriter.ContentType)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(context.Response.Body);
+        return json.RootElement.GetProperty("type").GetString();
+    }
+
+    [Fact]
+    public async Task Invoke_BlockedClient_Answers403ProblemWithRetryAfterAndSharesTheBan()
+    {
+        await using var host = await BotTestHost.StartAsync(o => o.BlockDuration = TimeSpan.FromMinutes(10));
+        await ScanAsync(host, 20);
+
+        var response = await host.SendAsync("GET", "/api/products", Ip);
+        Assert.Equal(StatusCodes.Status403Forbidden, response.Response.StatusCode);
+        Assert.Equal(ApiGuardProblemTypes.ClientBlocked, ProblemType(response));
+        var retryAfter = int.Parse(response.Response.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 500, 600);
+
+        var ban = await host.Services.GetRequiredService<IBanList>().GetAsync(ClientId);
+        Assert.NotNull(ban);
+        Assert.Equal("bots", ban.Source);
+        Assert.Contains("route-scanning", ban.Reason, StringComparison.Ordinal);
+
+        var blocked = Assert.Single(host.Observer.Bots, e => e.Kind == "bot.blocked");
+        Assert.Equal(SecurityAction.Blocked, blocked.Action);
+        Assert.Equal(SecuritySeverity.High, blocked.Severity);
+        Assert.Equal(ClientId, blocked.ClientId);
+        Assert.Contains("route-scanning", blocked.Reason, StringComparison.Ordinal);
+
+        // Another client is unaffected; the ban ends on its own.
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", "203.0.113.10")).Response.StatusCode);
+        host.Time.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", Ip)).Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_ChallengedClient_Answers401WithWwwAuthenticateAndVerifiedClientPasses()
+    {
+        await using var host = await BotTestHost.StartAsync(o =>
+        {
+            o.Anonymous.BlockScore = 0; // challenge is the strongest action for anonymous clients here
+            o.ChallengeAuthenticate = "DPoP algs=\"ES256\"";
+        });
+        await ScanAsync(host, 12);
+
+        var challenged = await host.SendAsync("GET", "/api/products", Ip);
+        Assert.Equal(StatusCodes.Status401Unauthorized, challenged.Response.StatusCode);
+        Assert.Equal("DPoP algs=\"ES256\"", challenged.Response.Headers.WWWAuthenticate.ToString());
+        Assert.Equal(ApiGuardProblemTypes.ClientBlocked, ProblemType(challenged));
+        var e = Assert.Single(host.Observer.Bots, x => x.Kind == "bot.challenged");
+        Assert.Equal(SecurityAction.Challenged, e.Action);
+
+        // Coming back with a verified credential satisfies the challenge (it is a different, verified client).
+        var verified = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Test-Principal"] = "partner;DPoP");
+        Assert.Equal(200, verified.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_ThrottledClient_CarriesTheStricterRateLimitPolicy()
+    {
+        string? policy = null;
+        await using var host = await BotTestHost.StartAsync(
+            o => o.ThrottlePolicy = "strict-bots",
+            map: app => app.MapGet("/api/policy", (HttpContext c) =>
+            {
+                policy = c.Features.Get<IBotDecisionFeature>()?.RateLimitPolicy;
+                return Results.Ok();
+            }));
+        for (var i = 0; i < 7; i++)
+        {
+            await host.SendAsync("POST", "/api/login", Ip, r => r.Headers["X-Test-Password"] = "wrong");
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/policy", Ip)).Response.StatusCode);
+        Assert.Equal("strict-bots", policy);
+        var e = Assert.Single(host.Observer.Bots);
+        Assert.Equal("bot.throttled", e.Kind);
+        Assert.Equal(SecurityAction.Throttled, e.Action);
+        Assert.Contains("auth-failures", e.Reason, StringComparison.Ordinal);
+
+        policy = "unset";
+        await host.SendAsync("GET", "/api/policy", "203.0.113.77");
+        Assert.Null(policy);
+    }
+
+    [Fact]
+    public async Task Invoke_DetectOnly_NothingRefusedAndWouldBlockReported()
+    {
+        await using var host = await BotTestHost.StartAsync(mode: ApiGuardMode.DetectOnly);
+        await ScanAsync(host, 30);
+
+        var response = await host.SendAsync("GET", "/api/products", Ip);
+        Assert.Equal(200, response.Response.StatusCode);
+        Assert.Null(await host.Services.GetRequiredService<IBanList>().GetAsync(ClientId));
+        var events = host.Observer.Bots;
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Equal(SecurityAction.WouldBlock, e.Action));
+        Assert.Contains(events, e => e.Kind == "bot.blocked");
+    }
+
+    [Fact]
+    public async Task Invoke_CapabilityModeDetectOnly_OverridesGlobalEnforce()
+    {
+        await using var host = await BotTestHost.StartAsync(o => o.Mode = ApiGuardMode.DetectOnly);
+        await ScanAsync(host, 30);
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", Ip)).Response.StatusCode);
+        Assert.All(host.Observer.Bots, e => Assert.Equal(SecurityAction.WouldBlock, e.Action));
+    }
+
+    [Fact]
+    public async Task Invoke_InjectionEventsFromInspection_RaiseTheScore()
+    {
+        await using var host = await BotTestHost.StartAsync(map: app => app.MapGet("/api/search", (HttpContext c, ISecurityEventPublisher events) =>
+        {
+            // As the inspection capability would report a finding it let through (DetectOnly) or blocked.
+            events.Publish(new SecurityEvent { Capability = ApiGuardCapabilities.Inspection, Kind = "injection.sqli", RuleId = "942100", Action = SecurityAction.WouldBlock }, c);
+            return Results.Ok();
+        }));
+        for (var i = 0; i < 4; i++)
+        {
+            await host.SendAsync("GET", "/api/search", Ip);
+        }
+
+        var events = host.Observer.Bots;
+        Assert.Equal(["bot.throttled", "bot.challenged"], events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal("injection", e.Properties!["reasons"]));
+        Assert.Equal("injection: 4 injection findings (limit 2)", events[1].Reason);
+        var profile = host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(ClientId)!;
+        Assert.Equal(4, profile.InjectionFindings, 1);
+    }
+
+    [Fact]
+    public async Task Invoke_EndpointWithBotsDisabled_IsNotProfiled()
+    {
+        await using var host = await BotTestHost.StartAsync(map: app => app.MapGet("/internal/health", () => Results.NotFound()).DisableApiGuard(ApiGuardCapabilities.Bots));
+        for (var i = 0; i < 50; i++)
+        {
+            await host.SendAsync("GET", "/internal/health", Ip);
+        }
+
+        Assert.Null(host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(ClientId));
+    }
+
+    [Fact]
+    public async Task Invoke_BanListUnavailable_DecidesOnLocalProfileAndCountsTheError()
+    {
+        await using var host = await BotTestHost.StartAsync(build: b => b.Services.Replace(ServiceDescriptor.Singleton<IBanList, UnavailableBanList>()));
+        using var errors = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "ApiGuard", "apiguard.bots.store_errors");
+
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", Ip)).Response.StatusCode);
+        await ScanAsync(host, 20);
+        var response = await host.SendAsync("GET", "/api/products", Ip);
+        Assert.Equal(StatusCodes.Status403Forbidden, response.Response.StatusCode);
+        Assert.True(errors.GetMeasurementSnapshot().Count > 0);
+    }
+
+    [Fact]
+    public async Task Invoke_ActionChange_RecordsActionsMetric()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        using var actions = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "ApiGuard", "apiguard.bots.actions");
+        await ScanAsync(host, 20);
+
+        var measurements = actions.GetMeasurementSnapshot();
+        Assert.Contains(measurements, m => (string?)m.Tags[ApiGuardTelemetryTags.Action] == "blocked" && (string?)m.Tags[BotMetrics.ClassTag] == "anonymous");
+        Assert.DoesNotContain(measurements, m => m.Tags.ContainsKey(ApiGuardTelemetryTags.Client));
+    }
+
+    [Fact]
+    public async Task Invoke_AllowListedAutomationKey_IsVerified()
+    {
+        var keyId = "apikey:" + ApiGuard.Identity.DefaultClientIdentityResolver.HashCredential("automation-key-1");
+        await using var host = await BotTestHost.StartAsync(o => o.VerifiedClients.Add(keyId));
+        for (var i = 0; i < 3000; i++)
+        {
+            var r = await host.SendAsync("GET", $"/api/products/{(i % 1000) + 1}", Ip, h => h.Headers["X-Api-Key"] = "automation-key-1");
+            Assert.Equal(StatusCodes.Status200OK, r.Response.StatusCode);
+            host.Time.Advance(TimeSpan.FromMilliseconds(3));
+        }
+
+        Assert.Empty(host.Observer.Bots);
+        Assert.Equal(ClientClass.Verified, host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(keyId)!.ClientClass);
+    }
+
+    private sealed class UnavailableBanList : IBanList
+    {
+        public ValueTask<BanEntry?> GetAsync(string clientId, CancellationToken cancellationToken = default) =>
+            throw new ApiGuardStoreUnavailableException("down");
+
+        public ValueTask<bool> BanAsync(BanEntry entry, CancellationToken cancellationToken = default) =>
+            throw new ApiGuardStoreUnavailableException("down");
+
+        public ValueTask<bool> UnbanAsync(string clientId, CancellationToken cancellationToken = default) =>
+            throw new ApiGuardStoreUnavailableException("down");
+
+        public ValueTask<IReadOnlyList<BanEntry>> ListAsync(int max, CancellationToken cancellationToken = default) =>
+            throw new ApiGuardStoreUnavailableException("down");
+    }
+}

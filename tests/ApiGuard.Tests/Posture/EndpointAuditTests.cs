@@ -1,0 +1,294 @@
+using ApiGuard.Monitoring;
+using ApiGuard.Posture.Audit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ApiGuard.Tests.Posture;
+
+public sealed class EndpointAuditTests
+{
+    private static async Task<WebApplication> StartAsync(string environment, Action<WebApplicationBuilder>? configure, Action<WebApplication> pipeline, Action<ApiGuardOptions>? guard = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<AuditEventObserver>();
+        builder.Services.AddSingleton<ISecurityEventObserver>(sp => sp.GetRequiredService<AuditEventObserver>());
+        builder.Services.AddApiGuard(guard ?? (_ => { })).AddEndpointAudit();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        pipeline(app);
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>The production baseline without flaws: HSTS, HTTPS redirection, every endpoint authorized.</summary>
+    private static void SecureBaseline(WebApplication app)
+    {
+        app.UseHsts();
+        app.UseHttpsRedirection();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/api/items", () => "items").RequireAuthorization();
+    }
+
+    private static string[] Keys(WebApplication app) =>
+        app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings.Select(f => f.Key).Order(StringComparer.Ordinal).ToArray();
+
+    [Fact]
+    public async Task Audit_CleanProductionHost_HasNoFindings()
+    {
+        await using var app = await StartAsync(Environments.Production, b => b.Services.AddRateLimiter(o => o.AddFixedWindowLimiter("login", w => { w.PermitLimit = 5; w.Window = TimeSpan.FromMinutes(1); })), app =>
+        {
+            SecureBaseline(app);
+            app.UseRateLimiter();
+            app.MapGet("/health", () => "ok").AllowAnonymous();
+            app.MapPost("/api/login", () => "token").AllowAnonymous().RequireRateLimiting("login");
+            app.MapDelete("/api/items/{id}", (int id) => Results.NoContent()).RequireAuthorization();
+        });
+
+        var result = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult();
+
+        Assert.Empty(result.Findings);
+        Assert.True(result.PipelineInspected);
+        Assert.Equal(4, result.EndpointsChecked);
+    }
+
+    [Fact]
+    public async Task Audit_AnonymousDelete_ReportsNoAuthAnonymousWriteAndObjectRoute()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapDelete("/api/items/{id}", (int id) => Results.NoContent());
+        });
+
+        Assert.Equal(
+            ["APIG-POSTURE-001@/api/items/{id}", "APIG-POSTURE-002@/api/items/{id}", "APIG-POSTURE-004@/api/items/{id}"],
+            Keys(app));
+        var anonymousWrite = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings.Single(f => f.Id == AuditFindingIds.AnonymousWrite);
+        Assert.Equal(SecuritySeverity.High, anonymousWrite.Severity);
+        Assert.Equal("Anonymous endpoint accepts DELETE", anonymousWrite.Title);
+        Assert.Contains("DELETE", anonymousWrite.DisplayName, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(anonymousWrite.Fix));
+    }
+
+    [Fact]
+    public async Task Audit_ExplicitAllowAnonymousDelete_ReportsOnlyAnonymousWrite()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapDelete("/api/cache", () => Results.NoContent()).AllowAnonymous();
+        });
+
+        Assert.Equal(["APIG-POSTURE-002@/api/cache"], Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_DeveloperExceptionPageInProduction_ReportsIt()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            app.UseDeveloperExceptionPage();
+            SecureBaseline(app);
+        });
+
+        Assert.Equal(["APIG-POSTURE-005"], Keys(app));
+        var events = app.Services.GetRequiredService<AuditEventObserver>().Events;
+        var e = Assert.Single(events);
+        Assert.Equal("audit.developer-exception-page", e.Kind);
+        Assert.Equal(ApiGuardCapabilities.Posture, e.Capability);
+        Assert.Equal(AuditFindingIds.DeveloperExceptionPage, e.RuleId);
+    }
+
+    [Fact]
+    public async Task Audit_DevelopmentHost_DoesNotReportTheAutomaticDeveloperExceptionPageOrHttps()
+    {
+        await using var app = await StartAsync(Environments.Development, null, app =>
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapGet("/api/items", () => "items").RequireAuthorization();
+        });
+
+        Assert.Empty(Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_CorsAnyOriginWithCredentials_ReportsIt()
+    {
+        await using var app = await StartAsync(Environments.Production,
+            b => b.Services.AddCors(o => o.AddDefaultPolicy(p => p.SetIsOriginAllowed(_ => true).AllowCredentials().AllowAnyHeader())),
+            app =>
+            {
+                app.UseCors();
+                SecureBaseline(app);
+            });
+
+        Assert.Equal(["APIG-POSTURE-007"], Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_CorsListedOriginsWithCredentials_HasNoFinding()
+    {
+        await using var app = await StartAsync(Environments.Production,
+            b => b.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins("https://app.example.com").AllowCredentials())),
+            app =>
+            {
+                app.UseCors();
+                SecureBaseline(app);
+            });
+
+        Assert.Empty(Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_NoHttpsInProduction_ReportsIt()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            app.UseAuthorization();
+            app.MapGet("/api/items", () => "items").RequireAuthorization();
+        });
+
+        var finding = Assert.Single(app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings);
+        Assert.Equal(AuditFindingIds.NoHttps, finding.Id);
+        Assert.Contains("HTTPS redirection and HSTS", finding.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_UnthrottledLogin_ReportsLoginWithoutThrottling()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapPost("/api/auth/login", () => "token").AllowAnonymous();
+        });
+
+        Assert.Equal(["APIG-POSTURE-003@/api/auth/login"], Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_LoginWithBruteForceNamedMetadata_IsTreatedAsThrottled()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapPost("/api/auth/login", () => "token").AllowAnonymous().WithMetadata(new RequireBruteForceProtection());
+        });
+
+        Assert.Empty(Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_DetectOnlyInProduction_ReportsLowReminder()
+    {
+        await using var app = await StartAsync(Environments.Production, null, SecureBaseline, o => o.Mode = ApiGuardMode.DetectOnly);
+
+        var finding = Assert.Single(app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings);
+        Assert.Equal(AuditFindingIds.DetectOnlyInProduction, finding.Id);
+        Assert.Equal(SecuritySeverity.Low, finding.Severity);
+    }
+
+    [Fact]
+    public async Task Audit_FallbackPolicy_EndpointsWithoutMetadataAreProtected()
+    {
+        await using var app = await StartAsync(Environments.Production,
+            b => b.Services.AddAuthorizationBuilder().SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build()),
+            app =>
+            {
+                SecureBaseline(app);
+                app.MapDelete("/api/items/{id}", (int id) => Results.NoContent());
+            });
+
+        Assert.Empty(Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_SuppressedFindings_AreListedApartAndNotPublished()
+    {
+        await using var app = await StartAsync(Environments.Production,
+            b => b.Services.Configure<ApiGuard.Posture.PostureOptions>(o => o.Audit.SuppressedFindings.Add("APIG-POSTURE-002@/api/cache")),
+            app =>
+            {
+                SecureBaseline(app);
+                app.MapDelete("/api/cache", () => Results.NoContent()).AllowAnonymous();
+            });
+
+        var result = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult();
+        Assert.Empty(result.Findings);
+        Assert.Equal("APIG-POSTURE-002@/api/cache", Assert.Single(result.Suppressed).Key);
+        Assert.Empty(app.Services.GetRequiredService<AuditEventObserver>().Events);
+    }
+
+    [Fact]
+    public async Task NoFindings_FindingNotInAllowList_ThrowsListingIt()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapDelete("/api/cache", () => Results.NoContent()).AllowAnonymous();
+        });
+
+        var ex = Assert.Throws<EndpointAuditException>(() => EndpointAuditAssert.NoFindings(app.Services));
+        Assert.Contains("APIG-POSTURE-002", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/api/cache", ex.Message, StringComparison.Ordinal);
+        EndpointAuditAssert.NoFindings(app.Services, "APIG-POSTURE-002@/api/cache");
+        EndpointAuditAssert.NoFindings(app.Services, "APIG-POSTURE-002");
+        Assert.Throws<EndpointAuditException>(() => EndpointAuditAssert.NoFindings(app.Services, "APIG-POSTURE-002@/api/other"));
+    }
+
+    [Fact]
+    public async Task GetUnacceptedFindings_SampleInProduction_HasItsDeliberateFinding()
+    {
+        await using var app = ApiGuard.Sample.SampleApp.Build(["--environment", "Production"], b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+
+        var findings = EndpointAuditAssert.GetUnacceptedFindings(app.Services, "APIG-POSTURE-001", "APIG-POSTURE-008");
+
+        Assert.Contains(findings, f => f.Key == "APIG-POSTURE-002@/api/debug/cache");
+        Assert.DoesNotContain(findings, f => f.Id is "APIG-POSTURE-001" or "APIG-POSTURE-008");
+    }
+
+    private sealed class RequireBruteForceProtection;
+
+    internal sealed class AuditEventObserver : ISecurityEventObserver
+    {
+        private readonly List<SecurityEvent> _events = [];
+
+        public IReadOnlyList<SecurityEvent> Events
+        {
+            get
+            {
+                lock (_events)
+                {
+                    return _events.ToArray();
+                }
+            }
+        }
+
+        public void OnEvent(SecurityEvent securityEvent, HttpContext? context)
+        {
+            if (securityEvent.Kind.StartsWith("audit.", StringComparison.Ordinal))
+            {
+                lock (_events)
+                {
+                    _events.Add(securityEvent);
+                }
+            }
+        }
+    }
+}

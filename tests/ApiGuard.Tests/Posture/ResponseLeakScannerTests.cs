@@ -1,0 +1,165 @@
+using System.Text;
+using ApiGuard.Posture.Leaks;
+using ApiGuard.Tests.Posture.Data;
+
+namespace ApiGuard.Tests.Posture;
+
+public sealed class ResponseLeakScannerTests
+{
+    private static readonly ResponseLeakScanner s_scanner = new([], []);
+
+    private static LeakMatch[] Scan(string body, ResponseLeakScanner? scanner = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var text = Encoding.Latin1.GetString(bytes);
+        var matches = new LeakMatch[64];
+        var n = (scanner ?? s_scanner).Scan(text, matches);
+        return matches[..n];
+    }
+
+    [Fact]
+    public void Corpus_Sizes_MeetTheAcceptanceMinimums()
+    {
+        var leaks = LeakCorpus.Leaks();
+        Assert.True(leaks.Count >= 200, $"{leaks.Count} leaks");
+        Assert.True(LeakCorpus.Benign().Count >= 500);
+        foreach (var type in new[] { LeakType.StackTrace, LeakType.SqlError, LeakType.CloudCredential, LeakType.PrivateKey, LeakType.Jwt, LeakType.CardNumber })
+        {
+            Assert.Contains(leaks, l => l.Expected == type);
+        }
+
+        Assert.Equal(leaks.Count, leaks.Select(l => l.Body).Distinct().Count());
+    }
+
+    [Fact]
+    public void Scan_LeakCorpus_RecallAtLeast98Percent()
+    {
+        var leaks = LeakCorpus.Leaks();
+        var missed = leaks.Where(l => !Scan(l.Body).Any(m => m.Type == l.Expected || (l.Expected == LeakType.StackTrace && m.Type == LeakType.ExceptionType))).ToList();
+        var recall = 1.0 - ((double)missed.Count / leaks.Count);
+        Assert.True(recall >= 0.98, $"recall {recall:P2}; missed: {string.Join("\n", missed.Select(m => m.Name + ": " + m.Body[..Math.Min(300, m.Body.Length)]))}");
+    }
+
+    [Fact]
+    public void Scan_LeakCorpus_EveryLeakIsDetectedAsSomething()
+    {
+        var silent = LeakCorpus.Leaks().Where(l => Scan(l.Body).Length == 0).Select(l => l.Name).ToList();
+        Assert.True(silent.Count <= LeakCorpus.Leaks().Count / 50, string.Join(", ", silent));
+    }
+
+    [Fact]
+    public void Scan_BenignCorpus_FalsePositivesAtMost0Point2Percent()
+    {
+        var benign = LeakCorpus.Benign();
+        var flagged = benign.Select(b => (Body: b, Matches: Scan(b))).Where(x => x.Matches.Length > 0).ToList();
+        var rate = (double)flagged.Count / benign.Count;
+        Assert.True(rate <= 0.002, $"false positive rate {rate:P2}: {string.Join("\n", flagged.Select(f => f.Matches[0].Type + " at " + f.Matches[0].Start + ": " + f.Body[..Math.Min(400, f.Body.Length)]))}");
+    }
+
+    [Theory]
+    [InlineData("4111111111111111", true)]
+    [InlineData("4111 1111 1111 1111", true)]
+    [InlineData("4111-1111-1111-1111", true)]
+    [InlineData("378282246310005", true)]
+    [InlineData("3782 822463 10005", true)]
+    [InlineData("5555555555554444", true)]
+    [InlineData("4111111111111112", false)]         // Luhn fails
+    [InlineData("4111 1111-1111 1111", false)]      // mixed separators
+    [InlineData("41111111 11111111", false)]        // not card grouping
+    [InlineData("9111111111111111", false)]         // no issuer starts with 9
+    [InlineData("1234567812345670", false)]         // Luhn-valid, no issuer range
+    [InlineData("41111111111111110", false)]        // 17 digits is no Visa length
+    [InlineData("v4111111111111111", false)]        // inside a token
+    [InlineData("4111111111111111.5", false)]       // a decimal
+    public void Scan_CardNumbers_IssuerLengthGroupingAndLuhnChecked(string number, bool expected)
+    {
+        var matches = Scan($"{{\"value\":\"{number}\"}}");
+        Assert.Equal(expected, matches.Any(m => m.Type == LeakType.CardNumber));
+    }
+
+    [Fact]
+    public void Scan_JsonEscapedPem_MatchCoversWholeBlockInOriginalOffsets()
+    {
+        var pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwMbRvI0MBZhpF\n-----END RSA PRIVATE KEY-----\n";
+        var json = System.Text.Json.JsonSerializer.Serialize(new { key = pem });
+        var match = Assert.Single(Scan(json), m => m.Type == LeakType.PrivateKey);
+        var covered = json.Substring(match.Start, match.Length);
+        Assert.StartsWith("-----BEGIN RSA PRIVATE KEY-----", covered, StringComparison.Ordinal);
+        Assert.EndsWith("-----END RSA PRIVATE KEY-----", covered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scan_DefaultEncodedJson_DecodesAsciiEscapesBeforeMatching()
+    {
+        // System.Text.Json's default encoder writes ' as \u0027.
+        var json = System.Text.Json.JsonSerializer.Serialize(new { error = "Table 'shop.users' doesn't exist" });
+        Assert.Contains("\\u0027", json, StringComparison.Ordinal);
+        var match = Assert.Single(Scan(json));
+        Assert.Equal(LeakType.SqlError, match.Type);
+        Assert.StartsWith("Table \\u0027", json.Substring(match.Start, match.Length), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scan_DisabledDetector_DoesNotReport()
+    {
+        var scanner = new ResponseLeakScanner([LeakType.CardNumber], []);
+        Assert.Empty(Scan("{\"pan\":\"4111111111111111\"}", scanner));
+        Assert.NotEmpty(Scan("{\"pan\":\"4111111111111111\"}"));
+    }
+
+    [Fact]
+    public void Scan_CustomDetector_ReportsItsMatches()
+    {
+        var scanner = new ResponseLeakScanner([], [new InternalHostDetector()]);
+        var match = Assert.Single(Scan("{\"upstream\":\"db01.corp.internal\"}", scanner));
+        Assert.Equal(LeakType.Custom, match.Type);
+        Assert.Equal(0, match.Detector);
+    }
+
+    [Fact]
+    public void Scan_MatchBufferFull_StopsAtCapacity()
+    {
+        var body = string.Join(",", Enumerable.Range(0, 100).Select(_ => "\"4111111111111111\""));
+        var matches = new LeakMatch[8];
+        Assert.Equal(8, s_scanner.Scan(body, matches));
+    }
+
+    [Fact]
+    public void Redact_KeepsJsonValidAndLength()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new { key = "-----BEGIN PRIVATE KEY-----\nABCD+efgh/1234==\n-----END PRIVATE KEY-----", n = 1 });
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var match = Assert.Single(Scan(json));
+        LeakDescriptions.Redact(bytes.AsSpan(match.Start, match.Length));
+        var redacted = Encoding.UTF8.GetString(bytes);
+        Assert.Equal(json.Length, redacted.Length);
+        Assert.DoesNotContain("ABCD", redacted, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(redacted);
+        Assert.Equal(1, doc.RootElement.GetProperty("n").GetInt32());
+    }
+
+    [Fact]
+    public void Mask_Secrets_NeverContainTheSecret()
+    {
+        Assert.Equal("card number ending 1111", LeakDescriptions.Mask(LeakType.CardNumber, "4111 1111 1111 1111"));
+        var aws = LeakDescriptions.Mask(LeakType.CloudCredential, "AKIAIOSFODNN7EXAMPLE");
+        Assert.DoesNotContain("IOSFODNN7EXAMPLE", aws, StringComparison.Ordinal);
+        var jwt = LeakCorpus.MakeJwt(new Random(1), 1);
+        Assert.DoesNotContain(jwt[..20], LeakDescriptions.Mask(LeakType.Jwt, jwt), StringComparison.Ordinal);
+    }
+
+    private sealed class InternalHostDetector : IResponseLeakDetector
+    {
+        public string Name => "internal-host";
+
+        public ApiGuard.Monitoring.SecuritySeverity Severity => ApiGuard.Monitoring.SecuritySeverity.Low;
+
+        public int FindNext(ReadOnlySpan<char> text, int start, out int length)
+        {
+            const string Suffix = ".corp.internal";
+            var i = text[start..].IndexOf(Suffix, StringComparison.Ordinal);
+            length = Suffix.Length;
+            return i < 0 ? -1 : start + i;
+        }
+    }
+}
