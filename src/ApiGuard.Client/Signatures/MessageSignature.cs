@@ -75,56 +75,58 @@ public static class MessageSignature
     /// <returns>null when the signature verifies, else the failed check (a <see cref="SignatureChecks"/> name).</returns>
     public static string? Verify(HttpMessageComponents message, string signatureInputField, string signatureField, string label, SignatureKey key)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(signatureInputField);
         ArgumentNullException.ThrowIfNull(signatureField);
+        ArgumentNullException.ThrowIfNull(label);
         ArgumentNullException.ThrowIfNull(key);
-        if (!TryCreateSignatureBase(message, signatureInputField, label, out var signatureBase, out var check))
-        {
-            return check;
-        }
-
-        var members = SignatureFieldMembers.Rent();
+        var inputs = SignatureFieldMembers.Rent();
+        var signatures = SignatureFieldMembers.Rent();
         var member = SignatureInputMember.Rent();
+        var buffer = new PooledByteBuffer(1024);
         try
         {
-            var inputs = SignatureFieldMembers.Rent();
-            try
-            {
-                inputs.TryParse(signatureInputField, innerLists: true, MaxMembers);
-                var i = inputs.IndexOf(label);
-                member.TryParse(signatureInputField, inputs.ValueStart(i), inputs.ValueEnd(i), MaxComponents);
-                if (member.HasAlg && !member.Alg.StringEquals(member.Source, key.Algorithm))
-                {
-                    return SignatureChecks.AlgorithmMismatch;
-                }
-            }
-            finally
-            {
-                SignatureFieldMembers.Return(inputs);
-            }
-
-            if (!members.TryParse(signatureField, innerLists: false, MaxMembers))
+            if (!inputs.TryParse(signatureInputField, innerLists: true, MaxMembers) || !signatures.TryParse(signatureField, innerLists: false, MaxMembers))
             {
                 return SignatureChecks.Malformed;
             }
 
-            var index = members.IndexOf(label);
-            if (index < 0)
+            var inputIndex = inputs.IndexOf(label);
+            var signatureIndex = signatures.IndexOf(label);
+            if (inputIndex < 0 || signatureIndex < 0)
             {
                 return SignatureChecks.MissingSignature;
             }
 
-            Span<byte> signature = stackalloc byte[SignatureKey.MaxSignatureLength];
-            if (!Convert.TryFromBase64Chars(members.ByteSequenceText(index), signature, out var length))
+            if (member.TryParse(signatureInputField, inputs.ValueStart(inputIndex), inputs.ValueEnd(inputIndex), MaxComponents) is not null)
             {
                 return SignatureChecks.Malformed;
             }
 
-            return key.Verify(signatureBase, signature[..length]) ? null : SignatureChecks.BadSignature;
+            if (member.HasAlg && !member.Alg.StringEquals(member.Source, key.Algorithm))
+            {
+                return SignatureChecks.AlgorithmMismatch;
+            }
+
+            if (!SignatureBaseBuilder.TryBuild(message, member, ref buffer, out var check, out _))
+            {
+                return check;
+            }
+
+            Span<byte> signature = stackalloc byte[SignatureKey.MaxSignatureLength];
+            if (!Convert.TryFromBase64Chars(signatures.ByteSequenceText(signatureIndex), signature, out var length))
+            {
+                return SignatureChecks.BadSignature;
+            }
+
+            return key.Verify(buffer.WrittenSpan, signature[..length]) ? null : SignatureChecks.BadSignature;
         }
         finally
         {
+            buffer.Dispose();
             SignatureInputMember.Return(member);
-            SignatureFieldMembers.Return(members);
+            SignatureFieldMembers.Return(signatures);
+            SignatureFieldMembers.Return(inputs);
         }
     }
 

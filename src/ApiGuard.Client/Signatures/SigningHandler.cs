@@ -31,8 +31,17 @@ public sealed class SigningHandler : DelegatingHandler
         }
 
         _signer.LogResigning(asked.Label);
+        try
+        {
+            await _signer.SignAsync(request, asked, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            // The server asked for something this request cannot cover (an absent field): keep its 401.
+            return response;
+        }
+
         response.Dispose();
-        await _signer.SignAsync(request, asked, cancellationToken).ConfigureAwait(false);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

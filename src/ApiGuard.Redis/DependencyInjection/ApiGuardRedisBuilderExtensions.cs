@@ -41,6 +41,11 @@ public static class ApiGuardRedisBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore, ApiGuard.Redis.BruteForce.RedisBruteForceStore>());
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.RateLimiting.RedisRateLimitStore>(sp))); // factory: resolved only with AddRateLimiting()
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList, ApiGuard.Redis.Bots.RedisBanList>());
+        // Factories, so a twin whose capability is not added (and whose dependencies are therefore missing) is never built.
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.Replay.RedisReplayStore>(sp)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.BruteForce.RedisBruteForceStore>(sp)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.RateLimiting.RedisRateLimitStore>(sp)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.Bots.RedisBanList>(sp)));
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Authentication.Otp.IOtpSecretStore>(sp => new ApiGuard.Redis.Otp.RedisOtpSecretStore(sp.GetRequiredService<IApiGuardRedisConnection>(), sp.GetRequiredService<ApiGuard.Authentication.Otp.OtpSecretProtector>())));
         return builder;
     }

@@ -16,6 +16,8 @@ internal sealed class BotEventObserver : ISecurityEventObserver
         _table = table;
     }
 
+    private static readonly object s_injectionCounted = new();
+
     public void OnEvent(SecurityEvent securityEvent, HttpContext? context)
     {
         if (securityEvent.ClientId is not { Length: > 0 } clientId ||
@@ -32,6 +34,12 @@ internal sealed class BotEventObserver : ISecurityEventObserver
         }
         else if (kind.StartsWith("injection.", StringComparison.Ordinal))
         {
+            // One request with several findings (SQLi and XSS in one payload) is one injection attempt.
+            if (context is not null && !context.Items.TryAdd(s_injectionCounted, null))
+            {
+                return;
+            }
+
             signal = ObservedSignal.Injection;
         }
         else if (string.Equals(kind, "ratelimit.exceeded", StringComparison.Ordinal))

@@ -43,6 +43,10 @@ public sealed class BruteForceAcceptanceTests
             "--ApiGuard:Redis:OperationTimeout=00:00:05",
             "--ApiGuard:BruteForce:StoreFailurePolicy=FailClosed", // a silent local fallback would hide a broken shared store here
             "--Logging:LogLevel:Default=Warning",
+
+            // Isolate brute force from the sample's bot detection and rate limiting (they report only here).
+            "--ApiGuard:Bots:Mode=DetectOnly",
+            "--ApiGuard:RateLimiting:Mode=DetectOnly",
         };
         args.AddRange(extra.Select(e => "--" + e));
         var app = SampleApp.Build(args.ToArray(), builder =>
@@ -110,7 +114,7 @@ public sealed class BruteForceAcceptanceTests
         // Every key the store wrote is under the prefix, hashed and expiring.
         using (var mux = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString))
         {
-            var keys = mux.GetServer(mux.GetEndPoints()[0]).Keys(pattern: "acc:*").ToArray();
+            var keys = mux.GetServer(mux.GetEndPoints()[0]).Keys(pattern: "acc:bf:*").ToArray(); // other capabilities share the prefix
             Assert.NotEmpty(keys);
             foreach (var key in keys)
             {

@@ -57,6 +57,11 @@ internal sealed class BruteForceTestHost : IAsyncDisposable
             "--ApiGuard:BruteForce:Address:DelayThreshold=20",
             "--ApiGuard:BruteForce:Address:BlockThreshold=100",
             "--Logging:LogLevel:Default=Warning",
+
+            // Isolate brute force: the sample's bot detection (which also scores authentication failures) and rate limiting
+            // report only, so every 403/429 seen here is brute-force protection's.
+            "--ApiGuard:Bots:Mode=DetectOnly",
+            "--ApiGuard:RateLimiting:Mode=DetectOnly",
         };
         args.AddRange(settings.Select(s => "--" + s));
         var app = SampleApp.Build(args.ToArray(), builder =>

@@ -4,7 +4,7 @@ using ApiGuard.Tests.Posture.Data;
 
 namespace ApiGuard.Tests.Posture;
 
-public sealed class ResponseLeakScannerTests
+public sealed class ResponseLeakScannerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly ResponseLeakScanner s_scanner = new([], []);
 
@@ -37,6 +37,12 @@ public sealed class ResponseLeakScannerTests
         var leaks = LeakCorpus.Leaks();
         var missed = leaks.Where(l => !Scan(l.Body).Any(m => m.Type == l.Expected || (l.Expected == LeakType.StackTrace && m.Type == LeakType.ExceptionType))).ToList();
         var recall = 1.0 - ((double)missed.Count / leaks.Count);
+        output.WriteLine($"leaks: {leaks.Count}, missed: {missed.Count}, recall: {recall:P2}");
+        foreach (var group in leaks.GroupBy(l => l.Expected))
+        {
+            output.WriteLine($"  {group.Key}: {group.Count()} samples, {group.Count(l => missed.Contains(l))} missed");
+        }
+
         Assert.True(recall >= 0.98, $"recall {recall:P2}; missed: {string.Join("\n", missed.Select(m => m.Name + ": " + m.Body[..Math.Min(300, m.Body.Length)]))}");
     }
 
@@ -53,6 +59,7 @@ public sealed class ResponseLeakScannerTests
         var benign = LeakCorpus.Benign();
         var flagged = benign.Select(b => (Body: b, Matches: Scan(b))).Where(x => x.Matches.Length > 0).ToList();
         var rate = (double)flagged.Count / benign.Count;
+        output.WriteLine($"benign: {benign.Count}, flagged: {flagged.Count}, false positive rate: {rate:P2}");
         Assert.True(rate <= 0.002, $"false positive rate {rate:P2}: {string.Join("\n", flagged.Select(f => f.Matches[0].Type + " at " + f.Matches[0].Start + ": " + f.Body[..Math.Min(400, f.Body.Length)]))}");
     }
 

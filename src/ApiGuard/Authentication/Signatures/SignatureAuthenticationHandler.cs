@@ -26,6 +26,7 @@ internal sealed class SignatureAuthenticationHandler : AuthenticationHandler<Sig
 {
     private const string SignatureInputHeader = "Signature-Input";
     private const string SignatureHeader = "Signature";
+    private static ParsedOrigin? s_origin;
     private readonly ISignatureKeyResolver _keys;
     private readonly IReplayStore _replay;
     private readonly SignatureMetrics _metrics;
@@ -587,13 +588,28 @@ internal sealed class SignatureAuthenticationHandler : AuthenticationHandler<Sig
     private (string? Scheme, string? Authority) PublicOrigin()
     {
         var origin = Context.RequestServices.GetService<IOptionsMonitor<ApiGuardOptions>>()?.CurrentValue.PublicOrigin;
-        if (string.IsNullOrEmpty(origin) || !Uri.TryCreate(origin, UriKind.Absolute, out var uri))
+        if (string.IsNullOrEmpty(origin))
         {
             return (null, null);
         }
 
-        return (uri.Scheme, uri.IsDefaultPort ? uri.Host : string.Concat(uri.Host, ":", uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var cached = s_origin;
+        if (cached is not null && ReferenceEquals(cached.Source, origin))
+        {
+            return (cached.Scheme, cached.Authority);
+        }
+
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri))
+        {
+            return (null, null);
+        }
+
+        cached = new ParsedOrigin(origin, uri.Scheme, uri.IsDefaultPort ? uri.Host : string.Concat(uri.Host, ":", uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        s_origin = cached;
+        return (cached.Scheme, cached.Authority);
     }
+
+    private sealed record ParsedOrigin(string Source, string Scheme, string Authority);
 
     private static bool IsIdempotent(string method) =>
         HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method) ||

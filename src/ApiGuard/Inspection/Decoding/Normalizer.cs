@@ -262,8 +262,12 @@ internal static class Normalizer
         }
         else
         {
+            // A lone high byte (%A0, %FF): flagged, and read as Latin-1 the way many servers do (%A0 is a space to MySQL).
             sink.Add(RuleKey.EncodingInvalidUtf8, i, 3);
-            return false;
+            Emit(o, ref w, (char)b0, ref sink);
+            applied |= DecodingLayers.Url;
+            i += 3;
+            return true;
         }
 
         var j = i + 3;

@@ -70,6 +70,10 @@ internal static class SqlDetector
                 if (final && quote == '\0')
                 {
                     TrailingComment(t, slice, ref sink);
+                    if (VariableThenComment(t, slice))
+                    {
+                        sink.Add(RuleKey.SqliBreakoutComment, 0, t.Length);
+                    }
                 }
 
                 first = false;
@@ -229,7 +233,8 @@ internal static class SqlDetector
                         SqlKind.Str => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Semi || (z.Kind == SqlKind.Logic && quote == '\'') || lastOpenString
                             || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
                         SqlKind.Word => IsCompare(z) || (z.Kind == SqlKind.Comment && j + 1 == s.Length - 1)
-                            || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)) || (z.Kind == SqlKind.Logic && At(s, j + 2).Kind is SqlKind.Str or SqlKind.Num),
+                            || (z.Kind == SqlKind.Op && (ExpressionAhead(s, j + 1) || (y.Word != SqlWord.None && At(s, j + 2).Kind == SqlKind.Num)))
+                            || (z.Kind == SqlKind.Logic && At(s, j + 2).Kind is SqlKind.Str or SqlKind.Num),
                         SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False or SqlWord.Exists && z.Kind is not (SqlKind.Word or SqlKind.Str or SqlKind.Num),
                         SqlKind.Verb => y.Word == SqlWord.Select && SelectArgs(t, s, j + 1),
                         _ => false,
@@ -270,7 +275,7 @@ internal static class SqlDetector
                         // "1-sleep(5)", "1+(select ...)", "1=1--"
                         hit = (y.Kind == SqlKind.Func && y.Word != SqlWord.None)
                             || (y.Kind == SqlKind.LParen && At(s, i + 2).Is(SqlKind.Verb, SqlWord.Select))
-                            || (x.Flag && y.Kind == SqlKind.Num && z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi);
+                            || (x.Flag && y.Kind is SqlKind.Num or SqlKind.Str && z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi);
                     }
                     else if (x.Flag)
                     {
@@ -352,7 +357,8 @@ internal static class SqlDetector
                         SqlWord.Is => y.Word is SqlWord.Null || (y.Word == SqlWord.Not && z.Word == SqlWord.Null),
                         SqlWord.In => y.Kind == SqlKind.LParen && !allowWord,
                         SqlWord.Between => IsLiteral(y),
-                        SqlWord.Div or SqlWord.Mod => y.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen,
+                        SqlWord.Div or SqlWord.Mod => y.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen
+                            || (y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && quote == '\'' && i + 1 == s.Length - 1 && ShortClosure(t, s)),
                         _ => false,
                     };
                     if (hit)
@@ -399,7 +405,8 @@ internal static class SqlDetector
             case SqlWord.Update:
                 return y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Set);
             case SqlWord.Delete:
-                return y.Is(SqlKind.Kw, SqlWord.From) || (y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Where));
+                return y.Is(SqlKind.Kw, SqlWord.From) || (y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Where))
+                    || (y.Kind == SqlKind.Word && t.Slice(y.Start, y.Length) is "low_priority" or "quick" or "ignore" && z.Is(SqlKind.Kw, SqlWord.From));
             case SqlWord.Drop or SqlWord.Create or SqlWord.Alter or SqlWord.Truncate:
                 return y.Kind == SqlKind.Kw && y.Word is SqlWord.Table or SqlWord.Database or SqlWord.Procedure or SqlWord.Function or SqlWord.View
                     or SqlWord.User or SqlWord.Index or SqlWord.Trigger or SqlWord.Schema or SqlWord.Login
@@ -470,8 +477,8 @@ internal static class SqlDetector
                     return true;
                 }
 
-                // "select name, pass from users" or "select pass from users where|--|;|)"
-                if (b.Kind == SqlKind.Comma)
+                // "select name, pass from users" or "select pass from users where|--|;|)" or "(select id-0 from users"
+                if (b.Kind == SqlKind.Comma || (b.Kind == SqlKind.Op && !b.Flag && At(s, i - 2).Kind == SqlKind.LParen))
                 {
                     return FromFollows(s, i + 2);
                 }
@@ -496,7 +503,7 @@ internal static class SqlDetector
     /// <summary>Whether the string the value closes is a single short token ("admin", "1", ""), not prose.</summary>
     private static bool ShortClosure(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s)
     {
-        var c = t.Slice(s[0].Start, s[0].Length);
+        var c = t.Slice(s[0].Start, s[0].Length).Trim();
         return c.Length <= 33 && c.IndexOfAny(' ', '\t') < 0;
     }
 
@@ -568,6 +575,18 @@ internal static class SqlDetector
         }
 
         return false;
+    }
+
+    /// <summary>A server variable closed by an empty comment: "@version--", "@version /*".</summary>
+    private static bool VariableThenComment(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s)
+    {
+        if (s.Length != 2 || s[0].Kind != SqlKind.Var || s[1].Kind != SqlKind.Comment)
+        {
+            return false;
+        }
+
+        var c = t.Slice(s[1].Start, s[1].Length);
+        return c.TrimStart("-#/*").Trim(" */-").IsEmpty;
     }
 
     /// <summary>An expression closed by a short trailing comment: "( @a OR COS ( 1 ) ) --", "1 * 1 --".</summary>

@@ -241,6 +241,12 @@ internal ref struct SqlLexer
                 }
             }
 
+            // MySQL reads "1FUNION", "1DUNION" as a number followed by UNION.
+            if (j + 1 < s.Length && s[j] is 'f' or 'd' && s[(j + 1)..].StartsWith("union"))
+            {
+                j++;
+            }
+
             t.Kind = SqlKind.Num;
             _pos = j;
             t.Length = j - i;
@@ -312,6 +318,9 @@ internal ref struct SqlLexer
             case '=':
                 t.Flag = true;
                 return Op(ref t, i, n == '=' ? 2 : 1);
+            case '<' when n == '<':
+            case '>' when n == '>':
+                return Op(ref t, i, 2);
             case '<':
                 t.Flag = true;
                 return Op(ref t, i, n is '=' or '>' ? (i + 2 < s.Length && s[i + 2] == '>' ? 3 : 2) : 1);

@@ -77,6 +77,17 @@ public sealed class SignatureAuthenticationHandlerTests
     }
 
     [Fact]
+    public async Task SigningHandler_ServerAsksForAbsentField_ReturnsOriginal401()
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        using var client = host.CreateClient(TestKeys.Private("test-key-ed25519"));
+
+        using var response = await client.GetAsync("/api/signed/strict");
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, SignatureChecks.MissingComponent);
+    }
+
+    [Fact]
     public async Task TamperedBody_AfterSigning_FailsDigestMismatch()
     {
         await using var host = await SignatureTestHost.StartAsync();
