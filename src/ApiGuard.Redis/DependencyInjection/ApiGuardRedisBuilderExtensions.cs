@@ -37,10 +37,6 @@ public static class ApiGuardRedisBuilderExtensions
         builder.Services.TryAddSingleton<IApiGuardRedisConnection, ApiGuardRedisConnection>();
 
         // Each capability's Redis twin registers here (Replace: wins over the in-memory default in either call order).
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore, ApiGuard.Redis.Replay.RedisReplayStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore, ApiGuard.Redis.BruteForce.RedisBruteForceStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.RateLimiting.RedisRateLimitStore>(sp))); // factory: resolved only with AddRateLimiting()
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList, ApiGuard.Redis.Bots.RedisBanList>());
         // Factories, so a twin whose capability is not added (and whose dependencies are therefore missing) is never built.
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.Replay.RedisReplayStore>(sp)));
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.BruteForce.RedisBruteForceStore>(sp)));
