@@ -21,7 +21,7 @@ public sealed class RedisClusterRateLimitTests
         {
             Limits =
             [
-                new RateLimitRuleOptions { PermitLimit = 10, Window = TimeSpan.FromSeconds(1) },
+                new RateLimitRuleOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) }, // GCRA keys live T = 6 min: still there when counted
                 new RateLimitRuleOptions { Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 1000, Window = TimeSpan.FromDays(1) },
             ],
             FailureMode = RateLimitFailureMode.FailClosed,

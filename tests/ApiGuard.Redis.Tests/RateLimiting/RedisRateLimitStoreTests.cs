@@ -46,8 +46,8 @@ public sealed partial class RedisRateLimitStoreTests : IClassFixture<RedisServer
             FailureMode = RateLimitFailureMode.FailClosed,
         };
 
-        using var nodeA = new RedisRateLimitNode(configuration, prefix, Configure, TimeSpan.FromSeconds(2));
-        using var nodeB = new RedisRateLimitNode(configuration, prefix, Configure, TimeSpan.FromSeconds(2));
+        using var nodeA = new RedisRateLimitNode(configuration, prefix, Configure, TimeSpan.FromSeconds(5));
+        using var nodeB = new RedisRateLimitNode(configuration, prefix, Configure, TimeSpan.FromSeconds(5));
         var limiters = new[] { nodeA.Limiter.GetLimiter("api", "client-1"), nodeB.Limiter.GetLimiter("api", "client-1") };
         await WarmUpAsync(nodeA.Limiter, nodeB.Limiter);
         var leases = new System.Collections.Concurrent.ConcurrentBag<RateLimitLease>();
