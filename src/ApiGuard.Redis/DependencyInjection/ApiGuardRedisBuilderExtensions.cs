@@ -43,11 +43,6 @@ public static class ApiGuardRedisBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.RateLimiting.RedisRateLimitStore>(sp)));
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList>(sp => ActivatorUtilities.CreateInstance<ApiGuard.Redis.Bots.RedisBanList>(sp)));
         builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Authentication.Otp.IOtpSecretStore>(sp => new ApiGuard.Redis.Otp.RedisOtpSecretStore(sp.GetRequiredService<IApiGuardRedisConnection>(), sp.GetRequiredService<ApiGuard.Authentication.Otp.OtpSecretProtector>())));
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Replay.IReplayStore, ApiGuard.Redis.Replay.RedisReplayStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Authentication.Otp.IOtpSecretStore>(sp => new ApiGuard.Redis.Otp.RedisOtpSecretStore(sp.GetRequiredService<IApiGuardRedisConnection>(), sp.GetRequiredService<ApiGuard.Authentication.Otp.OtpSecretProtector>())));
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.BruteForce.IBruteForceStore, ApiGuard.Redis.BruteForce.RedisBruteForceStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.RateLimiting.RateLimitStore, ApiGuard.Redis.RateLimiting.RedisRateLimitStore>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<ApiGuard.Bots.IBanList, ApiGuard.Redis.Bots.RedisBanList>());
         return builder;
     }
 
