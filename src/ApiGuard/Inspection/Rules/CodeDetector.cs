@@ -219,15 +219,12 @@ internal static class CodeDetector
         var i = 0;
         while (i < t.Length)
         {
-            var k = t[i..].IndexOf('(');
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
+            var p = WorkMeter.Next(t, ref i, '(');
+            if (p < 0)
             {
                 return;
             }
 
-            var p = i + k;
-            i = p + 1;
             var b = BackOverJunk(t, p - 1);
             if (b < 0 || t[b] is not (')' or ']' or '"' or '\'' or '}'))
             {
@@ -333,15 +330,12 @@ internal static class CodeDetector
         var i = from;
         while (i < t.Length)
         {
-            var k = t[i..].IndexOf('$');
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
+            var p = WorkMeter.Next(t, ref i, '$');
+            if (p < 0)
             {
                 return;
             }
 
-            var p = i + k;
-            i = p + 1;
             var j = p + 1;
             while (j < t.Length && t[j] == '$')
             {
@@ -459,15 +453,12 @@ internal static class CodeDetector
         var i = 0;
         while (i < t.Length)
         {
-            var k = t[i..].IndexOf('(');
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
+            var p = WorkMeter.Next(t, ref i, '(');
+            if (p < 0)
             {
                 return;
             }
 
-            var p = i + k;
-            i = p + 1;
 
             // Walk back over whitespace and comments to the name.
             var e = p - 1;

@@ -28,15 +28,12 @@ internal static class MiscDetector
         var i = 0;
         while (i < t.Length)
         {
-            var k = t[i..].IndexOf('$');
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
+            var p = WorkMeter.Next(t, ref i, '$');
+            if (p < 0)
             {
                 return;
             }
 
-            var p = i + k;
-            i = p + 1;
             var j = p + 1;
             while (j < t.Length && char.IsAsciiLetter(t[j]))
             {
@@ -90,15 +87,12 @@ internal static class MiscDetector
         var i = 0;
         while (i < t.Length)
         {
-            var k = t[i..].IndexOf(')');
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
+            var p = WorkMeter.Next(t, ref i, ')');
+            if (p < 0)
             {
                 return;
             }
 
-            var p = i + k;
-            i = p + 1;
             var j = Skip(t, p + 1);
             if (j >= t.Length)
             {

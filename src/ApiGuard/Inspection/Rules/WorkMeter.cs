@@ -18,6 +18,24 @@ internal static class WorkMeter
     /// <summary>Records a search that returned <paramref name="found"/> over <paramref name="remaining"/> characters.</summary>
     public static void Scanned(int found, int remaining) => t_units += found < 0 ? remaining : found + 1;
 
+    /// <summary>
+    /// The detectors' scanning step: finds the next <paramref name="value"/> at or after <paramref name="from"/>, counts the
+    /// work, and moves <paramref name="from"/> past it. Returns its position, or -1 when there is none.
+    /// </summary>
+    public static int Next(ReadOnlySpan<char> text, ref int from, char value)
+    {
+        var k = text[from..].IndexOf(value);
+        Scanned(k, text.Length - from);
+        if (k < 0)
+        {
+            return -1;
+        }
+
+        var p = from + k;
+        from = p + 1;
+        return p;
+    }
+
     /// <summary>Records <paramref name="units"/> of work.</summary>
     public static void Add(int units) => t_units += units;
 }

@@ -689,15 +689,12 @@ internal static class XssDetector
         var i = 0;
         while (i < t.Length)
         {
-            var k = t[i..].IndexOf('<');
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
+            var p = WorkMeter.Next(t, ref i, '<');
+            if (p < 0)
             {
                 return;
             }
 
-            var p = i + k;
-            i = p + 1;
             var n = 0;
             var spaces = 0;
             var j = p + 1;
