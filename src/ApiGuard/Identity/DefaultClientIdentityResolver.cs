@@ -123,21 +123,11 @@ public sealed partial class DefaultClientIdentityResolver : IClientIdentityResol
 
     private IPAddress WalkForwarded(IHeaderDictionary headers, IPAddress peer)
     {
-        // Collect hops (left to right) from X-Forwarded-For, else Forwarded, then walk from the right.
-        Span<IPAddress?> hops = new IPAddress?[_options.ForwardLimit];
-        var count = 0;
+        // Hops from X-Forwarded-For, else Forwarded, walked from the right over trusted proxies.
         var xff = headers["X-Forwarded-For"];
-        if (xff.Count > 0)
-        {
-            count = CollectHops(xff, hops, forwardedSyntax: false);
-        }
-        else
-        {
-            count = CollectHops(headers["Forwarded"], hops, forwardedSyntax: true);
-        }
-
+        var hops = xff.Count > 0 ? CollectHops(xff, forwardedSyntax: false) : CollectHops(headers["Forwarded"], forwardedSyntax: true);
         var current = peer;
-        for (var i = count - 1; i >= 0; i--)
+        for (var i = hops.Count - 1; i >= 0 && i >= hops.Count - _options.ForwardLimit; i--)
         {
             var hop = hops[i];
             if (hop is null)
@@ -156,8 +146,8 @@ public sealed partial class DefaultClientIdentityResolver : IClientIdentityResol
         return current;
     }
 
-    /// <summary>Parses hops into the rightmost <c>hops.Length</c> slots, keeping order; returns the count.</summary>
-    private static int CollectHops(Microsoft.Extensions.Primitives.StringValues values, Span<IPAddress?> hops, bool forwardedSyntax)
+    /// <summary>Parses every hop, left to right, from the last <see cref="MaxHeaderValueLength"/> characters of each value.</summary>
+    private static List<IPAddress?> CollectHops(Microsoft.Extensions.Primitives.StringValues values, bool forwardedSyntax)
     {
         var all = new List<IPAddress?>();
         foreach (var value in values)
@@ -180,13 +170,7 @@ public sealed partial class DefaultClientIdentityResolver : IClientIdentityResol
             }
         }
 
-        var take = Math.Min(all.Count, hops.Length);
-        for (var i = 0; i < take; i++)
-        {
-            hops[i] = all[all.Count - take + i];
-        }
-
-        return take;
+        return all;
     }
 
     private static IPAddress? ParseForwardedFor(ReadOnlySpan<char> element)
