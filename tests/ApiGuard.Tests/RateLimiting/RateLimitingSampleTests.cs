@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using ApiGuard.Sample;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,13 @@ public sealed class RateLimitingSampleTests
     [Fact]
     public async Task GetLimited_ElevenRequestsInABurst_EleventhIs429WithRateLimitFields()
     {
-        await using var app = SampleApp.Build([], b => b.WebHost.UseTestServer());
+        // The clock stands still: on the real clock a slow first request (JIT) lets GCRA refill a permit before the eleventh.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero));
+        await using var app = SampleApp.Build([], b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Services.AddSingleton<TimeProvider>(time);
+        });
         await app.StartAsync();
         using var client = app.GetTestClient();
 
