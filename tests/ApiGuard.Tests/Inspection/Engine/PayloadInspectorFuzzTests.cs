@@ -140,13 +140,21 @@ public sealed class PayloadInspectorFuzzTests
             }
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (var v in values)
+        // Steady state: the runtime itself may allocate once on this thread while it re-tiers hot methods (background
+        // tier-up lands at any time), so take the best of three passes; an allocation in the inspector shows in every pass.
+        var best = long.MaxValue;
+        for (var pass = 0; pass < 3 && best > 0; pass++)
         {
-            _inspector.Inspect(v, new InspectionSettings(ValueSource.Query), findings);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (var v in values)
+            {
+                _inspector.Inspect(v, new InspectionSettings(ValueSource.Query), findings);
+            }
+
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, best);
     }
 
     [Fact]
