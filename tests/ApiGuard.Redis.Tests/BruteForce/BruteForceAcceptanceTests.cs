@@ -141,7 +141,7 @@ public sealed class BruteForceAcceptanceTests
             "ApiGuard:BruteForce:Pair:InitialDelay=00:00:00.100", "ApiGuard:BruteForce:Pair:MaxDelay=00:00:00.200",
             "ApiGuard:BruteForce:Address:Window=00:00:01", "ApiGuard:BruteForce:Address:BlockDuration=00:00:01",
             "ApiGuard:BruteForce:Address:DelayThreshold=3", "ApiGuard:BruteForce:Address:BlockThreshold=6",
-            "ApiGuard:BruteForce:Address:InitialDelay=00:00:00.100", "ApiGuard:BruteForce:Address:MaxDelay=00:00:00.200",
+            "ApiGuard:BruteForce:Address:InitialDelay=00:00:01", "ApiGuard:BruteForce:Address:MaxDelay=00:00:01",
             "ApiGuard:BruteForce:Account:Window=00:00:01", "ApiGuard:BruteForce:TrustDuration=00:00:01",
         ];
         await using var first = await StartInstanceAsync(server, "short", TimeProvider.System, collector, shortWindows);

@@ -25,6 +25,9 @@ public sealed class RedisBruteForceObserverTests
             {
                 o.Address.DelayThreshold = 5;
                 o.Address.BlockThreshold = 50;
+                // Long enough that a slow machine (cold JIT, Redis start-up) cannot see the delay lapse before the check.
+                o.Address.InitialDelay = TimeSpan.FromMinutes(5);
+                o.Address.MaxDelay = TimeSpan.FromMinutes(10);
             });
         await using var provider = services.BuildServiceProvider();
         var publisher = provider.GetRequiredService<ISecurityEventPublisher>();
