@@ -14,9 +14,10 @@ internal static class SqlDetector
     private const int Window = 48;
     private const int Overlap = 10;
 
+    private static readonly SearchValues<char> s_typeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("'\"`();=<>#|&@*/-+!,");
     private static readonly SearchValues<string> s_gateWords = SearchValues.Create(
-        ["union", "select", "order", "group", "having", "waitfor", "exec", "sleep", "insert", "delete", "drop", "update", " or ", " and ", "shutdown", "declare", "information_schema", "limit", "pg_catalog", "msdb", "sysobjects", "sqlite_master", "schema_name", "case"],
+        ["union", "select", "order", "group", "having", "waitfor", "exec", "sleep", "insert", "delete", "drop", "update", " or ", " and ", "shutdown", "declare", "information_schema", "limit", "pg_catalog", "msdb", "sysobjects", "sqlite_master", "schema_name", "case", "mysql.", "tempdb.", "msys", "::", "alter table"],
         StringComparison.Ordinal);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
@@ -53,6 +54,29 @@ internal static class SqlDetector
                 if (n > 0 && buf[n - 1].Kind == SqlKind.Comment)
                 {
                     n--;
+                }
+
+                if (tok.Kind == SqlKind.Cast)
+                {
+                    // A PostgreSQL cast is folded onto its operand. A literal or a call result cast to a SQL type
+                    // ('{"a":1}'::jsonb, 1::int, unistr(x)::int) is PostgreSQL expression syntax, never prose.
+                    if (n > 0)
+                    {
+                        ref var operand = ref buf[n - 1];
+                        operand.Cast = true;
+                        if (operand.Kind is SqlKind.Num or SqlKind.RParen || (operand.Kind == SqlKind.Str && operand.Flag))
+                        {
+                            sink.Add(RuleKey.SqliFunction, operand.Start, tok.Start + tok.Length - operand.Start);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (tok.Kind == SqlKind.Comment && t.Slice(tok.Start, tok.Length).Contains("sp_password", StringComparison.Ordinal))
+                {
+                    // MSSQL leaves a statement that mentions sp_password out of its logs: a comment naming it hides the injection.
+                    sink.Add(RuleKey.SqliCatalogName, tok.Start, tok.Length);
                 }
 
                 buf[n++] = tok;
@@ -146,6 +170,12 @@ internal static class SqlDetector
             return;
         }
 
+        // The whole value is a column cast to a PostgreSQL type: "password::int" (error-based extraction).
+        if (final && s.Length == 1 && s[0].Kind == SqlKind.Word && s[0].Cast && IsExtractionCast(t, s[0]))
+        {
+            sink.Add(RuleKey.SqliFunction, 0, t.Length);
+        }
+
         // Numeric context: optional sign/parenthesis, a number, then the breakout.
         i = 0;
         while (At(s, i).Kind == SqlKind.LParen || (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!'))
@@ -166,7 +196,7 @@ internal static class SqlDetector
         }
 
         // The whole value opens a SQL function call: "concat(", "group_concat(", "select(user(".
-        if (final && s.Length is >= 2 and <= 4 && s[^1].Kind == SqlKind.LParen && s[^2].Kind == SqlKind.Func && s[^2].Word != SqlWord.None
+        if (final && s.Length is >= 2 and <= 4 && s[^1].Kind == SqlKind.LParen && (s[^2].Kind == SqlKind.Func || s[^2].Is(SqlKind.Verb, SqlWord.Insert)) && s[^2].Word != SqlWord.None
             && !(t.Slice(s[^2].Start, s[^2].Length) is "left" or "right" or "replace" or "reverse" or "position" or "length" or "lower" or "upper"
                 or "count" or "if" or "row" or "floor" or "len" or "exp" or "cast" or "convert" or "instr" or "locate" or "bin" or "oct"))
         {
@@ -190,7 +220,7 @@ internal static class SqlDetector
         }
 
         var y = At(s, i);
-        if (i > 0 && y.Kind is SqlKind.Logic or SqlKind.Semi or SqlKind.Comment)
+        if (i > 0 && (y.Kind is SqlKind.Logic or SqlKind.Semi or SqlKind.Comment || (y.Kind == SqlKind.Kw && y.Word is SqlWord.Like or SqlWord.Regexp)))
         {
             Breakout(t, s, i, allowWord: true, final, ref sink, RuleKey.SqliNumericBreakout);
         }
@@ -201,6 +231,11 @@ internal static class SqlDetector
             var b = At(s, i + 3);
             if (a.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && IsCompare(op) && b.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word or SqlKind.Func)
             {
+                sink.Add(RuleKey.SqliTautology, 0, t.Length);
+            }
+            else if (a.Kind is SqlKind.Num or SqlKind.Str && op.Kind == SqlKind.Op && b.Kind is SqlKind.Num or SqlKind.Str && ExpressionAhead(s, i + 1))
+            {
+                // "or '{"a":1}' -> 'a' = 1": literal operators reaching a comparison.
                 sink.Add(RuleKey.SqliTautology, 0, t.Length);
             }
         }
@@ -215,7 +250,7 @@ internal static class SqlDetector
             case SqlKind.Logic:
                 {
                     var j = i + 1;
-                    while (At(s, j).Is(SqlKind.Kw, SqlWord.Not) || (At(s, j).Kind == SqlKind.Op && At(s, j).OpChar is '!' or '-' or '~' or '+'))
+                    while (At(s, j).Is(SqlKind.Kw, SqlWord.Not) || At(s, j).Is(SqlKind.Kw, SqlWord.Binary) || (At(s, j).Kind == SqlKind.Op && At(s, j).OpChar is '!' or '-' or '~' or '+'))
                     {
                         j++;
                     }
@@ -225,7 +260,8 @@ internal static class SqlDetector
                     var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
                     var hit = y.Kind switch
                     {
-                        SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var,
+                        SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var
+                            || CallThenEnd(s, j, final),
                         SqlKind.Var or SqlKind.LParen => true,
                         SqlKind.Num => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen
                             || (z.Kind == SqlKind.None && final && quote == '\'') || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1))
@@ -234,7 +270,8 @@ internal static class SqlDetector
                             || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
                         SqlKind.Word => IsCompare(z) || (z.Kind == SqlKind.Comment && j + 1 == s.Length - 1)
                             || (z.Kind == SqlKind.Op && (ExpressionAhead(s, j + 1) || (y.Word != SqlWord.None && At(s, j + 2).Kind == SqlKind.Num)))
-                            || (z.Kind == SqlKind.Logic && At(s, j + 2).Kind is SqlKind.Str or SqlKind.Num),
+                            || (z.Kind == SqlKind.Logic && At(s, j + 2).Kind is SqlKind.Str or SqlKind.Num)
+                            || OpenQuoteTail(t, s, j, quote, final, arithmetic: false),
                         SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False or SqlWord.Exists && z.Kind is not (SqlKind.Word or SqlKind.Str or SqlKind.Num),
                         SqlKind.Verb => y.Word == SqlWord.Select && SelectArgs(t, s, j + 1),
                         _ => false,
@@ -285,7 +322,7 @@ internal static class SqlDetector
                             SqlKind.Str => quote == '\'' || tail,
                             SqlKind.Num or SqlKind.Var => tail || ExpressionAhead(s, yi + 1),
                             SqlKind.Func => y.Word != SqlWord.None,
-                            SqlKind.LParen => At(s, i + 2).Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str,
+                            SqlKind.LParen => At(s, SkipUnary(s, yi + 1)).Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str,
                             SqlKind.Word => quote == '\'' && (z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)),
                             SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False,
                             _ => false,
@@ -306,6 +343,9 @@ internal static class SqlDetector
                             SqlKind.LParen => At(s, yi + 1).Kind is SqlKind.Verb or SqlKind.Func || ExpressionAhead(s, yi + 1),
                             _ => false,
                         };
+
+                        // Arithmetic that runs into the application's closing quote: "1' * id - '0", "0' / current_date xor '1".
+                        hit = hit || (x.OpChar is '*' or '/' or '%' or '^' or '|' or '&' && OpenQuoteTail(t, s, yi, quote, final, arithmetic: true));
                     }
 
                     if (hit)
@@ -319,8 +359,21 @@ internal static class SqlDetector
 
             case SqlKind.Semi:
                 {
-                    var y = At(s, i + 1);
-                    if ((y.Kind == SqlKind.Verb && VerbContinues(t, s, i + 1)) || (y.Kind == SqlKind.Comment && quote != '"') || (y.Kind == SqlKind.None && key == RuleKey.SqliQuotedBreakout && final))
+                    var vi = i + 1;
+                    if (At(s, vi).Kind == SqlKind.Word && t.Slice(At(s, vi).Start, At(s, vi).Length) is "begin")
+                    {
+                        // T-SQL block: "; begin declare ...".
+                        vi++;
+                    }
+
+                    var y = At(s, vi);
+                    var statement = y.Kind == SqlKind.Verb && (VerbContinues(t, s, vi)
+                        || (quote != '\0' && ShortClosure(t, s) && y.Word is SqlWord.Select or SqlWord.Insert or SqlWord.Update or SqlWord.Delete
+                            or SqlWord.Drop or SqlWord.Create or SqlWord.Alter or SqlWord.Truncate or SqlWord.Exec or SqlWord.Execute
+                            or SqlWord.Declare or SqlWord.Shutdown or SqlWord.Waitfor));
+                    var conditional = y.Kind is SqlKind.Word or SqlKind.Func && t.Slice(y.Start, y.Length) is "if"
+                        && (At(s, vi + 1).Kind == SqlKind.LParen || At(s, vi + 1).Is(SqlKind.Kw, SqlWord.Exists) || At(s, vi + 1).Is(SqlKind.Kw, SqlWord.Not));
+                    if (statement || conditional || (y.Kind == SqlKind.Comment && quote != '"') || (y.Kind == SqlKind.None && key == RuleKey.SqliQuotedBreakout && final))
                     {
                         var strong = y.Kind != SqlKind.None || (quote == '\'' && s[0].Length <= 40 && t.Slice(s[0].Start, s[0].Length).IndexOfAny(' ', '\t') < 0);
                         sink.Add(strong ? key : RuleKey.SqliWeakBreakout, 0, t.Length);
@@ -331,6 +384,14 @@ internal static class SqlDetector
                 }
 
             case SqlKind.Comment when key == RuleKey.SqliNumericBreakout:
+                if (final && i == s.Length - 1 && EmptyComment(t, x) && !(At(s, i - 1).Kind == SqlKind.Num && t[At(s, i - 1).Start + At(s, i - 1).Length - 1] == '.'))
+                {
+                    // (Not after "3." — list numbering before a code comment.)
+                    // A number closed by an empty comment: "1--", "417652 /*", "-1#".
+                    sink.Add(RuleKey.SqliBreakoutComment, 0, t.Length);
+                    return true;
+                }
+
                 sink.Add(RuleKey.SqliWeakBreakout, 0, t.Length);
                 return false;
 
@@ -344,6 +405,7 @@ internal static class SqlDetector
 
                     var y = At(s, i + 1);
                     var z = At(s, i + 2);
+                    var operand = At(s, SkipUnary(s, i + 1));
                     var hit = x.Word switch
                     {
                         SqlWord.From => y.Kind == SqlKind.Word && (z.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Group || z.Kind is SqlKind.Comment or SqlKind.Semi),
@@ -353,11 +415,13 @@ internal static class SqlDetector
                         SqlWord.Into => y.Kind == SqlKind.Var || y.Word is SqlWord.Outfile or SqlWord.Dumpfile,
                         SqlWord.Procedure => y.Word == SqlWord.Analyse,
                         SqlWord.Where => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && IsCompare(z),
-                        SqlWord.Like or SqlWord.Regexp => y.Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen && quote != '"',
-                        SqlWord.Is => y.Word is SqlWord.Null || (y.Word == SqlWord.Not && z.Word == SqlWord.Null),
+                        SqlWord.Like or SqlWord.Regexp => (operand.Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen or SqlKind.Var
+                            || (operand.Kind == SqlKind.Func && operand.Word != SqlWord.None)) && quote != '"',
+                        SqlWord.Is => y.Word is SqlWord.Null || (y.Word == SqlWord.Not && z.Word == SqlWord.Null)
+                            || (y.Kind == SqlKind.Num && (IsCompare(z) || z.Kind == SqlKind.Logic)),
                         SqlWord.In => y.Kind == SqlKind.LParen && !allowWord,
                         SqlWord.Between => IsLiteral(y),
-                        SqlWord.Div or SqlWord.Mod => y.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen
+                        SqlWord.Div or SqlWord.Mod => y.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen or SqlKind.Var
                             || (y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && quote == '\'' && i + 1 == s.Length - 1 && ShortClosure(t, s)),
                         _ => false,
                     };
@@ -414,7 +478,8 @@ internal static class SqlDetector
                     || (v.Word is SqlWord.Truncate or SqlWord.Drop && y.Kind == SqlKind.Word && z.Kind is SqlKind.Comment or SqlKind.Semi && At(s, i - 1).Kind == SqlKind.Semi);
             case SqlWord.Exec or SqlWord.Execute:
                 {
-                    if (y.Kind is SqlKind.Var or SqlKind.Str || y.Word == SqlWord.Catalog || (y.Kind == SqlKind.LParen && z.Kind is SqlKind.Str or SqlKind.Var))
+                    if (y.Kind is SqlKind.Var or SqlKind.Str || y.Word == SqlWord.Catalog || (y.Kind == SqlKind.LParen && z.Kind is SqlKind.Str or SqlKind.Var)
+                        || (y.Is(SqlKind.Kw, SqlWord.As) && z.Kind == SqlKind.Kw && z.Word is SqlWord.Login or SqlWord.User))
                     {
                         return true;
                     }
@@ -471,8 +536,17 @@ internal static class SqlDetector
                 return b.Is(SqlKind.Kw, SqlWord.From) || b.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Comma;
             case SqlKind.Kw when a.Word is SqlWord.Null or SqlWord.Top or SqlWord.Distinct or SqlWord.All or SqlWord.True or SqlWord.False or SqlWord.Case:
                 return a.Word is SqlWord.Null or SqlWord.Top || FromFollows(s, i + 1) || b.Kind is SqlKind.Num or SqlKind.Func or SqlKind.Var or SqlKind.Comma;
+            case SqlKind.Kw when a.Word is SqlWord.Login or SqlWord.User or SqlWord.Time or SqlWord.Schema or SqlWord.Index or SqlWord.View
+                or SqlWord.Database or SqlWord.Function or SqlWord.Trigger or SqlWord.Delay or SqlWord.Offset:
+            // Keywords MySQL also accepts as column names: "(select login/2 from users".
             case SqlKind.Word:
-                if (a.Word is SqlWord.InfoFunction or SqlWord.Catalog)
+                if (a.Word is SqlWord.InfoFunction or SqlWord.Catalog || DelayOrFileName(t, a))
+                {
+                    return true;
+                }
+
+                // "select u.* from": a table-qualified star.
+                if (b.Kind == SqlKind.Op && b.OpChar == '*' && t[a.Start + a.Length - 1] == '.' && a.Start + a.Length == b.Start)
                 {
                     return true;
                 }
@@ -500,6 +574,246 @@ internal static class SqlDetector
         return false;
     }
 
+    /// <summary>
+    /// Whether the call at <paramref name="f"/> has SQL-shaped arguments: a literal, call, variable or subquery, a column list,
+    /// or a single column whose result is used ("length(password)>5"); not a parenthetical remark ("trim (level)").
+    /// </summary>
+    private static bool SqlArguments(ReadOnlySpan<SqlToken> s, int f)
+    {
+        var a = At(s, f + 2);
+        switch (a.Kind)
+        {
+            case SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.Var or SqlKind.LParen or SqlKind.Verb or SqlKind.RParen:
+                return true;
+            case SqlKind.Kw:
+                return a.Word is SqlWord.Null or SqlWord.Distinct or SqlWord.Binary or SqlWord.Case || a.Word is SqlWord.User or SqlWord.Database or SqlWord.Schema;
+            case SqlKind.Op:
+                return a.OpChar is '*' or '-' or '~' or '!';
+            case SqlKind.Word:
+                {
+                    if (a.Word != SqlWord.None)
+                    {
+                        return true;
+                    }
+
+                    var b = At(s, f + 3);
+                    if (b.Kind is SqlKind.Comma or SqlKind.Op || IsCompare(b))
+                    {
+                        return true;
+                    }
+
+                    var c = At(s, f + 4);
+                    return b.Kind == SqlKind.RParen && (IsCompare(c) || c.Kind is SqlKind.Op or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen);
+                }
+        }
+
+        return false;
+    }
+
+    /// <summary>A delay or file function named without its call, when the name cannot be an English word: "pg_sleep", "load_file".</summary>
+    private static bool DelayOrFileName(ReadOnlySpan<char> t, in SqlToken w)
+    {
+        if (w.Kind != SqlKind.Word)
+        {
+            return false;
+        }
+
+        var name = t.Slice(w.Start, w.Length);
+        return name.IndexOfAny('_', '.') > 0 && SqlLexer.IsDelayOrFileFunction(name);
+    }
+
+    /// <summary>Skips unary operators and MySQL's BINARY modifier from <paramref name="i"/>.</summary>
+    private static int SkipUnary(ReadOnlySpan<SqlToken> s, int i)
+    {
+        while (At(s, i).Is(SqlKind.Kw, SqlWord.Binary) || (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!'))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// The index after a numeric operand at <paramref name="i"/>: unary operators, parentheses, a number, the matching
+    /// closing parentheses ("3", "~1", "(3)", "-(2)"); 0 when there is none.
+    /// </summary>
+    private static int NumericOperandEnd(ReadOnlySpan<SqlToken> s, int i)
+    {
+        var open = 0;
+        while (At(s, i).Kind == SqlKind.LParen || (At(s, i).Kind == SqlKind.Op && At(s, i).OpChar is '-' or '+' or '~' or '!'))
+        {
+            open += At(s, i).Kind == SqlKind.LParen ? 1 : 0;
+            i++;
+        }
+
+        if (At(s, i).Kind != SqlKind.Num)
+        {
+            return 0;
+        }
+
+        i++;
+        for (; open > 0; open--, i++)
+        {
+            if (At(s, i).Kind != SqlKind.RParen)
+            {
+                return 0;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Whether a function call at <paramref name="f"/> is closed and followed by the end of the value, a trailing comment or a
+    /// comparison: "sqlite_compileoption_used (id)--".
+    /// </summary>
+    private static bool CallThenEnd(ReadOnlySpan<SqlToken> s, int f, bool final)
+    {
+        if (At(s, f + 1).Kind != SqlKind.LParen)
+        {
+            return false;
+        }
+
+        var depth = 0;
+        for (var k = f + 1; k < s.Length && k < f + 12; k++)
+        {
+            depth += s[k].Kind == SqlKind.LParen ? 1 : s[k].Kind == SqlKind.RParen ? -1 : 0;
+            if (s[k].Kind is SqlKind.Other or SqlKind.Semi)
+            {
+                return false;
+            }
+
+            if (depth == 0)
+            {
+                var n = At(s, k + 1);
+                return (n.Kind == SqlKind.Comment && k + 1 == s.Length - 1) || IsCompare(n) || (n.Kind == SqlKind.None && final);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the tokens from <paramref name="k"/> are an expression that ends in the string the application closes
+    /// ("column ^ '-1", "id - '0"), with <paramref name="arithmetic"/> or an arithmetic operator among them: what a value
+    /// looks like that stays syntactically valid inside a quoted string.
+    /// </summary>
+    private static bool OpenQuoteTail(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int k, char quote, bool final, bool arithmetic)
+    {
+        if (!final || quote != '\'' || s.Length - k > 8 || s.Length - k < 2)
+        {
+            return false;
+        }
+
+        var last = s[^1];
+        if (last.Kind != SqlKind.Str || last.Flag || last.OpChar != quote || last.Length > 24 || !ShortClosure(t, s)
+            || t.Slice(last.Start + 1, last.Length - 1).Trim().IndexOfAny(' ', '\t') >= 0)
+        {
+            return false;
+        }
+
+        var operands = 0;
+        for (var j = k; j < s.Length - 1; j++)
+        {
+            var x = s[j];
+            if (x.Kind == SqlKind.Op && !x.Flag)
+            {
+                arithmetic |= x.OpChar is '*' or '/' or '%' or '^' or '|' or '&';
+            }
+            else if (x.Kind is SqlKind.Word or SqlKind.Num || (x.Kind == SqlKind.Str && x.Flag))
+            {
+                operands++;
+            }
+            else if (x.Kind != SqlKind.Logic)
+            {
+                return false;
+            }
+        }
+
+        return arithmetic && operands > 0;
+    }
+
+    /// <summary>Whether a comment holds nothing but comment punctuation: "--", "/* */", "#", "-- -".</summary>
+    private static bool EmptyComment(ReadOnlySpan<char> t, in SqlToken c) => t.Slice(c.Start, c.Length).Trim(" \t-#/*+").IsEmpty;
+
+    /// <summary>Whether a lone "column::type" names a type injected casts use to leak a value in an error (int, text, ...).</summary>
+    private static bool IsExtractionCast(ReadOnlySpan<char> t, in SqlToken w)
+    {
+        var rest = t[(w.Start + w.Length)..];
+        var colons = rest.IndexOf("::", StringComparison.Ordinal);
+        if (colons < 0)
+        {
+            return false;
+        }
+
+        var type = rest[(colons + 2)..];
+        var end = type.IndexOfAnyExcept(s_typeChars);
+        type = end < 0 ? type : type[..end];
+        return type is "int" or "int2" or "int4" or "int8" or "bigint" or "smallint" or "numeric" or "varchar" or "jsonb" or "bytea"
+            or "regclass" or "oid" or "timestamptz";
+    }
+
+    /// <summary>Whether a token names a stored procedure injection executes (xp_cmdshell, sp_executesql, master..xp_dirtree).</summary>
+    private static bool ProcedureName(ReadOnlySpan<char> t, in SqlToken y)
+    {
+        if (y.Kind is not (SqlKind.Word or SqlKind.Func))
+        {
+            return false;
+        }
+
+        var w = t.Slice(y.Start, y.Length);
+        return (w.StartsWith("xp_") || w.StartsWith("sp_") || w.StartsWith("master.")) && w.Length > 4;
+    }
+
+    /// <summary>
+    /// DDL with its grammar: "create table t (", "create function f (", "alter table `t` add|change|drop|modify|rename".
+    /// </summary>
+    private static bool Ddl(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
+    {
+        var obj = At(s, i + 1);
+        if (obj.Kind != SqlKind.Kw || obj.Word is not (SqlWord.Table or SqlWord.Function or SqlWord.Procedure or SqlWord.View or SqlWord.Trigger))
+        {
+            return false;
+        }
+
+        var name = At(s, i + 2);
+        var next = At(s, i + 3);
+        if (s[i].Word == SqlWord.Create)
+        {
+            // The name is lexed as a call when a parameter or column list follows it.
+            return (name.Kind == SqlKind.Func && next.Kind == SqlKind.LParen && At(s, i + 4).Kind is SqlKind.Word or SqlKind.RParen)
+                || (name.Kind == SqlKind.Word && next.Is(SqlKind.Kw, SqlWord.As) && At(s, i + 4).Is(SqlKind.Verb, SqlWord.Select));
+        }
+
+        return name.Kind == SqlKind.Word && (next.Kind == SqlKind.Verb && next.Word is SqlWord.Drop or SqlWord.Alter
+            || (next.Kind == SqlKind.Word && t.Slice(next.Start, next.Length) is "add" or "change" or "modify" or "rename"));
+    }
+
+    /// <summary>A simple CASE: "case 1 when 2 then", "case sin(1) when 2 then".</summary>
+    private static bool SimpleCase(ReadOnlySpan<SqlToken> s, int i)
+    {
+        var first = At(s, i);
+        if (first.Kind is not (SqlKind.Num or SqlKind.Str or SqlKind.Func))
+        {
+            return false;
+        }
+
+        for (var k = i + 1; k < s.Length && k < i + 8; k++)
+        {
+            if (s[k].Is(SqlKind.Kw, SqlWord.When))
+            {
+                return IsLiteral(At(s, k + 1)) && At(s, k + 2).Is(SqlKind.Kw, SqlWord.Then);
+            }
+
+            if (s[k].Kind is SqlKind.Word or SqlKind.Other or SqlKind.Comma)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the string the value closes is a single short token ("admin", "1", ""), not prose.</summary>
     private static bool ShortClosure(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s)
     {
@@ -522,15 +836,19 @@ internal static class SqlDetector
 
     private static bool CompareAhead(ReadOnlySpan<SqlToken> s, int i)
     {
-        for (var k = i; k < s.Length && k < i + 12; k++)
+        var depth = 0;
+        for (var k = i; k < s.Length && k < i + 16; k++)
         {
-            if (s[k].Kind == SqlKind.Op && s[k].Flag)
+            if (s[k].Kind == SqlKind.Op && s[k].Flag && depth <= 0)
             {
                 var n = At(s, k + 1);
                 return n.Kind is SqlKind.Num or SqlKind.LParen or SqlKind.Func or SqlKind.Str || (n.Kind == SqlKind.Op && n.OpChar is '-' or '~' or '!');
             }
 
-            if (s[k].Kind is SqlKind.Word or SqlKind.Comma or SqlKind.Other)
+            depth += s[k].Kind == SqlKind.LParen ? 1 : s[k].Kind == SqlKind.RParen ? -1 : 0;
+
+            // Inside a call's parentheses, literal arguments and commas are part of the operand.
+            if (s[k].Kind is SqlKind.Other || (s[k].Kind is SqlKind.Word or SqlKind.Comma && depth <= 0))
             {
                 return false;
             }
@@ -555,12 +873,20 @@ internal static class SqlDetector
     /// <summary>Whether the tokens from <paramref name="i"/> form an expression that reaches a comparison, boolean or comment.</summary>
     private static bool ExpressionAhead(ReadOnlySpan<SqlToken> s, int i)
     {
-        for (var k = i; k < s.Length && k < i + 12; k++)
+        var depth = 0;
+        for (var k = i; k < s.Length && k < i + 16; k++)
         {
             var x = s[k];
-            if (IsCompare(x) || x.Kind is SqlKind.Logic or SqlKind.Semi || (x.Kind == SqlKind.Comment && k == s.Length - 1))
+            if (depth <= 0 && (IsCompare(x) || x.Kind is SqlKind.Logic or SqlKind.Semi || (x.Kind == SqlKind.Comment && k == s.Length - 1)))
             {
                 return k > i;
+            }
+
+            depth += x.Kind == SqlKind.LParen ? 1 : x.Kind == SqlKind.RParen ? -1 : 0;
+            if (depth > 0 && x.Kind is SqlKind.Comma or SqlKind.Num or SqlKind.Str)
+            {
+                // Literal arguments of a call: json_extract('{...}', '$.name') = 'x'.
+                continue;
             }
 
             if (x.Kind is SqlKind.Word or SqlKind.Str && At(s, k + 1).Kind is SqlKind.Word or SqlKind.Str or SqlKind.Num)
@@ -612,19 +938,26 @@ internal static class SqlDetector
 
         var ops = 0;
         var words = 0;
+        var depth = 0;
+        var balanced = s[0].Kind == SqlKind.LParen;
         foreach (var x in s[..^1])
         {
-            if (x.Kind is SqlKind.Op or SqlKind.Logic or SqlKind.Func or SqlKind.Verb or SqlKind.Var)
+            if (x.Kind is SqlKind.Op or SqlKind.Logic or SqlKind.Func or SqlKind.Verb or SqlKind.Var || x.Is(SqlKind.Kw, SqlWord.Binary))
             {
                 ops++;
             }
-            else if (x.Kind == SqlKind.Word)
+            else if (x.Kind is SqlKind.Word or SqlKind.Kw or SqlKind.Other or SqlKind.Comma or SqlKind.Semi)
             {
-                words++;
+                words += x.Kind is SqlKind.Word ? 1 : 0;
+                balanced = false;
             }
+
+            depth += x.Kind == SqlKind.LParen ? 1 : x.Kind == SqlKind.RParen ? -1 : 0;
+            balanced &= depth > 0 || x.Start == s[^2].Start;
         }
 
-        if (ops > 0 && words <= ops)
+        // "( ( 1 ) ) --", "( 'a' ) --": a parenthesised literal expression closed by an empty comment.
+        if ((ops > 0 && words <= ops) || (balanced && depth == 0))
         {
             sink.Add(RuleKey.SqliBreakoutComment, 0, t.Length);
         }
@@ -686,7 +1019,7 @@ internal static class SqlDetector
                 case SqlKind.Verb:
                     if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
                         && (FromFollows(s, i + 1) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
-                            || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func)))
+                            || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))))
                     {
                         sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
                     }
@@ -696,6 +1029,20 @@ internal static class SqlDetector
                         && VerbContinues(t, s, i))
                     {
                         sink.Add(x.Word == SqlWord.Waitfor ? RuleKey.SqliTimeDelay : RuleKey.SqliStackedQuery, x.Start, x.Length);
+                    }
+                    else if (x.Word is SqlWord.Exec or SqlWord.Execute && ProcedureName(t, At(s, i + 1)))
+                    {
+                        // "exec xp_cmdshell", "execute sp_executesql" wherever they stand.
+                        sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
+                    }
+                    else if (x.Word == SqlWord.Declare && At(s, i + 1).Kind == SqlKind.Var && At(s, i + 2).Kind is SqlKind.Word or SqlKind.Func)
+                    {
+                        // "declare @x varchar(8000)": a T-SQL variable declaration.
+                        sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
+                    }
+                    else if (x.Word is SqlWord.Create or SqlWord.Alter && Ddl(t, s, i))
+                    {
+                        sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
                     }
 
                     break;
@@ -715,6 +1062,12 @@ internal static class SqlDetector
                                 sink.Add(key, x.Start, x.Length);
                             }
                         }
+                        else if (name is "if" or "iif" && At(s, i + 1).Kind == SqlKind.LParen && At(s, i + 2).Kind is SqlKind.Num or SqlKind.Str
+                            && IsCompare(At(s, i + 3)) && At(s, i + 4).Kind is SqlKind.Num or SqlKind.Str or SqlKind.None)
+                        {
+                            // A condition on two literals: "if(1=1,", "iif(2510=9436,": boolean-blind probing.
+                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+                        }
                         else if (x.Word == SqlWord.InfoFunction && At(s, i + 2).Kind == SqlKind.RParen)
                         {
                             // version(), database(), user(): only injected SQL asks the server who it is.
@@ -724,7 +1077,7 @@ internal static class SqlDetector
                         else if (x.Word != SqlWord.None)
                         {
                             var prev = At(s, i - 1);
-                            if (prev.Kind == SqlKind.Logic && (At(s, i - 2).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen))
+                            if (prev.Kind == SqlKind.Logic && (At(s, i - 2).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen) && SqlArguments(s, i))
                             {
                                 sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
                             }
@@ -773,9 +1126,24 @@ internal static class SqlDetector
                         {
                             sink.Add(RuleKey.SqliNumericBreakout, x.Start, x.Length);
                         }
-                        else if (x.Word == SqlWord.Case && y.Is(SqlKind.Kw, SqlWord.When) && ThenFollows(s, i + 2))
+                        else if (x.Word == SqlWord.Case && (y.Is(SqlKind.Kw, SqlWord.When) && ThenFollows(s, i + 2) || SimpleCase(s, i + 1)))
                         {
                             sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+                        }
+                        else if (x.Word == SqlWord.Procedure && y.Is(SqlKind.Kw, SqlWord.Analyse))
+                        {
+                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+                        }
+                        else if (x.Word == SqlWord.Having && y.Kind == SqlKind.Func && y.Word != SqlWord.None && z.Kind == SqlKind.LParen && CompareAhead(s, i + 1))
+                        {
+                            // "having count(id) >= 9": an aggregate condition.
+                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+                        }
+                        else if (x.Word == SqlWord.Values && At(s, i - 1).Kind == SqlKind.RParen && y.Kind == SqlKind.LParen
+                            && z.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Var && At(s, i + 3).Kind is SqlKind.Comma or SqlKind.RParen)
+                        {
+                            // "(id, name) values (1, 'x')": an insert's column and value lists.
+                            sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
                         }
                         else if (x.Word == SqlWord.Order && y.Is(SqlKind.Kw, SqlWord.By) && z.Kind == SqlKind.Num
                             && (At(s, i + 3).Kind is SqlKind.Comment or SqlKind.Semi || (At(s, i + 3).Kind == SqlKind.None && At(s, i - 1).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen)))
@@ -796,6 +1164,17 @@ internal static class SqlDetector
                         {
                             sink.Add(RuleKey.SqliTautology, x.Start, x.Length);
                             break;
+                        }
+
+                        // A comparison of two numbers that ends the condition: "and 8=3", "or 1 = ~1", "and 8=(3)".
+                        if (At(s, i + 1).Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && At(s, i + 2).Flag && At(s, i + 2).OpChar != 'j')
+                        {
+                            var e = NumericOperandEnd(s, i + 3);
+                            if (e > 0 && At(s, e).Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen && (e < s.Length || limit == s.Length))
+                            {
+                                sink.Add(RuleKey.SqliTautology, x.Start, s[e - 1].Start + s[e - 1].Length - x.Start);
+                                break;
+                            }
                         }
 
                         // Tautology: "or 1=1", "and 'a'='a", "or x=x" (same operands on both sides).

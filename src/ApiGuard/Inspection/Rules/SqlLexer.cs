@@ -22,6 +22,9 @@ internal enum SqlKind : byte
     Comment,
     Var,
     Other,
+
+    /// <summary>A PostgreSQL cast <c>::type</c> to a SQL type; the detector folds it onto the operand before it.</summary>
+    Cast,
 }
 
 /// <summary>SQL words the rules look at.</summary>
@@ -32,7 +35,7 @@ internal enum SqlWord : byte
     // keywords
     From, Where, Order, Group, By, Having, Limit, Into, Outfile, Dumpfile, Procedure, Analyse, All, Distinct,
     Like, In, Is, Not, Null, True, False, Between, Regexp, Table, Database, Set, Values, Case, When, Then, Else, End,
-    Top, As, Join, On, Offset, Delay, Time, Exists, Schema, View, User, Index, Trigger, Function, Login, Collate, Div, Mod,
+    Top, As, Join, On, Offset, Delay, Time, Exists, Schema, View, User, Index, Trigger, Function, Login, Collate, Div, Mod, Binary,
 
     // statement verbs
     Select, Insert, Update, Delete, Drop, Create, Alter, Truncate, Exec, Execute, Declare, Shutdown, Waitfor, Grant, Revoke, Load,
@@ -56,6 +59,7 @@ internal struct SqlToken
     public SqlKind Kind;
     public SqlWord Word;
     public bool Flag; // Str: terminated; Op: comparison; Comment: line comment
+    public bool Cast; // the operand carries a ::type cast (set by the detector when it folds a Cast token)
     public char OpChar;
     public int Start;
     public int Length;
@@ -183,6 +187,11 @@ internal ref struct SqlLexer
                 return Single(ref t, SqlKind.Comma, i);
             case ';':
                 return Single(ref t, SqlKind.Semi, i);
+            case '#' when i + 1 < s.Length && s[i + 1] == '>':
+                // PostgreSQL JSON path extraction: #>, #>>.
+                t.Kind = SqlKind.Op;
+                t.OpChar = 'j';
+                return Op(ref t, i, i + 2 < s.Length && s[i + 2] == '>' ? 3 : 2);
             case '#':
                 return LineComment(ref t, i);
             case '-' when i + 1 < s.Length && s[i + 1] == '-':
@@ -196,6 +205,13 @@ internal ref struct SqlLexer
                     t.Length = end - i;
                     return true;
                 }
+
+            case '@' when i + 1 < s.Length && (s[i + 1] == '>' || (s[i + 1] is '?' or '@' && i + 2 < s.Length && s[i + 2] == ' ')):
+                // PostgreSQL containment and JSON path predicates: @>, @? and @@ before a space.
+                t.Kind = SqlKind.Op;
+                t.OpChar = 'j';
+                t.Flag = true;
+                return Op(ref t, i, 2);
 
             case '@':
                 {
@@ -284,6 +300,16 @@ internal ref struct SqlLexer
             }
 
             var callFollows = k < s.Length && s[k] == '(';
+            if (word is "sounds" && s[k..].StartsWith("like") && (k + 4 >= s.Length || !IsWordChar(s[k + 4])))
+            {
+                // MySQL "SOUNDS LIKE" is one comparison operator.
+                t.Kind = SqlKind.Kw;
+                t.Word = SqlWord.Like;
+                _pos = k + 4;
+                t.Length = k + 4 - i;
+                return true;
+            }
+
             if (s_lookup.TryGetValue(word, out var info))
             {
                 t.Kind = info.Kind;
@@ -321,9 +347,40 @@ internal ref struct SqlLexer
             case '<' when n == '<':
             case '>' when n == '>':
                 return Op(ref t, i, 2);
+            case '<' when n == '@':
+                // PostgreSQL "is contained by".
+                t.OpChar = 'j';
+                t.Flag = true;
+                return Op(ref t, i, 2);
             case '<':
                 t.Flag = true;
                 return Op(ref t, i, n is '=' or '>' ? (i + 2 < s.Length && s[i + 2] == '>' ? 3 : 2) : 1);
+            case '-' when n == '>':
+                // PostgreSQL/MySQL JSON extraction: ->, ->>.
+                t.OpChar = 'j';
+                return Op(ref t, i, i + 2 < s.Length && s[i + 2] == '>' ? 3 : 2);
+            case '?' when n is '|' or '&':
+                // PostgreSQL JSON key existence: ?|, ?&.
+                t.OpChar = 'j';
+                t.Flag = true;
+                return Op(ref t, i, 2);
+            case '?' when QuoteFollows(s, i + 1) && QuoteBefore(s, i):
+                // PostgreSQL JSON key existence between literals: '{"a":1}' ? 'a' (spaced on both sides).
+                t.OpChar = 'j';
+                t.Flag = true;
+                return Op(ref t, i, 1);
+            case ':' when n == ':':
+                {
+                    var end = CastEnd(s, i + 2);
+                    if (end > 0)
+                    {
+                        t.Kind = SqlKind.Cast;
+                        return Op(ref t, i, end - i);
+                    }
+
+                    break;
+                }
+
             case '>':
                 t.Flag = true;
                 return Op(ref t, i, n == '=' ? 2 : 1);
@@ -406,6 +463,85 @@ internal ref struct SqlLexer
         return s.Length;
     }
 
+    private static bool QuoteFollows(ReadOnlySpan<char> s, int i)
+    {
+        var start = i;
+        while (i < s.Length && s[i] == ' ')
+        {
+            i++;
+        }
+
+        return i > start && i < s.Length && s[i] == '\'';
+    }
+
+    private static bool QuoteBefore(ReadOnlySpan<char> s, int i)
+    {
+        var end = i;
+        while (i > 0 && s[i - 1] == ' ')
+        {
+            i--;
+        }
+
+        return i < end && i > 0 && s[i - 1] is '\'' or ')';
+    }
+
+    /// <summary>
+    /// The end of a PostgreSQL cast's type after <c>::</c> at <paramref name="from"/> (optionally <c>[]</c> and a precision
+    /// such as <c>(10)</c>), or 0 when what follows is not a SQL type name or continues a namespace path (<c>A::B::C</c>).
+    /// </summary>
+    private static int CastEnd(ReadOnlySpan<char> s, int from)
+    {
+        var j = from;
+        while (j < s.Length && (char.IsAsciiLetterOrDigit(s[j]) || s[j] == '_'))
+        {
+            j++;
+        }
+
+        var type = s[from..j];
+        if (!IsSqlType(type))
+        {
+            return 0;
+        }
+
+        if (type is "double" && s[j..].StartsWith(" precision"))
+        {
+            j += 10;
+        }
+        else if (type is "character" && s[j..].StartsWith(" varying"))
+        {
+            j += 8;
+        }
+
+        if (j + 1 < s.Length && s[j] == '(' && char.IsAsciiDigit(s[j + 1]))
+        {
+            // A length or precision: varchar(10), numeric(10,2).
+            var k = j + 1;
+            while (k < s.Length && (char.IsAsciiDigit(s[k]) || s[k] is ',' or ' '))
+            {
+                k++;
+            }
+
+            if (k < s.Length && s[k] == ')')
+            {
+                j = k + 1;
+            }
+        }
+
+        if (j + 1 < s.Length && s[j] == '[' && s[j + 1] == ']')
+        {
+            j += 2;
+        }
+
+        return j < s.Length && (s[j] == ':' || char.IsAsciiLetterOrDigit(s[j])) ? 0 : j;
+    }
+
+    /// <summary>PostgreSQL built-in type names a cast names.</summary>
+    public static bool IsSqlType(ReadOnlySpan<char> w) => w is "int" or "int2" or "int4" or "int8" or "integer" or "bigint" or "smallint"
+        or "bool" or "boolean" or "text" or "varchar" or "char" or "character" or "bpchar" or "numeric" or "decimal" or "real" or "float"
+        or "float4" or "float8" or "double" or "money" or "json" or "jsonb" or "xml" or "bytea" or "date" or "time" or "timestamp"
+        or "timestamptz" or "interval" or "uuid" or "inet" or "cidr" or "oid" or "regclass" or "regproc" or "regtype" or "regnamespace"
+        or "name" or "tsvector" or "tsquery" or "bit" or "varbit";
+
     public static bool IsSpace(char c) => c <= ' ' || c == '\u007F' || c == '\u00A0';
 
     private static bool IsWordStart(char c) => char.IsAsciiLetter(c) || c == '_' || c == '$' || c > 0x7F && c != '\uFFFD';
@@ -413,7 +549,7 @@ internal ref struct SqlLexer
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$' || c == '.' || (c > 0x7F && c != '\uFFFD');
 
     private static bool IsCatalogName(ReadOnlySpan<char> w) =>
-        w.Length >= 4 && w[0] is 'i' or 's' or 'm' or 'p' or 'a' or 'u' or 'd' or 'v' or 'x' or 'r' && (w.IndexOfAny('_', '.', '$') >= 0 || w.Contains(':') || w is "sysobjects" or "syscolumns" or "sysusers" or "msysobjects" or "msdb") && IsCatalogNameCore(w);
+        w.Length >= 4 && w[0] is 'i' or 's' or 'm' or 'p' or 'a' or 'u' or 'd' or 'v' or 'x' or 'r' or 't' && (w.IndexOfAny('_', '.', '$') >= 0 || w.Contains(':') || w is "sysobjects" or "syscolumns" or "sysusers" or "msysobjects" or "msdb" or "msysaccessobjects" or "msysqueries" or "msysrelationships" or "msysaces") && IsCatalogNameCore(w);
 
     private static bool IsCatalogNameCore(ReadOnlySpan<char> w) =>
         w.StartsWith("information_schema") || w.StartsWith("sysobjects") || w.StartsWith("syscolumns")
@@ -423,7 +559,7 @@ internal ref struct SqlLexer
         || w.StartsWith("sys.objects") || w.StartsWith("sys.tables") || w.StartsWith("sys.columns") || w.StartsWith("sys.databases")
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
-        || w.StartsWith("sys.user$") || w is "msdb" || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
+        || w.StartsWith("sys.user$") || w is "msdb" or "msysaccessobjects" or "msysqueries" or "msysrelationships" or "msysaces" || w.StartsWith("tempdb.") || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
 
     private static FrozenDictionary<string, (SqlKind, SqlWord)> BuildWords()
     {
@@ -450,7 +586,7 @@ internal ref struct SqlLexer
         K("offset", SqlWord.Offset); K("delay", SqlWord.Delay); K("time", SqlWord.Time); K("exists", SqlWord.Exists);
         K("schema", SqlWord.Schema); K("view", SqlWord.View); K("user", SqlWord.User); K("index", SqlWord.Index);
         K("trigger", SqlWord.Trigger); K("function", SqlWord.Function); K("login", SqlWord.Login); K("collate", SqlWord.Collate);
-        K("div", SqlWord.Div); K("mod", SqlWord.Mod);
+        K("div", SqlWord.Div); K("mod", SqlWord.Mod); K("binary", SqlWord.Binary);
 
         V("select", SqlWord.Select); V("insert", SqlWord.Insert); V("update", SqlWord.Update); V("delete", SqlWord.Delete);
         V("drop", SqlWord.Drop); V("create", SqlWord.Create); V("alter", SqlWord.Alter); V("truncate", SqlWord.Truncate);
@@ -476,7 +612,18 @@ internal ref struct SqlLexer
             "md5", "sha1", "sha2", "instr", "locate", "position", "left", "right", "lpad", "rpad", "reverse", "replace", "strcmp",
             "bin", "oct", "conv", "char_length", "unicode", "xmltype", "to_char", "to_number", "sys_context", "row",
             "json_extract", "procedure_analyse", "pi", "sin", "cos", "tan", "atan", "sqrt", "abs", "current_date", "localtime", "now", "sysdate",
-            "lo_get", "decode", "encode", "unicode", "db_name", "schema_name", "table_name", "iif", "choose", "charindex", "patindex", "soundex", "current_database", "has_database_privilege", "pg_user");
+            "lo_get", "decode", "encode", "unicode", "db_name", "schema_name", "table_name", "iif", "choose", "charindex", "patindex", "soundex", "current_database", "has_database_privilege", "pg_user",
+            // String, math, compression, crypto and JSON built-ins of MySQL, PostgreSQL, SQLite and SQL Server.
+            "trim", "ltrim", "rtrim", "btrim", "pow", "log10", "log2",
+            "compress", "uncompress", "uncompressed_length", "aes_encrypt", "aes_decrypt", "des_encrypt", "des_decrypt", "crc32", "sha256",
+            "from_base64", "to_base64", "quote_ident", "quote_literal", "quote_nullable", "unistr", "starts_with", "string_agg", "array_agg",
+            "json_agg", "jsonb_agg", "json_build_object", "jsonb_build_object", "json_object", "json_array", "jsonb_pretty", "json_typeof",
+            "jsonb_typeof", "json_value", "json_query", "json_unquote", "find_in_set", "substring_index", "regexp_replace",
+            "regexp_substr", "regexp_like", "octet_length", "bit_length", "string_to_array", "array_to_string",
+            "sqlite_compileoption_used", "sqlite_compileoption_get", "load_extension", "zeroblob",
+            "current_setting", "set_config", "inet_server_addr", "inet_server_port", "pg_backend_pid", "query_to_xml", "table_to_xml",
+            "database_to_xml", "xmlagg", "xmlelement", "getpgusername", "is_srvrolemember", "is_member", "serverproperty", "fn_varbintohexstr",
+            "object_id", "object_name", "col_name", "type_name", "data_length", "utl_raw.cast_to_varchar2", "bit_and", "bit_or", "bit_xor");
         F(SqlWord.InfoFunction, "version", "database", "user", "current_user", "system_user", "session_user", "schema",
             "@@version", "last_insert_id", "connection_id", "db_name", "host_name", "suser_name", "user_name", "current_schema",
             "sqlite_version");
