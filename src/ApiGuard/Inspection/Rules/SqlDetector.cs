@@ -120,10 +120,18 @@ internal static class SqlDetector
         }
     }
 
-    /// <summary>Whether a trailing comment is SQL-shaped: "--", "/*" or a "#" with nothing after it.</summary>
-    private static bool CommentBreaks(ReadOnlySpan<char> t, in SqlToken c)
+    /// <summary>
+    /// Whether a trailing comment is SQL-shaped: "--", "/*" or a "#" with nothing after it; not a quoted command-line
+    /// option ("--help", '--verbose'), where the dashes open a word that the same quote closes.
+    /// </summary>
+    private static bool CommentBreaks(ReadOnlySpan<char> t, in SqlToken c, char quote)
     {
         var text = t.Slice(c.Start, c.Length);
+        if (text.StartsWith("--") && text.Length > 2 && char.IsAsciiLetter(text[2]) && quote != '\0' && text.Contains(quote))
+        {
+            return false;
+        }
+
         return text.StartsWith("--") || text.StartsWith("/*") || text.TrimEnd().Length == 1;
     }
 
@@ -159,7 +167,7 @@ internal static class SqlDetector
             }
 
             var x = At(s, i);
-            if (x.Kind == SqlKind.Comment && i == s.Length - 1 && CommentBreaks(t, x))
+            if (x.Kind == SqlKind.Comment && i == s.Length - 1 && CommentBreaks(t, x, quote))
             {
                 var closed = t.Slice(s[0].Start, s[0].Length);
                 var key = closed.Length <= 40 && closed.IndexOfAny(' ', '\t') < 0 && closed.IndexOf("''") < 0
@@ -229,8 +237,10 @@ internal static class SqlDetector
             var a = At(s, i + 1);
             var op = At(s, i + 2);
             var b = At(s, i + 3);
-            if (a.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && IsCompare(op) && b.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word or SqlKind.Func)
+            if (a.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && IsCompare(op) && b.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word or SqlKind.Func
+                && !(op.Kind == SqlKind.Kw && a.Kind == SqlKind.Word && b.Kind is SqlKind.Word or SqlKind.Func))
             {
+                // (Not "and there is only one", "or the value is used": prose that starts with a conjunction.)
                 sink.Add(RuleKey.SqliTautology, 0, t.Length);
             }
             else if (a.Kind is SqlKind.Num or SqlKind.Str && op.Kind == SqlKind.Op && b.Kind is SqlKind.Num or SqlKind.Str && ExpressionAhead(s, i + 1))
@@ -319,7 +329,7 @@ internal static class SqlDetector
                         // A comparison right after the string closes: "'='", "' = 1 --", "'<>'x".
                         hit = y.Kind switch
                         {
-                            SqlKind.Str => quote == '\'' || tail,
+                            SqlKind.Str => (quote == '\'' || tail) && !ProseTail(t, s, yi) && (quote != '"' || ShortClosure(t, s)),
                             SqlKind.Num or SqlKind.Var => tail || ExpressionAhead(s, yi + 1),
                             SqlKind.Func => y.Word != SqlWord.None,
                             SqlKind.LParen => At(s, SkipUnary(s, yi + 1)).Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str,
@@ -597,7 +607,7 @@ internal static class SqlDetector
                     }
 
                     var b = At(s, f + 3);
-                    if (b.Kind is SqlKind.Comma or SqlKind.Op || IsCompare(b))
+                    if (b.Kind == SqlKind.Comma || (b.Kind == SqlKind.Op && b.OpChar is not ('-' or '+')) || IsCompare(b))
                     {
                         return true;
                     }
@@ -608,6 +618,16 @@ internal static class SqlDetector
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether the token at <paramref name="k"/> is the value's last, an unterminated string holding prose (words with spaces,
+    /// "' must be the last."): a quoted operator in a sentence, not the application's closing quote.
+    /// </summary>
+    private static bool ProseTail(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int k)
+    {
+        var x = At(s, k);
+        return k == s.Length - 1 && x.Kind == SqlKind.Str && !x.Flag && x.Length > 12 && t.Slice(x.Start + 1, x.Length - 1).Trim().IndexOfAny(' ', '\t') >= 0;
     }
 
     /// <summary>A delay or file function named without its call, when the name cannot be an English word: "pg_sleep", "load_file".</summary>
@@ -1056,8 +1076,11 @@ internal static class SqlDetector
                                 ? RuleKey.SqliTimeDelay : RuleKey.SqliFileAccess;
 
                             // "sleep(5)" needs a numeric argument to be the delay function rather than a word.
+                            // A numeric argument must end there ("sleep(5)", "benchmark(5000000,"), not run into prose ("sleep (8 hours)").
                             var arg = At(s, i + 2);
-                            if (key != RuleKey.SqliTimeDelay || arg.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen or SqlKind.Op or SqlKind.Var || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op or SqlKind.Verb)
+                            var after = At(s, i + 3);
+                            var numeric = arg.Kind == SqlKind.Num && (name is "benchmark" ? after.Kind == SqlKind.Comma : after.Kind is SqlKind.RParen or SqlKind.Op or SqlKind.Comma or SqlKind.None || after.Start == arg.Start + arg.Length);
+                            if (key != RuleKey.SqliTimeDelay || numeric || arg.Kind is SqlKind.Func or SqlKind.LParen or SqlKind.Op or SqlKind.Var || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op or SqlKind.Verb)
                             {
                                 sink.Add(key, x.Start, x.Length);
                             }

@@ -72,6 +72,12 @@ public sealed class SqlDetectorTests
         "select pg_sleep",
         "5 procedure analyse (",
         "x' or custom_fn (a)--",
+
+        // Encoded and obfuscated variants.
+        "1%20or%20%27%7B%7D%27%3A%3Ajsonb%20is%20not%20null",
+        "42%2D%2D",
+        "\uFF2C\uFF34\uFF32\uFF29\uFF2D\uFF08",
+        "7 OR/**/'{}'::jsonb/**/@>/**/'{}'",
     ];
 
     public static TheoryData<string> HardBenign() =>
@@ -120,6 +126,17 @@ public sealed class SqlDetectorTests
         "## Usage\n\n```sql\n-- nothing here\n```",
         "He said \"hi\"; then left",
         "if (x == 1) return;",
+
+        // Prose that once read as delays, calls, tautologies or quoted operators.
+        "sleep (8 hours) is important",
+        "Benchmark (2023) results",
+        "Left (L) and Right (R) buttons",
+        "and there is only one window for the current buffer",
+        "or the global value is used",
+        "The codes with '>' must be the last.",
+        "Solution:   Change \"==\" to \"=\" for a test.",
+        "Pass \"--verbose\" for more output",
+        "\"--help\" and \"--version\" command-line arguments.",
     ];
 
     [Theory]
