@@ -15,14 +15,19 @@ internal static class SqlDetector
     private const int Overlap = 10;
 
     private static readonly SearchValues<char> s_typeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
-    private static readonly SearchValues<char> s_gate = SearchValues.Create("'\"`();=<>#|&@*/-+!,");
-    private static readonly SearchValues<string> s_gateWords = SearchValues.Create(
-        ["union", "select", "order", "group", "having", "waitfor", "exec", "sleep", "insert", "delete", "drop", "update", " or ", " and ", "shutdown", "declare", "information_schema", "limit", "pg_catalog", "msdb", "sysobjects", "sqlite_master", "schema_name", "case", "mysql.", "tempdb.", "msys", "::", "alter table"],
-        StringComparison.Ordinal);
+    // What SQL injection needs and prose rarely has: a quote, a statement separator, a comment, a variable, a call.
+    private static readonly SearchValues<char> s_gate = SearchValues.Create("'\"`;#@(");
+
+    // Two-character operators: comments (--, /*), booleans (||, &&) and PostgreSQL casts (::).
+    private static readonly SearchValues<char> s_pairStarts = SearchValues.Create("-/|&:");
+
+    // A boolean ("or", "and", also inside words: the prefilter stays simple) counts with a comparison, a number or a literal word.
+    private static readonly SearchValues<char> s_logicOperands = SearchValues.Create("=<>!~^+-*/%0123456789");
+    private static readonly SearchValues<string> s_literalWords = SearchValues.Create(["true", "false", "null"], StringComparison.Ordinal);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_gate) < 0 && t.IndexOfAny(s_gateWords) < 0)
+        if (!MayHoldSql(t))
         {
             return;
         }
@@ -37,6 +42,89 @@ internal static class SqlDetector
         if (t.Contains('"'))
         {
             Run(t, '"', buf, ref sink);
+        }
+    }
+
+    /// <summary>
+    /// The prefilter: whether any rule could fire. Every rule needs a quote, a separator, comment, variable or call, one of the
+    /// gate words, or a boolean with a comparison, number or literal, so text without them (most prose) skips the lexer.
+    /// </summary>
+    private static bool MayHoldSql(ReadOnlySpan<char> t)
+    {
+        if (t.IndexOfAny(s_gate) >= 0 || HasOperatorPair(t) || HasGateWord(t))
+        {
+            return true;
+        }
+
+        return (t.IndexOf("or", StringComparison.Ordinal) >= 0 || t.IndexOf("and", StringComparison.Ordinal) >= 0)
+            && (t.IndexOfAny(s_logicOperands) >= 0 || t.IndexOfAny(s_literalWords) >= 0);
+    }
+
+    /// <summary>
+    /// Whether a word starts with a SQL word that carries an injection without quotes, calls or comments ("1 union select 1",
+    /// "1 where 1=1", "information_schema.tables"). One scalar pass over word starts: cheaper than a multi-string search on
+    /// short values.
+    /// </summary>
+    private static bool HasGateWord(ReadOnlySpan<char> t)
+    {
+        var previousIsLetter = false;
+        for (var i = 0; i < t.Length; i++)
+        {
+            var c = t[i];
+            var isLetter = (uint)(c - 'a') <= 'z' - 'a';
+            if (isLetter && !previousIsLetter && IsGateWordAt(t[i..]))
+            {
+                return true;
+            }
+
+            previousIsLetter = isLetter;
+        }
+
+        return false;
+    }
+
+    private static bool IsGateWordAt(ReadOnlySpan<char> w) => w[0] switch
+    {
+        'a' => w.StartsWith("alter table"),
+        'b' => w.StartsWith("between"),
+        'c' => w.StartsWith("case"),
+        'd' => w.StartsWith("delete") || w.StartsWith("drop") || w.StartsWith("declare") || WholeWord(w, "div"),
+        'e' => w.StartsWith("exec"),
+        'g' => w.StartsWith("group"),
+        'h' => w.StartsWith("having"),
+        'i' => w.StartsWith("insert") || w.StartsWith("into") || w.StartsWith("information_schema") || w.StartsWith("is null") || w.StartsWith("is not"),
+        'l' => w.StartsWith("limit") || w.StartsWith("like"),
+        'm' => w.StartsWith("msdb") || w.StartsWith("msys") || w.StartsWith("mysql.") || WholeWord(w, "mod"),
+        'o' => w.StartsWith("order"),
+        'p' => w.StartsWith("pg_catalog") || w.StartsWith("procedure"),
+        'r' => w.StartsWith("regexp") || w.StartsWith("rlike"),
+        's' => w.StartsWith("select") || w.StartsWith("sleep") || w.StartsWith("shutdown") || w.StartsWith("sysobjects") || w.StartsWith("sqlite_master")
+            || w.StartsWith("schema_name") || w.StartsWith("sounds"),
+        't' => w.StartsWith("tempdb."),
+        'u' => w.StartsWith("union") || w.StartsWith("update"),
+        'w' => w.StartsWith("where") || w.StartsWith("waitfor"),
+        _ => false,
+    };
+
+    private static bool WholeWord(ReadOnlySpan<char> w, string word) =>
+        w.StartsWith(word) && (w.Length == word.Length || (uint)(w[word.Length] - 'a') > 'z' - 'a');
+
+    private static bool HasOperatorPair(ReadOnlySpan<char> t)
+    {
+        var i = 0;
+        while (true)
+        {
+            var k = t[i..].IndexOfAny(s_pairStarts);
+            if (k < 0)
+            {
+                return false;
+            }
+
+            i += k + 1;
+            if (i < t.Length && (t[i - 1] == '/' ? t[i] == '*' : t[i] == t[i - 1]))
+            {
+                return true;
+            }
         }
     }
 
@@ -114,6 +202,7 @@ internal static class SqlDetector
             n = Overlap;
         }
 
+        WorkMeter.Add(lexer.Tokens);
         if (lexer.VersionedComment)
         {
             sink.Add(RuleKey.SqliVersionedComment, 0, t.Length);

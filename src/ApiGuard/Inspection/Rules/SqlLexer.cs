@@ -79,6 +79,10 @@ internal ref struct SqlLexer
     private static readonly FrozenDictionary<string, (SqlKind Kind, SqlWord Word)>.AlternateLookup<ReadOnlySpan<char>> s_lookup =
         s_words.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // For each (first letter, last letter) pair, a bit per word length (1..63) that some dictionary word has: most prose
+    // words ("the", "value") are rejected by one table read instead of a hash lookup.
+    private static readonly ulong[] s_shapes = BuildShapes();
+
     private readonly ReadOnlySpan<char> _s;
     private int _pos;
     private char _openQuote;
@@ -89,17 +93,21 @@ internal ref struct SqlLexer
         _pos = 0;
         _openQuote = contextQuote;
         VersionedComment = false;
+        Tokens = 0;
     }
 
     /// <summary>Whether a MySQL versioned comment (<c>/*!</c>) was seen.</summary>
     public bool VersionedComment { get; private set; }
+
+    /// <summary>Tokens produced (the caller adds them to <see cref="WorkMeter"/> once per pass).</summary>
+    public int Tokens { get; private set; }
 
     /// <summary>Position reached.</summary>
     public readonly int Position => _pos;
 
     public bool Next(out SqlToken t)
     {
-        WorkMeter.Add(1);
+        Tokens++;
         t = default;
         if (_openQuote != '\0')
         {
@@ -310,7 +318,7 @@ internal ref struct SqlLexer
                 return true;
             }
 
-            if (s_lookup.TryGetValue(word, out var info))
+            if (MayBeListed(word) && s_lookup.TryGetValue(word, out var info))
             {
                 t.Kind = info.Kind;
                 t.Word = info.Word;
@@ -560,6 +568,27 @@ internal ref struct SqlLexer
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
         || w.StartsWith("sys.user$") || w is "msdb" or "msysaccessobjects" or "msysqueries" or "msysrelationships" or "msysaces" || w.StartsWith("tempdb.") || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
+
+    private static int ShapeIndex(char first, char last) =>
+        (uint)(first - 'a') < 26 && (uint)(last - 'a') < 26 ? ((first - 'a') * 26) + (last - 'a') : 26 * 26;
+
+    private static bool MayBeListed(ReadOnlySpan<char> w) =>
+        w.Length < 64 && (s_shapes[ShapeIndex(w[0], w[^1])] & (1UL << w.Length)) != 0;
+
+    private static ulong[] BuildShapes()
+    {
+        // The last slot stands for words that do not start and end with a lower-case ASCII letter ("@@version", "log10").
+        var shapes = new ulong[(26 * 26) + 1];
+        foreach (var w in s_words.Keys)
+        {
+            if (w.Length < 64)
+            {
+                shapes[ShapeIndex(w[0], w[^1])] |= 1UL << w.Length;
+            }
+        }
+
+        return shapes;
+    }
 
     private static FrozenDictionary<string, (SqlKind, SqlWord)> BuildWords()
     {

@@ -73,6 +73,15 @@ public sealed class SqlDetectorTests
         "5 procedure analyse (",
         "x' or custom_fn (a)--",
 
+        // No quote, call or comment: the prefilter must still let SQL words and booleans through.
+        "-1 union select 1,2,3",
+        "1\tor\t2>1",
+        "3 xor 3=3",
+        "1 rlike 1",
+        "2 order by 3",
+        "1 where 1=1",
+        "1 div 0",
+
         // Encoded and obfuscated variants.
         "1%20or%20%27%7B%7D%27%3A%3Ajsonb%20is%20not%20null",
         "42%2D%2D",
