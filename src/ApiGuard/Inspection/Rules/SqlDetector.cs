@@ -898,6 +898,27 @@ internal static class SqlDetector
             || (next.Kind == SqlKind.Word && t.Slice(next.Start, next.Length) is "add" or "change" or "modify" or "rename"));
     }
 
+    /// <summary>
+    /// Whether the tokens up to FROM read as a select list rather than prose: no boolean and no number followed by a word
+    /// ("Select 1, 2, or 3 items from the list").
+    /// </summary>
+    private static bool SelectList(ReadOnlySpan<SqlToken> s, int i)
+    {
+        for (var k = i; k < s.Length && !s[k].Is(SqlKind.Kw, SqlWord.From); k++)
+        {
+            if (s[k].Kind == SqlKind.Logic || (s[k].Kind == SqlKind.Num && At(s, k + 1).Kind == SqlKind.Word))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A select list that starts with numbered columns, as UNION probing writes it: "1,2,3,concat(...),5".</summary>
+    private static bool ColumnList(ReadOnlySpan<SqlToken> s, int i) =>
+        At(s, i).Kind == SqlKind.Num && At(s, i + 1).Kind == SqlKind.Comma && At(s, i + 2).Kind == SqlKind.Num && At(s, i + 3).Kind == SqlKind.Comma;
+
     /// <summary>A simple CASE: "case 1 when 2 then", "case sin(1) when 2 then".</summary>
     private static bool SimpleCase(ReadOnlySpan<SqlToken> s, int i)
     {
@@ -966,9 +987,9 @@ internal static class SqlDetector
         return false;
     }
 
-    private static bool FromFollows(ReadOnlySpan<SqlToken> s, int i)
+    private static bool FromFollows(ReadOnlySpan<SqlToken> s, int i, int reach = 24)
     {
-        for (var k = i; k < s.Length && k < i + 24; k++)
+        for (var k = i; k < s.Length && k < i + reach; k++)
         {
             if (s[k].Is(SqlKind.Kw, SqlWord.From))
             {
@@ -1127,7 +1148,7 @@ internal static class SqlDetector
 
                 case SqlKind.Verb:
                     if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
-                        && (FromFollows(s, i + 1) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
+                        && ((FromFollows(s, i + 1) && SelectList(s, i + 1)) || (ColumnList(s, i + 1) && FromFollows(s, i + 1, Window) && SelectList(s, i + 1)) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
                             || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))))
                     {
                         sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
