@@ -356,7 +356,7 @@ internal static class SqlDetector
 
                     var y = At(s, j);
                     var z = At(s, j + 1);
-                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && j == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s) && !OpenProse(t, s, j);
                     var hit = y.Kind switch
                     {
                         SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var
@@ -402,7 +402,7 @@ internal static class SqlDetector
 
                     var y = At(s, yi);
                     var z = At(s, yi + 1);
-                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s);
+                    var lastOpenString = y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && yi == s.Length - 1 && final && quote == '\'' && y.Length <= 24 && ShortClosure(t, s) && !OpenProse(t, s, yi);
                     bool hit;
                     var tail = z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)
                         || (z.Kind == SqlKind.Op && At(s, i + 3).Kind is SqlKind.Str or SqlKind.Num or SqlKind.LParen or SqlKind.Func);
@@ -505,11 +505,13 @@ internal static class SqlDetector
                     var y = At(s, i + 1);
                     var z = At(s, i + 2);
                     var operand = At(s, SkipUnary(s, i + 1));
-                    var hit = x.Word switch
+
+                    // A quoted keyword in a sentence ("'like' means similar"): what follows is the rest of the sentence.
+                    var hit = !OpenProse(t, s, SkipUnary(s, i + 1)) && x.Word switch
                     {
                         SqlWord.From => y.Kind == SqlKind.Word && (z.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Group || z.Kind is SqlKind.Comment or SqlKind.Semi),
                         SqlWord.Order or SqlWord.Group => y.Is(SqlKind.Kw, SqlWord.By),
-                        SqlWord.Having => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word or SqlKind.Func or SqlKind.LParen,
+                        SqlWord.Having => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.LParen || (y.Kind == SqlKind.Word && IsCompare(z)),
                         SqlWord.Limit => y.Kind == SqlKind.Num,
                         SqlWord.Into => y.Kind == SqlKind.Var || y.Word is SqlWord.Outfile or SqlWord.Dumpfile,
                         SqlWord.Procedure => y.Word == SqlWord.Analyse,
@@ -577,7 +579,7 @@ internal static class SqlDetector
                     || (v.Word is SqlWord.Truncate or SqlWord.Drop && y.Kind == SqlKind.Word && z.Kind is SqlKind.Comment or SqlKind.Semi && At(s, i - 1).Kind == SqlKind.Semi);
             case SqlWord.Exec or SqlWord.Execute:
                 {
-                    if (y.Kind is SqlKind.Var or SqlKind.Str || y.Word == SqlWord.Catalog || (y.Kind == SqlKind.LParen && z.Kind is SqlKind.Str or SqlKind.Var)
+                    if (y.Kind == SqlKind.Var || (y.Kind == SqlKind.Str && y.Flag) || y.Word == SqlWord.Catalog || (y.Kind == SqlKind.LParen && z.Kind is SqlKind.Str or SqlKind.Var)
                         || (y.Is(SqlKind.Kw, SqlWord.As) && z.Kind == SqlKind.Kw && z.Word is SqlWord.Login or SqlWord.User))
                     {
                         return true;
@@ -626,7 +628,7 @@ internal static class SqlDetector
                 return FromFollows(s, i + 1);
             case SqlKind.Num:
             case SqlKind.Str:
-                return b.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment or SqlKind.RParen or SqlKind.Semi or SqlKind.Union or SqlKind.Op
+                return !OpenProse(t, s, i) && b.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment or SqlKind.RParen or SqlKind.Semi or SqlKind.Union or SqlKind.Op
                     || b.Is(SqlKind.Kw, SqlWord.From) || b.Is(SqlKind.Kw, SqlWord.Into) || b.Is(SqlKind.Kw, SqlWord.As) || b.Is(SqlKind.Kw, SqlWord.Limit);
             case SqlKind.LParen:
                 return b.Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.Var || b.Is(SqlKind.Kw, SqlWord.Case)
@@ -717,6 +719,13 @@ internal static class SqlDetector
     {
         var x = At(s, k);
         return k == s.Length - 1 && x.Kind == SqlKind.Str && !x.Flag && x.Length > 12 && t.Slice(x.Start + 1, x.Length - 1).Trim().IndexOfAny(' ', '\t') >= 0;
+    }
+
+    /// <summary>Whether the token at <paramref name="k"/> is the value's last, an unterminated string whose text has several words.</summary>
+    private static bool OpenProse(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int k)
+    {
+        var x = At(s, k);
+        return k == s.Length - 1 && x.Kind == SqlKind.Str && !x.Flag && t.Slice(x.Start + 1, x.Length - 1).Trim().IndexOfAny(' ', '\t') >= 0;
     }
 
     /// <summary>A delay or file function named without its call, when the name cannot be an English word: "pg_sleep", "load_file".</summary>
@@ -1300,7 +1309,9 @@ internal static class SqlDetector
                         }
 
                         // A comparison of two numbers that ends the condition: "and 8=3", "or 1 = ~1", "and 8=(3)".
-                        if (At(s, i + 1).Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && At(s, i + 2).Flag && At(s, i + 2).OpChar != 'j')
+                        // (Not "==": that is program code, not SQL.)
+                        if (At(s, i + 1).Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && At(s, i + 2).Flag && At(s, i + 2).OpChar != 'j'
+                            && !(At(s, i + 2).OpChar == '=' && At(s, i + 2).Length == 2))
                         {
                             var e = NumericOperandEnd(s, i + 3);
                             if (e > 0 && At(s, e).Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen && (e < s.Length || limit == s.Length))

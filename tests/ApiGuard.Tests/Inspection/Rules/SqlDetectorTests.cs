@@ -148,6 +148,14 @@ public sealed class SqlDetectorTests
         "Solution:   Change \"==\" to \"=\" for a test.",
         "Pass \"--verbose\" for more output",
         "\"--help\" and \"--version\" command-line arguments.",
+        "'or' means either one",
+        "'exec' means execute",
+        "'between' means in the middle",
+        "'having' means owning",
+        "'select' means choose",
+        "74. Having the size",
+        "D'Arcy and O'Neil and 5==62",
+        "Select 1, 2, or 3 items from the list",
     ];
 
     [Theory]
