@@ -144,6 +144,66 @@ public sealed partial class RedisRateLimitStoreTests : IClassFixture<RedisServer
     }
 
     [RedisFact]
+    public async Task AcquireAsync_GcraManyPartitionsAtOnce_FewerScriptCallsThanDecisionsEachDecidedAlone()
+    {
+        var server = _fixture.Server;
+        using var node = new RedisRateLimitNode(server.ConnectionString, "batch", o =>
+        {
+            o.Policies["three"] = new RateLimitPolicyOptions { Limits = [new RateLimitRuleOptions { PermitLimit = 3, Window = TimeSpan.FromHours(1) }] };
+            o.Policies["ten"] = new RateLimitPolicyOptions { Limits = [new RateLimitRuleOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) }] };
+        }, TimeSpan.FromSeconds(5));
+        await WarmUpAsync(node.Limiter);
+        var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",allowAdmin=true");
+        await using (redis)
+        {
+            var srv = redis.GetServer(redis.GetEndPoints()[0]);
+            await srv.ExecuteAsync("CONFIG", "RESETSTAT");
+
+            // Caller i alone on partition i: even callers under 3/hour at cost 1, odd ones under 10/hour at cost 2.
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var runs = Enumerable.Range(0, Callers).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                var limiter = node.Limiter.GetLimiter(i % 2 == 0 ? "three" : "ten", "p-" + i);
+                var decisions = new List<RateLimitDecision>();
+                for (var j = 0; j < 7; j++)
+                {
+                    decisions.Add(await limiter.DecideAsync(i % 2 == 0 ? 1 : 2, CancellationToken.None));
+                }
+
+                return decisions;
+            })).ToArray();
+            start.SetResult();
+            var all = await Task.WhenAll(runs);
+
+            for (var i = 0; i < Callers; i++)
+            {
+                var d = all[i];
+                var (admitted, remaining, retryMs, resetMs) = i % 2 == 0
+                    ? (3, new long[] { 2, 1, 0 }, 1_200_000.0, 3_600_000.0) // T = 20 min, tau = 60 min
+                    : (5, new long[] { 8, 6, 4, 2, 0 }, 720_000.0, 3_600_000.0); // T = 6 min, cost 2: 12 min to wait
+                Assert.Equal(remaining, d.Take(admitted).Select(x => x.Remaining));
+                Assert.All(d.Take(admitted), x => Assert.True(x.Allowed && x.Source == RateLimitDecisionSource.Store));
+                var denied = d[admitted];
+                Assert.False(denied.Allowed);
+                Assert.Equal(RateLimitDecisionSource.Store, denied.Source);
+                Assert.Equal(0, denied.Remaining);
+                Assert.InRange(denied.RetryAfterMs, retryMs - 5_000, retryMs);
+                Assert.InRange(denied.ResetMs, resetMs - 5_000, resetMs);
+                Assert.All(d.Skip(admitted + 1), x => Assert.Equal(RateLimitDecisionSource.CachedDenial, x.Source));
+            }
+
+            var stats = (string?)await srv.ExecuteAsync("INFO", "commandstats") ?? string.Empty;
+            var storeDecisions = all.Sum(d => d.Count(x => x.Source == RateLimitDecisionSource.Store));
+            Assert.Equal((32 * 4) + (32 * 6), storeDecisions);
+            Assert.Equal(storeDecisions, CallCount(stats, "get"));
+            Assert.InRange(CallCount(stats, "evalsha"), 1, storeDecisions - 1);
+            Assert.Equal(CallCount(stats, "evalsha"), CallCount(stats, "time"));
+            Assert.Equal(0, CallCount(stats, "eval"));
+        }
+    }
+
+    [RedisFact]
     public async Task AcquireAsync_ScriptFlushed_ReloadsAndDecides()
     {
         var server = _fixture.Server;

@@ -1,0 +1,293 @@
+using System.Threading.Tasks.Sources;
+using ApiGuard.RateLimiting;
+using StackExchange.Redis;
+
+namespace ApiGuard.Redis.RateLimiting;
+
+/// <summary>
+/// Decides the requests of single-GCRA-limit policies (the default policy shape) in natural batches: while one
+/// <c>Scripts/gcra.lua</c> call is in flight, new requests queue; when it answers, every queued request goes out in the next
+/// call. A lone request is sent at once (no added delay); under load one <c>EVALSHA</c>, one <c>TIME</c> and one reply serve
+/// many requests, each still decided on its own key with its own policy and cost, atomically on Redis server time. Requests of
+/// different Redis Cluster slots never share a call. Each call keeps the time budget of its oldest request, and a failed call
+/// answers each of its requests by the request's failure mode.
+/// </summary>
+internal sealed class RedisGcraBatcher
+{
+    /// <summary>The most requests one script call decides; a larger queue is split into concurrent calls.</summary>
+    internal const int MaxBatch = 128;
+    private const int MaxPooled = 1024;
+    private static readonly Comparison<GcraRequest> s_bySlot = static (a, b) => a.Slot.CompareTo(b.Slot);
+
+    private readonly RedisRateLimitStore _store;
+    private readonly Lock _gate = new();
+    private readonly Lock _poolGate = new();
+    private readonly Stack<GcraRequest> _pool = new();
+    private List<GcraRequest> _queue = new(MaxBatch);
+    private List<GcraRequest>? _spare = new(MaxBatch);
+    private bool _sending;
+
+    public RedisGcraBatcher(RedisRateLimitStore store)
+    {
+        _store = store;
+    }
+
+    /// <summary>Queues a decision; the returned task completes with the script's answer or the failure mode's (never faults).</summary>
+    public ValueTask<RateLimitDecision> DecideAsync(ApiGuardRateLimiter partition, RedisRateLimitStore.PartitionData data, long cost, long start)
+    {
+        var request = Rent();
+        request.Partition = partition;
+        request.Data = data;
+        request.Cost = cost;
+        request.Start = start;
+        var version = request.Version;
+        List<GcraRequest>? batch = null;
+        lock (_gate)
+        {
+            _queue.Add(request);
+            if (!_sending)
+            {
+                _sending = true;
+                batch = _queue;
+                _queue = _spare ?? new List<GcraRequest>(MaxBatch);
+                _spare = null;
+            }
+        }
+
+        if (batch is not null)
+        {
+            _ = RunAsync(batch);
+        }
+
+        return new ValueTask<RateLimitDecision>(request, version);
+    }
+
+    /// <summary>Sends batches until the queue is empty: one in flight at a time, the next one formed while it runs.</summary>
+    private async Task RunAsync(List<GcraRequest> batch)
+    {
+        while (true)
+        {
+            try
+            {
+                await SendAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Unreachable by design (each call answers its own failures); keeps the send loop alive regardless.
+                _store.OnBatchFailure(ex, batch[0].Partition!.Policy, batch.Count);
+            }
+
+            batch.Clear();
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _sending = false;
+                    _spare = batch;
+                    return;
+                }
+
+                (batch, _queue) = (_queue, batch);
+            }
+        }
+    }
+
+    private Task SendAsync(List<GcraRequest> batch)
+    {
+        if (batch.Count == 1)
+        {
+            return SendChunkAsync(batch, 0, 1);
+        }
+
+        // Standalone Redis has no slots (-1): any requests may share a call. On a Cluster, group the batch by slot.
+        var clustered = false;
+        try
+        {
+            var multiplexer = _store.Multiplexer;
+            if (multiplexer.HashSlot(batch[0].Data!.GcraKey) >= 0)
+            {
+                foreach (var r in batch)
+                {
+                    r.Slot = multiplexer.HashSlot(r.Data!.GcraKey);
+                }
+
+                batch.Sort(s_bySlot);
+                clustered = true;
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or InvalidOperationException)
+        {
+            // Not connected: a single call fails and answers each request by its failure mode.
+            clustered = false;
+        }
+
+        Task? single = null;
+        List<Task>? tasks = null;
+        for (var offset = 0; offset < batch.Count;)
+        {
+            var count = 1;
+            while (offset + count < batch.Count && count < MaxBatch && (!clustered || batch[offset + count].Slot == batch[offset].Slot))
+            {
+                count++;
+            }
+
+            var task = SendChunkAsync(batch, offset, count);
+            if (single is null)
+            {
+                single = task;
+            }
+            else
+            {
+                (tasks ??= [single]).Add(task);
+            }
+
+            offset += count;
+        }
+
+        return tasks is null ? single! : Task.WhenAll(tasks);
+    }
+
+    private async Task SendChunkAsync(List<GcraRequest> batch, int offset, int count)
+    {
+        RedisResult result;
+        try
+        {
+            var keys = new RedisKey[count];
+            var args = new RedisValue[3 * count];
+            var start = long.MaxValue;
+            for (var i = 0; i < count; i++)
+            {
+                var r = batch[offset + i];
+                var data = r.Data!;
+                keys[i] = data.GcraKey;
+                args[3 * i] = RedisRateLimitStore.CostValue(r.Cost);
+                args[(3 * i) + 1] = data.GcraArgs!.EmissionInterval;
+                args[(3 * i) + 2] = data.GcraArgs.Tolerance;
+                start = Math.Min(start, r.Start);
+            }
+
+            result = await _store.EvaluateGcraAsync(keys, args, start).ConfigureAwait(false);
+            Validate(result, count);
+        }
+        catch (Exception ex)
+        {
+            _store.OnBatchFailure(ex, batch[offset].Partition!.Policy, count);
+            for (var i = 0; i < count; i++)
+            {
+                var r = batch[offset + i];
+                r.Complete(_store.Fallback(r.Partition!, r.Cost, ex));
+            }
+
+            return;
+        }
+
+        _store.OnStoreSuccess();
+        var at = 0;
+        for (var i = 0; i < count; i++)
+        {
+            batch[offset + i].Complete(Parse(result, ref at));
+        }
+    }
+
+    /// <summary>Checks the reply's shape (two integers per admitted request, three per rejected one) before anything completes.</summary>
+    private static void Validate(RedisResult result, int count)
+    {
+        var length = result.Length;
+        var at = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (at >= length)
+            {
+                throw new RedisException("The rate-limit script returned an unexpected answer.");
+            }
+
+            at += (long)result[at] >= 0 ? 2 : 3;
+        }
+
+        if (at != length)
+        {
+            throw new RedisException("The rate-limit script returned an unexpected answer.");
+        }
+    }
+
+    /// <summary>One request's answer: <c>remaining, reset_ms</c> when admitted, <c>-1 - remaining, retry_ms, reset_ms</c> when rejected.</summary>
+    private static RateLimitDecision Parse(RedisResult result, ref int at)
+    {
+        var first = (long)result[at];
+        if (first >= 0)
+        {
+            var reset = (long)result[at + 1];
+            at += 2;
+            return new RateLimitDecision(true, 0, 0, first, reset, RateLimitDecisionSource.Store);
+        }
+
+        var retry = (long)result[at + 1];
+        var resetMs = (long)result[at + 2];
+        at += 3;
+        return new RateLimitDecision(false, retry, 0, -1 - first, resetMs, RateLimitDecisionSource.Store);
+    }
+
+    private GcraRequest Rent()
+    {
+        lock (_poolGate)
+        {
+            if (_pool.TryPop(out var pooled))
+            {
+                return pooled;
+            }
+        }
+
+        return new GcraRequest(this);
+    }
+
+    private void Return(GcraRequest request)
+    {
+        lock (_poolGate)
+        {
+            if (_pool.Count < MaxPooled)
+            {
+                _pool.Push(request);
+            }
+        }
+    }
+
+    /// <summary>One queued decision; pooled, and awaited through <see cref="IValueTaskSource{TResult}"/> (no allocation per decision).</summary>
+    private sealed class GcraRequest(RedisGcraBatcher owner) : IValueTaskSource<RateLimitDecision>
+    {
+        private ManualResetValueTaskSourceCore<RateLimitDecision> _core = new() { RunContinuationsAsynchronously = true };
+
+        public ApiGuardRateLimiter? Partition { get; set; }
+
+        public RedisRateLimitStore.PartitionData? Data { get; set; }
+
+        public long Cost { get; set; }
+
+        public long Start { get; set; }
+
+        public int Slot { get; set; }
+
+        public short Version => _core.Version;
+
+        public void Complete(RateLimitDecision decision) => _core.SetResult(decision);
+
+        public RateLimitDecision GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                _core.Reset();
+                Partition = null;
+                Data = null;
+                owner.Return(this);
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+    }
+}
