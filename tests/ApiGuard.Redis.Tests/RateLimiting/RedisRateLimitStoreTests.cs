@@ -200,6 +200,14 @@ public sealed partial class RedisRateLimitStoreTests : IClassFixture<RedisServer
             Assert.InRange(CallCount(stats, "evalsha"), 1, storeDecisions - 1);
             Assert.Equal(CallCount(stats, "evalsha"), CallCount(stats, "time"));
             Assert.Equal(0, CallCount(stats, "eval"));
+
+            // Every written key expires within tau (here the hour): past that, its state means the same as no key.
+            var keys = srv.Keys(pattern: "batch:rl:v1:*").ToArray();
+            Assert.InRange(keys.Length, Callers, Callers + 1);
+            foreach (var k in keys)
+            {
+                Assert.InRange(await redis.GetDatabase().KeyTimeToLiveAsync(k) ?? TimeSpan.Zero, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+            }
         }
     }
 
