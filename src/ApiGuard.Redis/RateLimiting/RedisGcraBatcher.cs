@@ -94,6 +94,12 @@ internal sealed class RedisGcraBatcher
 
     private Task SendAsync(List<GcraRequest> batch)
     {
+        DropExpired(batch);
+        if (batch.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         if (batch.Count == 1)
         {
             return SendChunkAsync(batch, 0, 1);
@@ -145,6 +151,39 @@ internal sealed class RedisGcraBatcher
         }
 
         return tasks is null ? single! : Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// Answers the requests whose time budget ran out while they queued (behind a slow call) by their failure mode, so they
+    /// neither wait longer nor shorten the budget of the fresh requests they would have shared a call with.
+    /// </summary>
+    private void DropExpired(List<GcraRequest> batch)
+    {
+        var now = _store.Timestamp();
+        var kept = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!_store.BudgetSpent(batch[i].Start, now))
+            {
+                (batch[kept], batch[i]) = (batch[i], batch[kept]);
+                kept++;
+            }
+        }
+
+        if (kept == batch.Count)
+        {
+            return;
+        }
+
+        var timeout = new TimeoutException("The rate-limit time budget ran out while the request was queued.");
+        _store.OnBatchFailure(timeout, batch[kept].Partition!.Policy, batch.Count - kept);
+        for (var i = kept; i < batch.Count; i++)
+        {
+            var r = batch[i];
+            r.Complete(_store.Fallback(r.Partition!, r.Cost, timeout));
+        }
+
+        batch.RemoveRange(kept, batch.Count - kept);
     }
 
     private async Task SendChunkAsync(List<GcraRequest> batch, int offset, int count)

@@ -13,8 +13,9 @@ namespace ApiGuard.Redis.RateLimiting;
 /// The Redis rate-limit store. At most one round trip per decision: <c>EVALSHA</c> of <c>Scripts/ratelimit.lua</c> (loaded again
 /// with <c>EVAL</c> when the server answers <c>NOSCRIPT</c>) decides all of a request's limits together on Redis server time
 /// (<c>TIME</c>); a policy with one GCRA limit (the default) goes through <see cref="RedisGcraBatcher"/>, where one call of
-/// <c>Scripts/gcra.lua</c> decides every request queued while the previous call was in flight. Keys are <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c> where <c>{hash}</c> is a hash tag holding the
-/// SHA-256 of the partition key (so a request's keys share one Cluster slot, and client input never reaches key names);
+/// <c>Scripts/gcra.lua</c> decides every request queued while the previous call was in flight. Keys are
+/// <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c> where <c>{hash}</c> is a hash tag holding the SHA-256 of the partition
+/// key (so a request's keys share one Cluster slot, and client input never reaches key names);
 /// every write sets an expiry. Each call has the connection's time budget; failures count towards a circuit breaker, and
 /// the policy's <see cref="RateLimitFailureMode"/> answers while Redis is unavailable.
 /// </summary>
@@ -148,7 +149,7 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     internal async Task<RedisResult> EvaluateGcraAsync(RedisKey[] keys, RedisValue[] args, long start)
     {
         var deadline = start + _budgetTicks;
-        if (_timeProvider.GetTimestamp() >= deadline)
+        if (BudgetSpent(start, _timeProvider.GetTimestamp()))
         {
             throw new TimeoutException("The rate-limit time budget ran out before Redis could be asked.");
         }
@@ -191,6 +192,12 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             RateLimitingLog.CircuitOpened(_logger, _threshold, _breakDuration);
         }
     }
+
+    /// <summary>The current timestamp of the app's <see cref="TimeProvider"/>.</summary>
+    internal long Timestamp() => _timeProvider.GetTimestamp();
+
+    /// <summary>Whether the time budget of a decision that started at <paramref name="start"/> is spent at <paramref name="now"/>.</summary>
+    internal bool BudgetSpent(long start, long now) => now - start >= _budgetTicks;
 
     /// <summary>A GCRA request's cost as a script argument (cached for small costs).</summary>
     internal static RedisValue CostValue(long cost) => cost <= CachedCostArguments ? s_costs[cost] : (RedisValue)cost;

@@ -212,6 +212,54 @@ public sealed partial class RedisRateLimitStoreTests : IClassFixture<RedisServer
     }
 
     [RedisFact]
+    public async Task AcquireAsync_RedisBusyWhileRequestsQueue_EachAnswersWithinItsOwnBudget()
+    {
+        var server = _fixture.Server;
+        var budget = TimeSpan.FromMilliseconds(100);
+        using var node = new RedisRateLimitNode(server.ConnectionString, "busy", o => o.Policies["api"] = new RateLimitPolicyOptions
+        {
+            Limits = [new RateLimitRuleOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) }],
+            FailureMode = RateLimitFailureMode.FailOpen,
+        }, budget);
+        await WarmUpAsync(node.Limiter);
+        var admin = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        await using (admin)
+        {
+            // A script that keeps redis-server busy for 600 ms: the first request's call waits, later ones queue behind it.
+            var busy = admin.GetDatabase().ScriptEvaluateAsync(
+                "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) >= 600000 return 1");
+            await Task.Delay(50);
+            var runs = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+            {
+                await Task.Delay(i * 2); // arrivals spread over 60 ms, most while the first call is in flight
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var d = await node.Limiter.GetLimiter("api", "q-" + i).DecideAsync(1, CancellationToken.None);
+                return (d, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            })).ToArray();
+            var results = await Task.WhenAll(runs);
+            await busy;
+
+            // Each answered by the failure mode within its own budget (plus scheduling slack), not after waiting out the call ahead of it.
+            Assert.All(results, r => Assert.Equal(RateLimitDecisionSource.FailOpen, r.d.Source));
+            var slowest = results.Max(r => r.Item2);
+            Assert.True(slowest < budget + TimeSpan.FromMilliseconds(50), $"slowest decision took {slowest.TotalMilliseconds:F1} ms");
+        }
+
+        // Redis answers again (after the breaker's break, if the timeouts opened it).
+        var again = false;
+        for (var i = 0; i < 100 && !again; i++)
+        {
+            again = (await node.Limiter.GetLimiter("api", "after-" + i).DecideAsync(1, CancellationToken.None)).Source == RateLimitDecisionSource.Store;
+            if (!again)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.True(again, "Redis was not used again after it answered");
+    }
+
+    [RedisFact]
     public async Task AcquireAsync_ScriptFlushed_ReloadsAndDecides()
     {
         var server = _fixture.Server;
