@@ -12,8 +12,8 @@ namespace ApiGuard.Redis.RateLimiting;
 /// <summary>
 /// The Redis rate-limit store. At most one round trip per decision: <c>EVALSHA</c> of <c>Scripts/ratelimit.lua</c> (loaded again
 /// with <c>EVAL</c> when the server answers <c>NOSCRIPT</c>) decides all of a request's limits together on Redis server time
-/// (<c>TIME</c>); a policy with one GCRA limit (the default) goes through <see cref="RedisGcraBatcher"/>, where one call of
-/// <c>Scripts/gcra.lua</c> decides every request queued while the previous call was in flight. Keys are
+/// (<c>TIME</c>), or of the leaner <c>Scripts/gcra.lua</c> for a policy with one GCRA limit (the default). Requests go through a
+/// <see cref="RedisDecisionBatcher"/> per script: one call decides every request queued while the previous call was in flight. Keys are
 /// <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c> where <c>{hash}</c> is a hash tag holding the SHA-256 of the partition
 /// key (so a request's keys share one Cluster slot, and client input never reaches key names);
 /// every write sets an expiry. Each call has the connection's time budget; failures count towards a circuit breaker, and
@@ -28,8 +28,6 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private static readonly string s_gcraScript = ReadScript("gcra.lua");
     private static readonly byte[] s_gcraSha = Sha1(s_gcraScript);
     private static readonly byte[] s_releaseSha = Sha1(s_releaseScript);
-    private static readonly RedisValue s_noLease = string.Empty;
-    private static readonly RedisValue s_zero = 0;
     private static readonly RedisValue[] s_costs = [.. Enumerable.Range(0, CachedCostArguments + 1).Select(static c => (RedisValue)Encoding.ASCII.GetBytes(c.ToString(CultureInfo.InvariantCulture)))];
 
     private readonly IApiGuardRedisConnection _connection;
@@ -43,7 +41,8 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private readonly TimeSpan _breakDuration;
     private readonly long _slotTicks;
     private readonly long _budgetTicks;
-    private readonly RedisGcraBatcher _gcra;
+    private readonly RedisDecisionBatcher _gcra;
+    private readonly RedisDecisionBatcher _general;
     private readonly ConcurrentDictionary<CompiledRateLimitPolicy, GcraArguments> _gcraArguments = new();
     private DeadlineSlot? _deadline;
 
@@ -59,7 +58,8 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         _breakDuration = options.Value.CircuitBreakerBreakDuration;
         _slotTicks = Math.Max(1, timeProvider.TimestampFrequency / 500);
         _budgetTicks = (long)(_timeout.TotalSeconds * timeProvider.TimestampFrequency);
-        _gcra = new RedisGcraBatcher(this);
+        _gcra = new RedisDecisionBatcher(this, general: false);
+        _general = new RedisDecisionBatcher(this, general: true);
         _fallback = new InMemoryRateLimitStore(timeProvider);
         _breaker = new RedisCircuitBreaker(_threshold, _breakDuration, timeProvider);
     }
@@ -91,62 +91,26 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             return ValueTask.FromResult(Fallback(partition, cost, null));
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<RateLimitDecision>(cancellationToken);
+        }
+
+        var now = _timeProvider.GetTimestamp();
         if (data.GcraArgs is not null)
         {
-            return cancellationToken.IsCancellationRequested
-                ? ValueTask.FromCanceled<RateLimitDecision>(cancellationToken)
-                : _gcra.DecideAsync(partition, data, cost, _timeProvider.GetTimestamp());
+            return _gcra.DecideAsync(partition, data, cost, 0, null, now);
         }
 
         var leaseId = partition.Policy.HasConcurrency ? NewLeaseId() : null;
-        return DecideRemoteAsync(partition, data, cost, 0, leaseId, cancellationToken);
-    }
-
-    private async ValueTask<RateLimitDecision> DecideRemoteAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, long forced, string? leaseId, CancellationToken cancellationToken)
-    {
-        // One async frame on the hot path: EVALSHA, the budget, and the NOSCRIPT reload only when needed.
-        RedisResult result;
-        try
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var start = _timeProvider.GetTimestamp();
-            var args = Arguments(partition.Policy, cost, forced, leaseId);
-            var call = _connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(s_sha, data.Keys, args);
-            if (!call.IsCompleted && await Task.WhenAny(call, SharedDeadline(start + _budgetTicks)).ConfigureAwait(false) != call)
-            {
-                Abandon(call);
-                throw new TimeoutException("Redis did not answer within the rate-limit time budget.");
-            }
-
-            try
-            {
-                result = await call.ConfigureAwait(false);
-            }
-            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-            {
-                RateLimitingLog.ScriptReloaded(_logger);
-                result = await WithinBudget(_connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(s_script, data.Keys, args), start + _budgetTicks).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            OnFailure(ex, partition.Policy);
-            return Fallback(partition, cost, ex);
-        }
-
-        OnStoreSuccess();
-        return Parse(result, leaseId);
+        return _general.DecideAsync(partition, data, cost, 0, leaseId, now);
     }
 
     /// <summary>
-    /// One call of <c>Scripts/gcra.lua</c> (a batch of requests) within the budget of its oldest request, which started at
-    /// <paramref name="start"/>; not sent at all when that budget is already spent.
+    /// One call of <c>Scripts/ratelimit.lua</c> (<paramref name="general"/>) or <c>Scripts/gcra.lua</c> for a batch of requests,
+    /// within the budget of its oldest request, which started at <paramref name="start"/>; not sent at all when that budget is spent.
     /// </summary>
-    internal async Task<RedisResult> EvaluateGcraAsync(RedisKey[] keys, RedisValue[] args, long start)
+    internal async Task<RedisResult> EvaluateBatchAsync(bool general, RedisKey[] keys, RedisValue[] args, long start)
     {
         var deadline = start + _budgetTicks;
         if (BudgetSpent(start, _timeProvider.GetTimestamp()))
@@ -157,12 +121,12 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         var db = _connection.Multiplexer.GetDatabase();
         try
         {
-            return await WithinBudget(db.ScriptEvaluateAsync(s_gcraSha, keys, args), deadline).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(general ? s_sha : s_gcraSha, keys, args), deadline).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             RateLimitingLog.ScriptReloaded(_logger);
-            return await WithinBudget(db.ScriptEvaluateAsync(s_gcraScript, keys, args), deadline).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(general ? s_script : s_gcraScript, keys, args), deadline).ConfigureAwait(false);
         }
     }
 
@@ -199,30 +163,11 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     /// <summary>Whether the time budget of a decision that started at <paramref name="start"/> is spent at <paramref name="now"/>.</summary>
     internal bool BudgetSpent(long start, long now) => now - start >= _budgetTicks;
 
-    /// <summary>A GCRA request's cost as a script argument (cached for small costs).</summary>
-    internal static RedisValue CostValue(long cost) => cost <= CachedCostArguments ? s_costs[cost] : (RedisValue)cost;
+    /// <summary>The script argument of "no concurrency lease".</summary>
+    internal static RedisValue NoLease { get; } = string.Empty;
 
-    /// <summary>Parses the script's answer: <c>"allowed retry_ms index remaining reset_ms"</c>, one bulk string.</summary>
-    private static RateLimitDecision Parse(RedisResult result, string? leaseId)
-    {
-        var bytes = (byte[]?)result ?? throw new RedisException("The rate-limit script returned nothing.");
-        Span<long> v = stackalloc long[5];
-        var span = bytes.AsSpan();
-        for (var i = 0; i < 5; i++)
-        {
-            var space = span.IndexOf((byte)' ');
-            var token = space < 0 ? span : span[..space];
-            if (!System.Buffers.Text.Utf8Parser.TryParse(token, out long value, out _))
-            {
-                throw new RedisException("The rate-limit script returned an unexpected answer.");
-            }
-
-            v[i] = value;
-            span = space < 0 ? [] : span[(space + 1)..];
-        }
-
-        return new RateLimitDecision(v[0] == 1, v[1], (int)v[2] - 1, v[3], v[4], RateLimitDecisionSource.Store, leaseId);
-    }
+    /// <summary>A non-negative integer (a cost, a count) as a script argument, cached for small values.</summary>
+    internal static RedisValue IntegerValue(long value) => value is >= 0 and <= CachedCostArguments ? s_costs[value] : (RedisValue)value;
 
     private static void Abandon(Task call) =>
         _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -258,9 +203,19 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         {
             decision = Fallback(partition, cost, null);
         }
+        else if (cancellationToken.IsCancellationRequested)
+        {
+            lock (data)
+            {
+                data.Syncing = false;
+                data.Pending += forced;
+            }
+
+            throw new OperationCanceledException(cancellationToken);
+        }
         else
         {
-            decision = await DecideRemoteAsync(partition, data, cost, forced, null, cancellationToken).ConfigureAwait(false);
+            decision = await _general.DecideAsync(partition, data, cost, forced, null, _timeProvider.GetTimestamp()).ConfigureAwait(false);
         }
 
         lock (data)
@@ -415,44 +370,30 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         var gcra = !policy.Approximate && policy.Limits.Length == 1 && policy.Limits[0].Algorithm == RateLimitAlgorithm.Gcra
             ? _gcraArguments.GetOrAdd(policy, static p => new GcraArguments(p.Limits[0]))
             : null;
-        data = new PartitionData(_connection.KeyPrefix, partition, gcra);
+        data = new PartitionData(_connection.KeyPrefix, partition, gcra, gcra is null ? LimitArguments(policy) : []);
         return Interlocked.CompareExchange(ref partition.StoreData, data, null) as PartitionData ?? data;
     }
 
-    private static RedisValue[] Arguments(CompiledRateLimitPolicy policy, long cost, long forced, string? leaseId)
+    /// <summary>The 4 script arguments of each of a policy's limits (<c>ratelimit.lua</c>), formatted once per policy.</summary>
+    private static RedisValue[] LimitArguments(CompiledRateLimitPolicy policy)
     {
-        if (leaseId is null && forced == 0 && cost <= CachedCostArguments)
+        if (policy.StoreData is RedisValue[] cached)
         {
-            var cache = policy.StoreData as RedisValue[]?[] ?? InitCache(policy);
-            return cache[cost] ??= BuildArguments(policy, cost, 0, null);
+            return cached;
         }
 
-        return BuildArguments(policy, cost, forced, leaseId);
-    }
-
-    private static RedisValue[]?[] InitCache(CompiledRateLimitPolicy policy)
-    {
-        var cache = new RedisValue[]?[CachedCostArguments + 1];
-        return Interlocked.CompareExchange(ref policy.StoreData, cache, null) as RedisValue[]?[] ?? cache;
-    }
-
-    private static RedisValue[] BuildArguments(CompiledRateLimitPolicy policy, long cost, long forced, string? leaseId)
-    {
         var limits = policy.Limits;
-        var args = new RedisValue[3 + (limits.Length * 4)];
-        args[0] = cost;
-        args[1] = leaseId is null ? s_noLease : (RedisValue)leaseId;
-        args[2] = forced == 0 ? s_zero : (RedisValue)forced;
+        var args = new RedisValue[limits.Length * 4];
         for (var i = 0; i < limits.Length; i++)
         {
             var l = limits[i];
-            args[3 + (i * 4)] = l.Code;
-            args[4 + (i * 4)] = l.Limit;
-            args[5 + (i * 4)] = l.WindowMs;
-            args[6 + (i * 4)] = l.Extra;
+            args[i * 4] = Encoding.ASCII.GetBytes(l.Code);
+            args[(i * 4) + 1] = Encoding.ASCII.GetBytes(l.Limit.ToString(CultureInfo.InvariantCulture));
+            args[(i * 4) + 2] = Encoding.ASCII.GetBytes(l.WindowMs.ToString("R", CultureInfo.InvariantCulture));
+            args[(i * 4) + 3] = Encoding.ASCII.GetBytes(l.Extra.ToString("R", CultureInfo.InvariantCulture));
         }
 
-        return args;
+        return Interlocked.CompareExchange(ref policy.StoreData, args, null) as RedisValue[] ?? args;
     }
 
     private static string NewLeaseId()
@@ -514,8 +455,9 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     /// <summary>What the store keeps per partition: its keys (UTF-8, encoded once), GCRA arguments, and in approximate mode its local view.</summary>
     internal sealed class PartitionData
     {
-        public PartitionData(string prefix, ApiGuardRateLimiter partition, GcraArguments? gcra)
+        public PartitionData(string prefix, ApiGuardRateLimiter partition, GcraArguments? gcra, RedisValue[] limitArgs)
         {
+            LimitArgs = limitArgs;
             var tag = HashTag(partition.PartitionKey);
             var policy = partition.Policy;
             GcraArgs = gcra;
@@ -535,10 +477,11 @@ internal sealed class RedisRateLimitStore : RateLimitStore
 
         public RedisKey[] Keys { get; }
 
-        /// <summary>Set for a policy with exactly one GCRA limit (not approximate): decided through <see cref="RedisGcraBatcher"/>.</summary>
+        /// <summary>Set for a policy with exactly one GCRA limit (not approximate): decided by <c>Scripts/gcra.lua</c>.</summary>
         public GcraArguments? GcraArgs { get; }
 
-        public RedisKey GcraKey => Keys[0];
+        /// <summary>For every other policy: the 4 <c>ratelimit.lua</c> arguments of each limit.</summary>
+        public RedisValue[] LimitArgs { get; }
 
         public RedisKey[] ConcurrencyKeys { get; }
 

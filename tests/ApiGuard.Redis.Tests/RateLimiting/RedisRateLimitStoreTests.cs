@@ -212,6 +212,69 @@ public sealed partial class RedisRateLimitStoreTests : IClassFixture<RedisServer
     }
 
     [RedisFact]
+    public async Task AcquireAsync_ThreeLimitsManyPartitionsAtOnce_FewerScriptCallsThanDecisionsAllOrNothingEach()
+    {
+        var server = _fixture.Server;
+        using var node = new RedisRateLimitNode(server.ConnectionString, "batch3", o => o.Policies["api"] = new RateLimitPolicyOptions
+        {
+            Limits =
+            [
+                new RateLimitRuleOptions { Name = "hour", PermitLimit = 4, Window = TimeSpan.FromHours(1) },
+                new RateLimitRuleOptions { Name = "minute", Algorithm = RateLimitAlgorithm.SlidingWindow, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) },
+                new RateLimitRuleOptions { Name = "day", Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 3, Window = TimeSpan.FromDays(1) },
+            ],
+        }, TimeSpan.FromSeconds(5));
+        await WarmUpAsync(node.Limiter);
+        var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",allowAdmin=true");
+        await using (redis)
+        {
+            var srv = redis.GetServer(redis.GetEndPoints()[0]);
+            await srv.ExecuteAsync("CONFIG", "RESETSTAT");
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var runs = Enumerable.Range(0, Callers).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                var limiter = node.Limiter.GetLimiter("api", "p-" + i);
+                var decisions = new List<RateLimitDecision>();
+                for (var j = 0; j < 5; j++)
+                {
+                    decisions.Add(await limiter.DecideAsync(1, CancellationToken.None));
+                }
+
+                return decisions;
+            })).ToArray();
+            start.SetResult();
+            var all = await Task.WhenAll(runs);
+
+            // Each partition: 3 admitted (the day's limit is the tightest), then rejected by 'day' and cached.
+            foreach (var d in all)
+            {
+                Assert.Equal([true, true, true, false, false], d.Select(x => x.Allowed));
+                Assert.Equal([2L, 1L, 0L], d.Take(3).Select(x => x.Remaining));
+                Assert.All(d.Take(4), x => Assert.Equal(RateLimitDecisionSource.Store, x.Source));
+                Assert.Equal(2, d[3].LimitIndex);
+                Assert.True(d[3].RetryAfterMs > 0);
+                Assert.Equal(RateLimitDecisionSource.CachedDenial, d[4].Source);
+            }
+
+            var stats = (string?)await srv.ExecuteAsync("INFO", "commandstats") ?? string.Empty;
+            Assert.InRange(CallCount(stats, "evalsha"), 1, (Callers * 4) - 1);
+            Assert.Equal(CallCount(stats, "evalsha"), CallCount(stats, "time"));
+
+            // Rejected requests consumed nothing: each day counter holds exactly the 3 admitted.
+            var counts = new List<long>();
+            foreach (var k in srv.Keys(pattern: "batch3:rl:v1:api:fixed*"))
+            {
+                counts.Add((long)await redis.GetDatabase().HashGetAsync(k, "c"));
+            }
+
+            Assert.Equal(Callers + 1, counts.Count); // and the warm-up partition, with its one
+            Assert.Equal(Callers, counts.Count(c => c == 3));
+            Assert.Equal((Callers * 3) + 1, counts.Sum());
+        }
+    }
+
+    [RedisFact]
     public async Task AcquireAsync_RedisBusyWhileRequestsQueue_EachAnswersWithinItsOwnBudget()
     {
         var server = _fixture.Server;
