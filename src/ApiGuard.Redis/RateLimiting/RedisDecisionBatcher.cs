@@ -81,7 +81,7 @@ internal sealed class RedisDecisionBatcher
             {
                 await SendAsync(batch).ConfigureAwait(false);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (batch.Count > 0)
             {
                 // Unreachable by design (each call answers its own failures); keeps the send loop alive regardless.
                 _store.OnBatchFailure(ex, batch[0].Partition!.Policy, batch.Count);
