@@ -68,7 +68,8 @@ internal static class CodeDetector
 
     private static void Php(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        var tag = t.IndexOf("<?");
+        var m = sink.Chars;
+        var tag = m.IndexOf(t, "<?");
         if (tag >= 0)
         {
             var r = t[(tag + 2)..];
@@ -83,14 +84,13 @@ internal static class CodeDetector
             }
         }
 
-        if (t.Contains("[php]", StringComparison.Ordinal) || t.Contains("[/php]", StringComparison.Ordinal) || t.Contains("[\\php]", StringComparison.Ordinal)
-            || t.Contains("{php}", StringComparison.Ordinal) || t.Contains("{/php}", StringComparison.Ordinal))
+        if (m.HasAll("php") && (m.Contains(t, "[php]") || m.Contains(t, "[/php]") || m.Contains(t, "[\\php]") || m.Contains(t, "{php}") || m.Contains(t, "{/php}")))
         {
             sink.Add(RuleKey.CodePhpBbTag, 0, t.Length);
         }
 
         // Stream wrappers.
-        var w = t.IndexOf("://");
+        var w = m.IndexOf(t, "://");
         if (w > 0)
         {
             var s = w;
@@ -108,7 +108,7 @@ internal static class CodeDetector
         }
 
         // Serialized objects: O:8:"stdClass":0:{}  a:2:{i:0;...}
-        for (var i = 0; i + 3 < t.Length; i++)
+        for (var i = 0; m.Has(':') && i + 3 < t.Length; i++)
         {
             if (t[i] is 'o' or 'c' or 'a' && t[i + 1] == ':' && char.IsAsciiDigit(t[i + 2]) && (i == 0 || !char.IsAsciiLetterOrDigit(t[i - 1])))
             {
@@ -128,8 +128,15 @@ internal static class CodeDetector
             }
         }
 
-        IniDirective(t, ref sink);
-        CallableExpressions(t, ref sink);
+        if (m.Has('='))
+        {
+            IniDirective(t, ref sink);
+        }
+
+        if (m.Has('('))
+        {
+            CallableExpressions(t, ref sink);
+        }
 
         var dollar = t.IndexOf('$');
         if (dollar >= 0)
@@ -137,11 +144,14 @@ internal static class CodeDetector
             Variables(t, dollar, ref sink);
         }
 
-        Functions(t, ref sink);
+        if (m.Has('('))
+        {
+            Functions(t, ref sink);
+        }
 
-        // (system)('uname'), ('sys'.'tem')('id'), (x)/* c */('uname')
+        // (system)('uname'), ('sys'.'tem')('id'), (x)/* c */('uname'), (x)[0]
         var k = 0;
-        while (k < t.Length)
+        while (m.Has(')') && (m.Has('(') || m.Has('[')) && k < t.Length)
         {
             var c = t[k..].IndexOf(')');
             WorkMeter.Scanned(c, t.Length - (k));

@@ -43,10 +43,11 @@ internal static class PathDetector
         }
 
         // Traversal steps: "../", "..\", ".../", "..;/", "....//".
+        var m = sink.Chars;
         var steps = 0;
         var first = -1;
         var i = 0;
-        while (i < t.Length - 2)
+        while (m.Has('.') && i < t.Length - 2)
         {
             var k = t[i..].IndexOf("..");
             WorkMeter.Scanned(k, t.Length - (i));
@@ -98,10 +99,15 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiSensitiveFile, sensitive, t.Length - sensitive);
         }
 
-        var dot = t.IndexOfAny(s_dotDirs);
-        if (dot < 0)
+        var dot = -1;
+        if (m.Has('/') && m.Has('.'))
         {
-            dot = DotSegment(t);
+            // Every restricted directory and every hidden segment starts with "/.".
+            dot = t.IndexOfAny(s_dotDirs);
+            if (dot < 0)
+            {
+                dot = DotSegment(t);
+            }
         }
 
         if (dot >= 0)
@@ -132,7 +138,7 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
         }
 
-        if (t.IndexOfAny('[', '?', '*') >= 0 && t.Contains('/'))
+        if ((m.Has('[') || m.Has('?') || m.Has('*')) && m.Has('/'))
         {
             Globs(t, ref sink);
             if (t[0] == '/' && t.IndexOfAny(" \t?={") < 0 && t.IndexOf('[') is var lb and > 0 && t[lb..].IndexOf(']') is > 1 and <= 4)
@@ -142,8 +148,8 @@ internal static class PathDetector
         }
 
         // Hex-spelled traversal: 0x2e0x2e0x2f, 0x5c0x2e.
-        var hx = t.IndexOf("0x2e");
-        if (hx >= 0 && (t.Contains("0x5c", StringComparison.Ordinal) || t.Contains("0x2f", StringComparison.Ordinal)))
+        var hx = m.IndexOf(t, "0x2e");
+        if (hx >= 0 && (m.Contains(t, "0x5c") || m.Contains(t, "0x2f")))
         {
             sink.Add(RuleKey.LfiTraversal, hx, t.Length - hx);
         }
@@ -233,6 +239,12 @@ internal static class PathDetector
         {
             for (var p = 0; p + target.Length <= s.Length; p++)
             {
+                if (s[p] is not ('/' or '?' or '*'))
+                {
+                    // Every target starts with '/', which only a wildcard can stand for.
+                    continue;
+                }
+
                 var ok = true;
                 var wild = false;
                 for (var k = 0; k < target.Length; k++)
