@@ -7,12 +7,12 @@ namespace ApiGuard.Inspection.Body;
 /// object of an array repeats its property names, and enumerations repeat their values) is inspected once. Exact: a hit
 /// needs the same bytes (compared in full, so a hash collision cannot smuggle a value past inspection), the same value
 /// source and the same field type; only verdicts without any finding are kept. Direct-mapped and bounded: 128 entries of
-/// up to 48 bytes in pooled arrays, so memory is fixed whatever the body holds.
+/// up to 96 bytes in pooled arrays, so memory is fixed whatever the body holds.
 /// </summary>
 internal sealed class CleanValueMemo : IDisposable
 {
     /// <summary>The longest value remembered; longer values are rarely repeated and cost more to compare.</summary>
-    public const int MaxLength = 48;
+    public const int MaxLength = 96;
 
     private const int Slots = 128;
     private byte[] _data;

@@ -588,8 +588,8 @@ internal static class XssDetector
             || m.Contains(t, "url(") || m.Has('`') || m.Contains(t, "![]") || m.Contains(t, "top") || m.Contains(t, "parent"))
         {
             // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
-            var padded = m.Contains(t, "/*") || m.Contains(t, " .") || m.Contains(t, ". ") || m.Has('\\') || m.Contains(t, "( ") || m.Contains(t, " `") || m.Has('\t');
-            if (!PathLike(t, "document") && !PathLike(t, "window") && (t.IndexOfAny(s_domSinks) >= 0 || (padded && LooseDomSink(t)) || (m.Has('[') && BracketAccess(t))))
+            var sinkNamed = t.IndexOfAny(s_domSinks) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t));
+            if (sinkNamed && !PathLike(t, "document") && !PathLike(t, "window"))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
                 return;
@@ -614,6 +614,10 @@ internal static class XssDetector
             }
         }
     }
+
+    /// <summary>Whether the value has the comment or whitespace padding that the loose sink spellings need.</summary>
+    private static bool Padded(ReadOnlySpan<char> t, in CharMask m) =>
+        m.Contains(t, "/*") || m.Contains(t, " .") || m.Contains(t, ". ") || m.Has('\\') || m.Contains(t, "( ") || m.Contains(t, " `") || m.Has('\t');
 
     private static bool LooseDomSink(ReadOnlySpan<char> t)
     {
