@@ -201,26 +201,62 @@ internal static class PathDetector
         return p is '/' or '\\' or '=' or '"' or '\'' or ' ' or ':' or '.';
     }
 
+    // Sensitive paths a shell glob may spell: "/???/??t", "/e[t]c/pa??wd". All of them run side by side in one
+    // shift-and automaton (one bit per target character, 62 bits in all), so the scan is one pass whatever the value.
+    private static readonly string[] s_globTargets = ["/etc/passwd", "/etc/shadow", "/bin/sh", "/bin/bash", "/bin/cat", "/bin/nc", "/usr/bin/"];
+    private static readonly ulong[] s_globAllowed = BuildGlobAllowed(out s_globStarts, out s_globEnds);
+    private static readonly ulong s_globStarts;
+    private static readonly ulong s_globEnds;
+
+    private static ulong[] BuildGlobAllowed(out ulong starts, out ulong ends)
+    {
+        var allowed = new ulong[128];
+        starts = 0;
+        ends = 0;
+        var bit = 0;
+        foreach (var target in s_globTargets)
+        {
+            starts |= 1UL << bit;
+            foreach (var c in target)
+            {
+                allowed[c] |= 1UL << bit++;
+            }
+
+            ends |= 1UL << (bit - 1);
+        }
+
+        if (bit > 64)
+        {
+            throw new InvalidOperationException("Glob targets exceed one 64-bit automaton.");
+        }
+
+        // A wildcard stands for any character of any target.
+        allowed['?'] = allowed['*'] = ulong.MaxValue;
+        return allowed;
+    }
+
     private static void Globs(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        // Remove glob syntax and quoting, then look for sensitive paths with '?'/'*' matching any character.
-        ReadOnlySpan<string> targets = ["/etc/passwd", "/etc/shadow", "/bin/sh", "/bin/bash", "/bin/cat", "/bin/nc", "/usr/bin/"];
-        Span<char> buf = stackalloc char[256];
+        // Glob syntax and quoting are removed first ("[x]" keeps its first member; quotes and backslashes vanish), then a
+        // target matches where each character is its own or a wildcard. A match counts when it used a wildcard, or when
+        // the value has a bracket class.
+        var bracketed = t.IndexOf('[') >= 0;
         var limit = Math.Min(t.Length, 256);
-        var w = 0;
+        ulong partial = 0; // partial matches, one bit per target character
+        ulong wild = 0;    // those of them that used a wildcard
+        var written = 0;
         var i = 0;
-        while (i < limit && w < buf.Length)
+        while (i < limit && written < 256)
         {
             var c = t[i];
             if (c == '[')
             {
-                // [x] or [?] class: keep its first member.
                 var close = t[i..limit].IndexOf(']');
                 if (close > 1)
                 {
-                    buf[w++] = t[i + 1];
+                    c = t[i + 1];
                     i += close + 1;
-                    continue;
+                    goto Step;
                 }
             }
 
@@ -230,44 +266,17 @@ internal static class PathDetector
                 continue;
             }
 
-            buf[w++] = c;
             i++;
-        }
 
-        var s = buf[..w];
-        foreach (var target in targets)
-        {
-            for (var p = 0; p + target.Length <= s.Length; p++)
+        Step:
+            written++;
+            var allowed = c < 128 ? s_globAllowed[c] : 0;
+            partial = ((partial << 1) | s_globStarts) & allowed;
+            wild = ((wild << 1) & ~s_globStarts & allowed) | (c is '?' or '*' ? partial : 0);
+            if (((bracketed ? partial : wild) & s_globEnds) != 0)
             {
-                if (s[p] is not ('/' or '?' or '*'))
-                {
-                    // Every target starts with '/', which only a wildcard can stand for.
-                    continue;
-                }
-
-                var ok = true;
-                var wild = false;
-                for (var k = 0; k < target.Length; k++)
-                {
-                    var c = s[p + k];
-                    if (c is '?' or '*')
-                    {
-                        wild = true;
-                        continue;
-                    }
-
-                    if (c != target[k])
-                    {
-                        ok = false;
-                        break;
-                    }
-                }
-
-                if (ok && (wild || t.IndexOf('[') >= 0))
-                {
-                    sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
-                    return;
-                }
+                sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
+                return;
             }
         }
     }
