@@ -11,7 +11,7 @@ internal static class PathDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("./\\");
 
-    private static readonly SearchValues<string> s_sensitive = SearchValues.Create(
+    private static readonly NeedleSet s_sensitive = new(
         [
             "etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/motd", "etc/sudoers", "etc/crontab", "etc/master.passwd",
             "etc/security/", "etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "proc/self/", "proc/version", "proc/cpuinfo",
@@ -22,18 +22,16 @@ internal static class PathDetector
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
             "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
-        ],
-        StringComparison.Ordinal);
+        ]);
 
-    private static readonly SearchValues<string> s_dotDirs = SearchValues.Create(
+    private static readonly NeedleSet s_dotDirs = new(
         [
             "/.git", "/.svn", "/.hg", "/.bzr", "/.env", "/.aws", "/.ssh", "/.docker", "/.kube", "/.npmrc", "/.cursor", "/.aider", "/.codex",
             "/.windsurf", "/.junie", "/.fabric", "/.claude", "/.gemini", "/.continue", "/.copilot", "/.vscode", "/.idea", "/.config",
             "/.boto", "/.s3cfg", "/.gnupg", "/.bash", "/.zsh", "/.profile", "/.htaccess", "/.htpasswd", "/.ds_store", "/.cursorignore",
             "/.cursorrules", "/.clinerules", "/.roo", "/.github/copilot", "/.mcp", "/.terraform", "/.azure", "/.gcloud", "/.pypirc", "/.gem",
             "/.netrc", "/.pgpass", "/.mysql_history", "/.python_history", "/.viminfo", "/.lesshst", "/.wget-hsts", "/.composer", "/.cargo",
-        ],
-        StringComparison.Ordinal);
+        ]);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
@@ -84,7 +82,7 @@ internal static class PathDetector
             i = j;
         }
 
-        var sensitive = t.IndexOfAny(s_sensitive);
+        var sensitive = s_sensitive.IndexOfAny(t);
         if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
         {
             sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
@@ -103,7 +101,7 @@ internal static class PathDetector
         if (m.Has('/') && m.Has('.'))
         {
             // Every restricted directory and every hidden segment starts with "/.".
-            dot = t.IndexOfAny(s_dotDirs);
+            dot = s_dotDirs.IndexOfAny(t);
             if (dot < 0)
             {
                 dot = DotSegment(t);

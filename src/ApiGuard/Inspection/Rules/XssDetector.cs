@@ -17,7 +17,7 @@ internal static class XssDetector
         "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
     ];
 
-    private static readonly SearchValues<string> s_domSinks = SearchValues.Create(s_domSinkNames, StringComparison.Ordinal);
+    private static readonly NeedleSet s_domSinks = new(s_domSinkNames);
     private static readonly SearchValues<char> s_jsCode = SearchValues.Create("(=`.;&[+");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("<>\"'`=:(");
     private static readonly SearchValues<char> s_attrEnd = SearchValues.Create(" \t\n\r\f/>");
@@ -588,7 +588,7 @@ internal static class XssDetector
             || m.Contains(t, "url(") || m.Has('`') || m.Contains(t, "![]") || m.Contains(t, "top") || m.Contains(t, "parent"))
         {
             // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
-            var sinkNamed = t.IndexOfAny(s_domSinks) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t));
+            var sinkNamed = s_domSinks.IndexOfAny(t) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t));
             if (sinkNamed && !PathLike(t, "document") && !PathLike(t, "window"))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
