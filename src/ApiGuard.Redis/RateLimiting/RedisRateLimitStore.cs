@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ApiGuard.RateLimiting;
@@ -8,10 +10,12 @@ using StackExchange.Redis;
 namespace ApiGuard.Redis.RateLimiting;
 
 /// <summary>
-/// The Redis rate-limit store. One round trip per decision: <c>EVALSHA</c> of <c>Scripts/ratelimit.lua</c> (loaded again with
-/// <c>EVAL</c> when the server answers <c>NOSCRIPT</c>) decides all of a request's limits together on Redis server time
-/// (<c>TIME</c>). Keys are <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c> where <c>{hash}</c> is a hash tag holding the
-/// SHA-256 of the partition key (so a request's keys share one Cluster slot, and client input never reaches key names);
+/// The Redis rate-limit store. At most one round trip per decision: <c>EVALSHA</c> of <c>Scripts/ratelimit.lua</c> (loaded again
+/// with <c>EVAL</c> when the server answers <c>NOSCRIPT</c>) decides all of a request's limits together on Redis server time
+/// (<c>TIME</c>), or of the leaner <c>Scripts/gcra.lua</c> for a policy with one GCRA limit (the default). Requests go through a
+/// <see cref="RedisDecisionBatcher"/> per script: one call decides every request queued while the previous call was in flight. Keys are
+/// <c>{prefix}:rl:v1:{policy}:{algorithm}:{hash}</c> where <c>{hash}</c> is a hash tag holding the SHA-256 of the partition
+/// key (so a request's keys share one Cluster slot, and client input never reaches key names);
 /// every write sets an expiry. Each call has the connection's time budget; failures count towards a circuit breaker, and
 /// the policy's <see cref="RateLimitFailureMode"/> answers while Redis is unavailable.
 /// </summary>
@@ -24,8 +28,7 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private static readonly string s_gcraScript = ReadScript("gcra.lua");
     private static readonly byte[] s_gcraSha = Sha1(s_gcraScript);
     private static readonly byte[] s_releaseSha = Sha1(s_releaseScript);
-    private static readonly RedisValue s_noLease = string.Empty;
-    private static readonly RedisValue s_zero = 0;
+    private static readonly RedisValue[] s_costs = [.. Enumerable.Range(0, CachedCostArguments + 1).Select(static c => (RedisValue)Encoding.ASCII.GetBytes(c.ToString(CultureInfo.InvariantCulture)))];
 
     private readonly IApiGuardRedisConnection _connection;
     private readonly InMemoryRateLimitStore _fallback;
@@ -37,6 +40,10 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private readonly int _threshold;
     private readonly TimeSpan _breakDuration;
     private readonly long _slotTicks;
+    private readonly long _budgetTicks;
+    private readonly RedisDecisionBatcher _gcra;
+    private readonly RedisDecisionBatcher _general;
+    private readonly ConcurrentDictionary<CompiledRateLimitPolicy, GcraArguments> _gcraArguments = new();
     private DeadlineSlot? _deadline;
 
     public RedisRateLimitStore(IApiGuardRedisConnection connection, IOptions<RateLimitingOptions> options, RateLimitingMetrics metrics,
@@ -50,6 +57,9 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         _threshold = options.Value.CircuitBreakerFailureThreshold;
         _breakDuration = options.Value.CircuitBreakerBreakDuration;
         _slotTicks = Math.Max(1, timeProvider.TimestampFrequency / 500);
+        _budgetTicks = (long)(_timeout.TotalSeconds * timeProvider.TimestampFrequency);
+        _gcra = new RedisDecisionBatcher(this, general: false);
+        _general = new RedisDecisionBatcher(this, general: true);
         _fallback = new InMemoryRateLimitStore(timeProvider);
         _breaker = new RedisCircuitBreaker(_threshold, _breakDuration, timeProvider);
     }
@@ -58,6 +68,9 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     public bool IsCircuitOpen => _breaker.IsOpen;
 
     public override bool IsLocal => false;
+
+    /// <summary>The shared multiplexer (connected on first use).</summary>
+    internal IConnectionMultiplexer Multiplexer => _connection.Multiplexer;
 
     public override bool TryDecide(ApiGuardRateLimiter partition, long cost, out RateLimitDecision decision)
     {
@@ -78,77 +91,83 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             return ValueTask.FromResult(Fallback(partition, cost, null));
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<RateLimitDecision>(cancellationToken);
+        }
+
+        var now = _timeProvider.GetTimestamp();
+        if (data.GcraArgs is not null)
+        {
+            return _gcra.DecideAsync(partition, data, cost, 0, null, now);
+        }
+
         var leaseId = partition.Policy.HasConcurrency ? NewLeaseId() : null;
-        return DecideRemoteAsync(partition, data, cost, 0, leaseId, cancellationToken);
+        return _general.DecideAsync(partition, data, cost, 0, leaseId, now);
     }
 
-    private async ValueTask<RateLimitDecision> DecideRemoteAsync(ApiGuardRateLimiter partition, PartitionData data, long cost, long forced, string? leaseId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One call of <c>Scripts/ratelimit.lua</c> (<paramref name="general"/>) or <c>Scripts/gcra.lua</c> for a batch of requests,
+    /// within the budget of its oldest request, which started at <paramref name="start"/>; not sent at all when that budget is spent.
+    /// </summary>
+    internal async Task<RedisResult> EvaluateBatchAsync(bool general, RedisKey[] keys, RedisValue[] args, long start)
     {
-        // One async frame on the hot path: EVALSHA, the budget, and the NOSCRIPT reload only when needed.
-        RedisResult result;
+        var deadline = start + _budgetTicks;
+        if (BudgetSpent(start, _timeProvider.GetTimestamp()))
+        {
+            throw new TimeoutException("The rate-limit time budget ran out before Redis could be asked.");
+        }
+
+        var db = _connection.Multiplexer.GetDatabase();
         try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var start = _timeProvider.GetTimestamp();
-            // A policy with one GCRA limit (the default) uses the lean script; every other policy the general one.
-            var gcra = forced == 0 && IsSingleGcra(partition.Policy);
-            var args = gcra ? GcraArguments(partition.Policy, cost) : Arguments(partition.Policy, cost, forced, leaseId);
-            var call = _connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(gcra ? s_gcraSha : s_sha, data.Keys, args);
-            if (!call.IsCompleted && await Task.WhenAny(call, SharedDeadline(start)).ConfigureAwait(false) != call)
-            {
-                Abandon(call);
-                throw new TimeoutException("Redis did not answer within the rate-limit time budget.");
-            }
-
-            try
-            {
-                result = await call.ConfigureAwait(false);
-            }
-            catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-            {
-                RateLimitingLog.ScriptReloaded(_logger);
-                result = await WithinBudget(_connection.Multiplexer.GetDatabase().ScriptEvaluateAsync(gcra ? s_gcraScript : s_script, data.Keys, args), start).ConfigureAwait(false);
-            }
+            return await WithinBudget(db.ScriptEvaluateAsync(general ? s_sha : s_gcraSha, keys, args), deadline).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            throw;
+            RateLimitingLog.ScriptReloaded(_logger);
+            return await WithinBudget(db.ScriptEvaluateAsync(general ? s_script : s_gcraScript, keys, args), deadline).ConfigureAwait(false);
         }
-        catch (Exception ex)
-        {
-            OnFailure(ex, partition.Policy);
-            return Fallback(partition, cost, ex);
-        }
+    }
 
+    /// <summary>Records a store answer: resets the circuit breaker's failure count (closing it after a successful probe).</summary>
+    internal void OnStoreSuccess()
+    {
         if (_breaker.OnSuccess())
         {
             RateLimitingLog.CircuitClosed(_logger);
         }
-
-        return Parse(result, leaseId);
     }
 
-    /// <summary>Parses the script's answer: <c>"allowed retry_ms index remaining reset_ms"</c>, one bulk string.</summary>
-    private static RateLimitDecision Parse(RedisResult result, string? leaseId)
+    /// <summary>Records a failed call that carried <paramref name="count"/> decisions: each counts as a failed decision, logged once.</summary>
+    internal void OnBatchFailure(Exception ex, CompiledRateLimitPolicy policy, int count)
     {
-        var bytes = (byte[]?)result ?? throw new RedisException("The rate-limit script returned nothing.");
-        Span<long> v = stackalloc long[5];
-        var span = bytes.AsSpan();
-        for (var i = 0; i < 5; i++)
+        var type = ErrorType(ex);
+        RateLimitingLog.StoreUnavailable(_logger, type, policy.Name, policy.FailureMode);
+        var opened = false;
+        for (var i = 0; i < count; i++)
         {
-            var space = span.IndexOf((byte)' ');
-            var token = space < 0 ? span : span[..space];
-            if (!System.Buffers.Text.Utf8Parser.TryParse(token, out long value, out _))
-            {
-                throw new RedisException("The rate-limit script returned an unexpected answer.");
-            }
-
-            v[i] = value;
-            span = space < 0 ? [] : span[(space + 1)..];
+            _metrics.StoreError(type);
+            opened |= _breaker.OnFailure();
         }
 
-        return new RateLimitDecision(v[0] == 1, v[1], (int)v[2] - 1, v[3], v[4], RateLimitDecisionSource.Store, leaseId);
+        if (opened)
+        {
+            RateLimitingLog.CircuitOpened(_logger, _threshold, _breakDuration);
+        }
     }
+
+    /// <summary>The current timestamp of the app's <see cref="TimeProvider"/>.</summary>
+    internal long Timestamp() => _timeProvider.GetTimestamp();
+
+    /// <summary>Whether the time budget of a decision that started at <paramref name="start"/> is spent at <paramref name="now"/>.</summary>
+    internal bool BudgetSpent(long start, long now) => now - start >= _budgetTicks;
+
+    /// <summary>The script argument of "no concurrency lease".</summary>
+    internal static RedisValue NoLease { get; } = string.Empty;
+
+    /// <summary>A non-negative integer (a cost, a count) as a script argument, cached for small values.</summary>
+    internal static RedisValue IntegerValue(long value) => value is >= 0 and <= CachedCostArguments ? s_costs[value] : (RedisValue)value;
 
     private static void Abandon(Task call) =>
         _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -184,9 +203,19 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         {
             decision = Fallback(partition, cost, null);
         }
+        else if (cancellationToken.IsCancellationRequested)
+        {
+            lock (data)
+            {
+                data.Syncing = false;
+                data.Pending += forced;
+            }
+
+            throw new OperationCanceledException(cancellationToken);
+        }
         else
         {
-            decision = await DecideRemoteAsync(partition, data, cost, forced, null, cancellationToken).ConfigureAwait(false);
+            decision = await _general.DecideAsync(partition, data, cost, forced, null, _timeProvider.GetTimestamp()).ConfigureAwait(false);
         }
 
         lock (data)
@@ -247,28 +276,28 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         var db = _connection.Multiplexer.GetDatabase();
         try
         {
-            return await WithinBudget(db.ScriptEvaluateAsync(sha, keys, args), start).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(sha, keys, args), start + _budgetTicks).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             RateLimitingLog.ScriptReloaded(_logger);
-            return await WithinBudget(db.ScriptEvaluateAsync(script, keys, args), start).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(script, keys, args), start + _budgetTicks).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Completes with <paramref name="call"/>, or throws <see cref="TimeoutException"/> when the budget that started at
-    /// <paramref name="start"/> runs out first. Calls share one timer per 2 ms slot (instead of one timer each), so a call may get
+    /// Completes with <paramref name="call"/>, or throws <see cref="TimeoutException"/> when the budget runs out first (at the
+    /// timestamp <paramref name="deadline"/>). Calls share one timer per 2 ms slot (instead of one timer each), so a call may get
     /// up to 2 ms less than the budget, never more.
     /// </summary>
-    private Task<RedisResult> WithinBudget(Task<RedisResult> call, long start)
+    private Task<RedisResult> WithinBudget(Task<RedisResult> call, long deadline)
     {
         if (call.IsCompleted)
         {
             return call;
         }
 
-        return WaitAsync(call, SharedDeadline(start));
+        return WaitAsync(call, SharedDeadline(deadline));
     }
 
     private static async Task<RedisResult> WaitAsync(Task<RedisResult> call, Task deadline)
@@ -283,16 +312,18 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         return await call.ConfigureAwait(false);
     }
 
-    private Task SharedDeadline(long start)
+    /// <summary>A task that completes at the start of the 2 ms slot holding <paramref name="deadline"/> (a timestamp), shared by the calls of that slot.</summary>
+    private Task SharedDeadline(long deadline)
     {
-        var slot = start / _slotTicks;
+        var slot = deadline / _slotTicks;
         var current = Volatile.Read(ref _deadline);
         if (current is not null && current.Slot == slot)
         {
             return current.Expired;
         }
 
-        var fresh = new DeadlineSlot(slot, Task.Delay(_timeout, _timeProvider));
+        var wait = (slot * _slotTicks) - _timeProvider.GetTimestamp();
+        var fresh = new DeadlineSlot(slot, wait <= 0 ? Task.CompletedTask : Task.Delay(TimeSpan.FromSeconds(wait / (double)_timeProvider.TimestampFrequency), _timeProvider));
         var raced = Interlocked.CompareExchange(ref _deadline, fresh, current);
         return raced == current ? fresh.Expired : raced!.Expired;
     }
@@ -304,18 +335,10 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         public Task Expired { get; } = expired;
     }
 
-    private void OnFailure(Exception ex, CompiledRateLimitPolicy policy)
-    {
-        var type = ErrorType(ex);
-        _metrics.StoreError(type);
-        RateLimitingLog.StoreUnavailable(_logger, type, policy.Name, policy.FailureMode);
-        if (_breaker.OnFailure())
-        {
-            RateLimitingLog.CircuitOpened(_logger, _threshold, _breakDuration);
-        }
-    }
+    private void OnFailure(Exception ex, CompiledRateLimitPolicy policy) => OnBatchFailure(ex, policy, 1);
 
-    private RateLimitDecision Fallback(ApiGuardRateLimiter partition, long cost, Exception? error)
+    /// <summary>The policy's failure mode answers a decision the store could not make.</summary>
+    internal RateLimitDecision Fallback(ApiGuardRateLimiter partition, long cost, Exception? error)
     {
         _ = error;
         var policy = partition.Policy;
@@ -343,64 +366,34 @@ internal sealed class RedisRateLimitStore : RateLimitStore
             return data;
         }
 
-        data = new PartitionData(_connection.KeyPrefix, partition);
+        var policy = partition.Policy;
+        var gcra = !policy.Approximate && policy.Limits.Length == 1 && policy.Limits[0].Algorithm == RateLimitAlgorithm.Gcra
+            ? _gcraArguments.GetOrAdd(policy, static p => new GcraArguments(p.Limits[0]))
+            : null;
+        data = new PartitionData(_connection.KeyPrefix, partition, gcra, gcra is null ? LimitArguments(policy) : []);
         return Interlocked.CompareExchange(ref partition.StoreData, data, null) as PartitionData ?? data;
     }
 
-    private static RedisValue[] Arguments(CompiledRateLimitPolicy policy, long cost, long forced, string? leaseId)
+    /// <summary>The 4 script arguments of each of a policy's limits (<c>ratelimit.lua</c>), formatted once per policy.</summary>
+    private static RedisValue[] LimitArguments(CompiledRateLimitPolicy policy)
     {
-        if (leaseId is null && forced == 0 && cost <= CachedCostArguments)
+        if (policy.StoreData is RedisValue[] cached)
         {
-            var cache = policy.StoreData as RedisValue[]?[] ?? InitCache(policy);
-            return cache[cost] ??= BuildArguments(policy, cost, 0, null);
+            return cached;
         }
 
-        return BuildArguments(policy, cost, forced, leaseId);
-    }
-
-    private static bool IsSingleGcra(CompiledRateLimitPolicy policy) =>
-        policy.Limits.Length == 1 && policy.Limits[0].Algorithm == RateLimitAlgorithm.Gcra;
-
-    private static RedisValue[] GcraArguments(CompiledRateLimitPolicy policy, long cost)
-    {
-        if (cost <= CachedCostArguments)
-        {
-            var cache = policy.StoreData as RedisValue[]?[] ?? InitCache(policy);
-            return cache[cost] ??= BuildGcraArguments(policy.Limits[0], cost);
-        }
-
-        return BuildGcraArguments(policy.Limits[0], cost);
-    }
-
-    private static RedisValue[] BuildGcraArguments(CompiledRateLimit limit, long cost)
-    {
-        var t = limit.WindowMs / limit.Limit;
-        return [cost, t, t * limit.Burst];
-    }
-
-    private static RedisValue[]?[] InitCache(CompiledRateLimitPolicy policy)
-    {
-        var cache = new RedisValue[]?[CachedCostArguments + 1];
-        return Interlocked.CompareExchange(ref policy.StoreData, cache, null) as RedisValue[]?[] ?? cache;
-    }
-
-    private static RedisValue[] BuildArguments(CompiledRateLimitPolicy policy, long cost, long forced, string? leaseId)
-    {
         var limits = policy.Limits;
-        var args = new RedisValue[3 + (limits.Length * 4)];
-        args[0] = cost;
-        args[1] = leaseId is null ? s_noLease : (RedisValue)leaseId;
-        args[2] = forced == 0 ? s_zero : (RedisValue)forced;
+        var args = new RedisValue[limits.Length * 4];
         for (var i = 0; i < limits.Length; i++)
         {
             var l = limits[i];
-            args[3 + (i * 4)] = l.Code;
-            args[4 + (i * 4)] = l.Limit;
-            args[5 + (i * 4)] = l.WindowMs;
-            args[6 + (i * 4)] = l.Extra;
+            args[i * 4] = Encoding.ASCII.GetBytes(l.Code);
+            args[(i * 4) + 1] = Encoding.ASCII.GetBytes(l.Limit.ToString(CultureInfo.InvariantCulture));
+            args[(i * 4) + 2] = Encoding.ASCII.GetBytes(l.WindowMs.ToString("R", CultureInfo.InvariantCulture));
+            args[(i * 4) + 3] = Encoding.ASCII.GetBytes(l.Extra.ToString("R", CultureInfo.InvariantCulture));
         }
 
-        return args;
+        return Interlocked.CompareExchange(ref policy.StoreData, args, null) as RedisValue[] ?? args;
     }
 
     private static string NewLeaseId()
@@ -449,18 +442,30 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private static byte[] Sha1(string script) => SHA1.HashData(Encoding.UTF8.GetBytes(script));
 #pragma warning restore CA5350
 
-    /// <summary>What the store keeps per partition: its keys and, in approximate mode, its local view.</summary>
-    private sealed class PartitionData
+    /// <summary>The script arguments of a single-GCRA-limit policy, formatted once: emission interval T and tolerance tau (ms).</summary>
+    internal sealed class GcraArguments(CompiledRateLimit limit)
     {
-        public PartitionData(string prefix, ApiGuardRateLimiter partition)
+        public RedisValue EmissionInterval { get; } = Format(limit.WindowMs / limit.Limit);
+
+        public RedisValue Tolerance { get; } = Format(limit.WindowMs / limit.Limit * limit.Burst);
+
+        private static RedisValue Format(double value) => Encoding.ASCII.GetBytes(value.ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>What the store keeps per partition: its keys (UTF-8, encoded once), GCRA arguments, and in approximate mode its local view.</summary>
+    internal sealed class PartitionData
+    {
+        public PartitionData(string prefix, ApiGuardRateLimiter partition, GcraArguments? gcra, RedisValue[] limitArgs)
         {
+            LimitArgs = limitArgs;
             var tag = HashTag(partition.PartitionKey);
             var policy = partition.Policy;
+            GcraArgs = gcra;
             Keys = new RedisKey[policy.Limits.Length];
             var concurrency = new List<RedisKey>();
             for (var i = 0; i < Keys.Length; i++)
             {
-                Keys[i] = Key(prefix, policy, policy.Limits[i], tag);
+                Keys[i] = Encoding.UTF8.GetBytes(Key(prefix, policy, policy.Limits[i], tag));
                 if (policy.Limits[i].Algorithm == RateLimitAlgorithm.Concurrency)
                 {
                     concurrency.Add(Keys[i]);
@@ -471,6 +476,12 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         }
 
         public RedisKey[] Keys { get; }
+
+        /// <summary>Set for a policy with exactly one GCRA limit (not approximate): decided by <c>Scripts/gcra.lua</c>.</summary>
+        public GcraArguments? GcraArgs { get; }
+
+        /// <summary>For every other policy: the 4 <c>ratelimit.lua</c> arguments of each limit.</summary>
+        public RedisValue[] LimitArgs { get; }
 
         public RedisKey[] ConcurrencyKeys { get; }
 

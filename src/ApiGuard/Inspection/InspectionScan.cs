@@ -1,3 +1,4 @@
+using ApiGuard.Inspection.Body;
 using ApiGuard.Inspection.Exclusions;
 
 namespace ApiGuard.Inspection;
@@ -78,6 +79,14 @@ internal sealed class InspectionScan : IInspectionFeature
     }
 
     public void Inspect(ReadOnlySpan<byte> value, ValueSource source, in InspectionField field, InspectionValuePart part = InspectionValuePart.Value)
+        => Inspect(value, source, field, part, memo: null);
+
+    /// <summary>
+    /// Inspects a value, skipping it when <paramref name="memo"/> holds the same value (same source and field type) found
+    /// clean earlier in this body. Only the built-in inspector, whose verdict depends on nothing but the value and its
+    /// settings, is memoised.
+    /// </summary>
+    public void Inspect(ReadOnlySpan<byte> value, ValueSource source, in InspectionField field, InspectionValuePart part, CleanValueMemo? memo)
     {
         if (value.IsEmpty)
         {
@@ -90,12 +99,22 @@ internal sealed class InspectionScan : IInspectionFeature
             return;
         }
 
+        BytesInspected += value.Length;
+        memo = _inspector is PayloadInspector ? memo : null;
+        if (memo is not null && memo.Contains(value, source, decision.Type))
+        {
+            return;
+        }
+
         Span<InspectionFinding> findings = stackalloc InspectionFinding[FindingsPerValue];
         var verdict = _inspector.Inspect(value, new InspectionSettings(source, _paranoia, decision.Type), findings);
-        BytesInspected += value.Length;
         if (verdict.HasFindings)
         {
             Record(verdict, findings, field, part, decision, value, default);
+        }
+        else
+        {
+            memo?.Add(value, source, decision.Type);
         }
     }
 

@@ -120,6 +120,20 @@ public sealed class PayloadInspector : IPayloadInspector
     /// <summary>Runs the detectors over normalised text.</summary>
     internal static void Detect(scoped ReadOnlySpan<char> t, in InspectionSettings settings, ref FindingSink sink)
     {
+        var outer = sink.Chars;
+        sink.Chars = CharMask.Of(t);
+        try
+        {
+            DetectAll(t, settings, ref sink);
+        }
+        finally
+        {
+            sink.Chars = outer;
+        }
+    }
+
+    private static void DetectAll(scoped ReadOnlySpan<char> t, in InspectionSettings settings, ref FindingSink sink)
+    {
         if (settings.FieldType == FieldType.Url)
         {
             UrlDetector.Detect(t, settings.Source, ref sink);

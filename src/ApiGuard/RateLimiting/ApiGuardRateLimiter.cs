@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 
 namespace ApiGuard.RateLimiting;
@@ -127,6 +128,7 @@ public sealed class ApiGuardRateLimiter : RateLimiter
         return AwaitLease(pending, permitCount);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RateLimitLease> AwaitLease(ValueTask<RateLimitDecision> pending, int permitCount) =>
         Complete(await pending.ConfigureAwait(false), permitCount);
 
@@ -153,6 +155,7 @@ public sealed class ApiGuardRateLimiter : RateLimiter
         return AwaitDecision(pending, cost);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RateLimitDecision> AwaitDecision(ValueTask<RateLimitDecision> pending, long cost)
     {
         var d = await pending.ConfigureAwait(false);

@@ -144,6 +144,185 @@ public sealed partial class RedisRateLimitStoreTests : IClassFixture<RedisServer
     }
 
     [RedisFact]
+    public async Task AcquireAsync_GcraManyPartitionsAtOnce_FewerScriptCallsThanDecisionsEachDecidedAlone()
+    {
+        var server = _fixture.Server;
+        using var node = new RedisRateLimitNode(server.ConnectionString, "batch", o =>
+        {
+            o.Policies["three"] = new RateLimitPolicyOptions { Limits = [new RateLimitRuleOptions { PermitLimit = 3, Window = TimeSpan.FromHours(1) }] };
+            o.Policies["ten"] = new RateLimitPolicyOptions { Limits = [new RateLimitRuleOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) }] };
+        }, TimeSpan.FromSeconds(5));
+        await WarmUpAsync(node.Limiter);
+        var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",allowAdmin=true");
+        await using (redis)
+        {
+            var srv = redis.GetServer(redis.GetEndPoints()[0]);
+            await srv.ExecuteAsync("CONFIG", "RESETSTAT");
+
+            // Caller i alone on partition i: even callers under 3/hour at cost 1, odd ones under 10/hour at cost 2.
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var runs = Enumerable.Range(0, Callers).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                var limiter = node.Limiter.GetLimiter(i % 2 == 0 ? "three" : "ten", "p-" + i);
+                var decisions = new List<RateLimitDecision>();
+                for (var j = 0; j < 7; j++)
+                {
+                    decisions.Add(await limiter.DecideAsync(i % 2 == 0 ? 1 : 2, CancellationToken.None));
+                }
+
+                return decisions;
+            })).ToArray();
+            start.SetResult();
+            var all = await Task.WhenAll(runs);
+
+            for (var i = 0; i < Callers; i++)
+            {
+                var d = all[i];
+                var (admitted, remaining, retryMs, resetMs) = i % 2 == 0
+                    ? (3, new long[] { 2, 1, 0 }, 1_200_000.0, 3_600_000.0) // T = 20 min, tau = 60 min
+                    : (5, new long[] { 8, 6, 4, 2, 0 }, 720_000.0, 3_600_000.0); // T = 6 min, cost 2: 12 min to wait
+                Assert.Equal(remaining, d.Take(admitted).Select(x => x.Remaining));
+                Assert.All(d.Take(admitted), x => Assert.True(x.Allowed && x.Source == RateLimitDecisionSource.Store));
+                var denied = d[admitted];
+                Assert.False(denied.Allowed);
+                Assert.Equal(RateLimitDecisionSource.Store, denied.Source);
+                Assert.Equal(0, denied.Remaining);
+                Assert.InRange(denied.RetryAfterMs, retryMs - 5_000, retryMs);
+                Assert.InRange(denied.ResetMs, resetMs - 5_000, resetMs);
+                Assert.All(d.Skip(admitted + 1), x => Assert.Equal(RateLimitDecisionSource.CachedDenial, x.Source));
+            }
+
+            var stats = (string?)await srv.ExecuteAsync("INFO", "commandstats") ?? string.Empty;
+            var storeDecisions = all.Sum(d => d.Count(x => x.Source == RateLimitDecisionSource.Store));
+            Assert.Equal((32 * 4) + (32 * 6), storeDecisions);
+            Assert.Equal(storeDecisions, CallCount(stats, "get"));
+            Assert.InRange(CallCount(stats, "evalsha"), 1, storeDecisions - 1);
+            Assert.Equal(CallCount(stats, "evalsha"), CallCount(stats, "time"));
+            Assert.Equal(0, CallCount(stats, "eval"));
+
+            // Every written key expires within tau (here the hour): past that, its state means the same as no key.
+            var keys = srv.Keys(pattern: "batch:rl:v1:*").ToArray();
+            Assert.InRange(keys.Length, Callers, Callers + 1);
+            foreach (var k in keys)
+            {
+                Assert.InRange(await redis.GetDatabase().KeyTimeToLiveAsync(k) ?? TimeSpan.Zero, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+            }
+        }
+    }
+
+    [RedisFact]
+    public async Task AcquireAsync_ThreeLimitsManyPartitionsAtOnce_FewerScriptCallsThanDecisionsAllOrNothingEach()
+    {
+        var server = _fixture.Server;
+        using var node = new RedisRateLimitNode(server.ConnectionString, "batch3", o => o.Policies["api"] = new RateLimitPolicyOptions
+        {
+            Limits =
+            [
+                new RateLimitRuleOptions { Name = "hour", PermitLimit = 4, Window = TimeSpan.FromHours(1) },
+                new RateLimitRuleOptions { Name = "minute", Algorithm = RateLimitAlgorithm.SlidingWindow, PermitLimit = 10, Window = TimeSpan.FromMinutes(1) },
+                new RateLimitRuleOptions { Name = "day", Algorithm = RateLimitAlgorithm.FixedWindow, PermitLimit = 3, Window = TimeSpan.FromDays(1) },
+            ],
+        }, TimeSpan.FromSeconds(5));
+        await WarmUpAsync(node.Limiter);
+        var redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",allowAdmin=true");
+        await using (redis)
+        {
+            var srv = redis.GetServer(redis.GetEndPoints()[0]);
+            await srv.ExecuteAsync("CONFIG", "RESETSTAT");
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var runs = Enumerable.Range(0, Callers).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                var limiter = node.Limiter.GetLimiter("api", "p-" + i);
+                var decisions = new List<RateLimitDecision>();
+                for (var j = 0; j < 5; j++)
+                {
+                    decisions.Add(await limiter.DecideAsync(1, CancellationToken.None));
+                }
+
+                return decisions;
+            })).ToArray();
+            start.SetResult();
+            var all = await Task.WhenAll(runs);
+
+            // Each partition: 3 admitted (the day's limit is the tightest), then rejected by 'day' and cached.
+            foreach (var d in all)
+            {
+                Assert.Equal([true, true, true, false, false], d.Select(x => x.Allowed));
+                Assert.Equal([2L, 1L, 0L], d.Take(3).Select(x => x.Remaining));
+                Assert.All(d.Take(4), x => Assert.Equal(RateLimitDecisionSource.Store, x.Source));
+                Assert.Equal(2, d[3].LimitIndex);
+                Assert.True(d[3].RetryAfterMs > 0);
+                Assert.Equal(RateLimitDecisionSource.CachedDenial, d[4].Source);
+            }
+
+            var stats = (string?)await srv.ExecuteAsync("INFO", "commandstats") ?? string.Empty;
+            Assert.InRange(CallCount(stats, "evalsha"), 1, (Callers * 4) - 1);
+            Assert.Equal(CallCount(stats, "evalsha"), CallCount(stats, "time"));
+
+            // Rejected requests consumed nothing: each day counter holds exactly the 3 admitted.
+            var counts = new List<long>();
+            foreach (var k in srv.Keys(pattern: "batch3:rl:v1:api:fixed*"))
+            {
+                counts.Add((long)await redis.GetDatabase().HashGetAsync(k, "c"));
+            }
+
+            Assert.Equal(Callers + 1, counts.Count); // and the warm-up partition, with its one
+            Assert.Equal(Callers, counts.Count(c => c == 3));
+            Assert.Equal((Callers * 3) + 1, counts.Sum());
+        }
+    }
+
+    [RedisFact]
+    public async Task AcquireAsync_RedisBusyWhileRequestsQueue_EachAnswersWithinItsOwnBudget()
+    {
+        var server = _fixture.Server;
+        var budget = TimeSpan.FromMilliseconds(100);
+        using var node = new RedisRateLimitNode(server.ConnectionString, "busy", o => o.Policies["api"] = new RateLimitPolicyOptions
+        {
+            Limits = [new RateLimitRuleOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) }],
+            FailureMode = RateLimitFailureMode.FailOpen,
+        }, budget);
+        await WarmUpAsync(node.Limiter);
+        var admin = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        await using (admin)
+        {
+            // A script that keeps redis-server busy for 600 ms: the first request's call waits, later ones queue behind it.
+            var busy = admin.GetDatabase().ScriptEvaluateAsync(
+                "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) >= 600000 return 1");
+            await Task.Delay(50);
+            var runs = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+            {
+                await Task.Delay(i * 2); // arrivals spread over 60 ms, most while the first call is in flight
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var d = await node.Limiter.GetLimiter("api", "q-" + i).DecideAsync(1, CancellationToken.None);
+                return (d, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            })).ToArray();
+            var results = await Task.WhenAll(runs);
+            await busy;
+
+            // Each answered by the failure mode within its own budget (plus scheduling slack), not after waiting out the call ahead of it.
+            Assert.All(results, r => Assert.Equal(RateLimitDecisionSource.FailOpen, r.d.Source));
+            var slowest = results.Max(r => r.Item2);
+            Assert.True(slowest < budget + TimeSpan.FromMilliseconds(50), $"slowest decision took {slowest.TotalMilliseconds:F1} ms");
+        }
+
+        // Redis answers again (after the breaker's break, if the timeouts opened it).
+        var again = false;
+        for (var i = 0; i < 100 && !again; i++)
+        {
+            again = (await node.Limiter.GetLimiter("api", "after-" + i).DecideAsync(1, CancellationToken.None)).Source == RateLimitDecisionSource.Store;
+            if (!again)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.True(again, "Redis was not used again after it answered");
+    }
+
+    [RedisFact]
     public async Task AcquireAsync_ScriptFlushed_ReloadsAndDecides()
     {
         var server = _fixture.Server;

@@ -14,6 +14,7 @@ internal sealed class JsonBodyScanner : IDisposable
 {
     private readonly JsonReaderOptions _options;
     private readonly JsonPathTracker _path;
+    private readonly CleanValueMemo _memo = new();
     private JsonReaderState _state;
     private byte[] _scratch;
     private int _consumed;
@@ -36,6 +37,7 @@ internal sealed class JsonBodyScanner : IDisposable
     public void Reset()
     {
         _path.Reset();
+        _memo.Clear();
         _state = new JsonReaderState(_options);
         _consumed = 0;
         _nextScanAt = 0;
@@ -96,7 +98,7 @@ internal sealed class JsonBodyScanner : IDisposable
                             }
 
                             _path.SetProperty(name);
-                            scan.Inspect(name, ValueSource.JsonPropertyName, InspectionField.ForJson(_path), InspectionValuePart.Name);
+                            scan.Inspect(name, ValueSource.JsonPropertyName, InspectionField.ForJson(_path), InspectionValuePart.Name, _memo);
                             break;
                         }
 
@@ -110,7 +112,7 @@ internal sealed class JsonBodyScanner : IDisposable
                                 goto Done;
                             }
 
-                            scan.Inspect(value, ValueSource.JsonValue, InspectionField.ForJson(_path));
+                            scan.Inspect(value, ValueSource.JsonValue, InspectionField.ForJson(_path), InspectionValuePart.Value, _memo);
                             break;
                         }
 
@@ -157,6 +159,7 @@ internal sealed class JsonBodyScanner : IDisposable
     public void Dispose()
     {
         _path.Dispose();
+        _memo.Dispose();
         if (_scratch.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_scratch);

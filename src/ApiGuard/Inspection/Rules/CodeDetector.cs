@@ -10,26 +10,22 @@ namespace ApiGuard.Inspection.Rules;
 /// </summary>
 internal static class CodeDetector
 {
-    private static readonly SearchValues<string> s_nodeStrings = SearchValues.Create(
+    private static readonly NeedleSet s_nodeStrings = new(
         ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
          "process.binding", "process.spawn", "global.process", "require('", "require(\"", ".constructor(", "require[", "string.fromcharcode",
-         ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"],
-        StringComparison.Ordinal);
+         ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"]);
 
-    private static readonly SearchValues<string> s_prototypeStrings = SearchValues.Create(
-        ["__proto__", "constructor.prototype", "constructor[prototype]", "constructor['prototype']", "constructor[\"prototype\"]"],
-        StringComparison.Ordinal);
+    private static readonly NeedleSet s_prototypeStrings = new(
+        ["__proto__", "constructor.prototype", "constructor[prototype]", "constructor['prototype']", "constructor[\"prototype\"]"]);
 
-    private static readonly SearchValues<string> s_javaStrings = SearchValues.Create(
+    private static readonly NeedleSet s_javaStrings = new(
         ["org.apache.commons", "org.omg.", "sun.misc.", "sun.reflect.", "org.mozilla.javascript", "jdk.jshell", "org.python.", "groovy.lang.",
          "org.springframework.", "javax.script", "javax.naming", "javax.management", "com.sun.", "com.opensymphony.xwork2", "runtime.getruntime",
-         "getruntime()", "org.codehaus.groovy.runtime", "bsh.interpreter", "freemarker.template.utility", "java:comp/env"],
-        StringComparison.Ordinal);
+         "getruntime()", "org.codehaus.groovy.runtime", "bsh.interpreter", "freemarker.template.utility", "java:comp/env"]);
 
-    private static readonly SearchValues<string> s_gadgetStrings = SearchValues.Create(
+    private static readonly NeedleSet s_gadgetStrings = new(
         ["clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer", "invokertransformer", "prototypeclonefactory",
-         "prototypeserializationfactory", "whileclosure", "chainedtransformer", "constanttransformer", "ognl.", "@ognl"],
-        StringComparison.Ordinal);
+         "prototypeserializationfactory", "whileclosure", "chainedtransformer", "constanttransformer", "ognl.", "@ognl"]);
 
     private static readonly SearchValues<char> s_iniName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.");
     private static readonly SearchValues<char> s_letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
@@ -37,14 +33,13 @@ internal static class CodeDetector
     private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
 
-    private static readonly SearchValues<string> s_nodeWords = SearchValues.Create(
+    private static readonly NeedleSet s_nodeWords = new(
         ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
          "process.binding", "require(", "new function", "function(", "function (", "process.spawn", "process.kill", "process.exit(",
          "global.process", "constructor(", "__proto__", "constructor.prototype", "constructor[prototype]", "prototype[", "java.", "javax.",
          "com.sun.", "org.apache.commons", "com.opensymphony", "processbuilder", "getruntime", "transformer", "forclosure",
          "instantiatefactory", "closure", "ognl", "while(", "while (", "sess_", "xwork", "rmi://", "java:comp", "bsh.", "groovy.", "freemarker.", "org.springframework.", "clojure.",
-         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response"],
-        StringComparison.Ordinal);
+         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response"]);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
@@ -60,7 +55,7 @@ internal static class CodeDetector
 
         Php(t, ref sink);
         ScriptFileName(t, ref sink);
-        if (t.IndexOfAny(s_nodeWords) >= 0)
+        if (s_nodeWords.IndexOfAny(t) >= 0)
         {
             NodeAndJava(t, ref sink);
         }
@@ -68,7 +63,8 @@ internal static class CodeDetector
 
     private static void Php(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        var tag = t.IndexOf("<?");
+        var m = sink.Chars;
+        var tag = m.IndexOf(t, "<?");
         if (tag >= 0)
         {
             var r = t[(tag + 2)..];
@@ -83,14 +79,13 @@ internal static class CodeDetector
             }
         }
 
-        if (t.Contains("[php]", StringComparison.Ordinal) || t.Contains("[/php]", StringComparison.Ordinal) || t.Contains("[\\php]", StringComparison.Ordinal)
-            || t.Contains("{php}", StringComparison.Ordinal) || t.Contains("{/php}", StringComparison.Ordinal))
+        if (m.HasAll("php") && (m.Contains(t, "[php]") || m.Contains(t, "[/php]") || m.Contains(t, "[\\php]") || m.Contains(t, "{php}") || m.Contains(t, "{/php}")))
         {
             sink.Add(RuleKey.CodePhpBbTag, 0, t.Length);
         }
 
         // Stream wrappers.
-        var w = t.IndexOf("://");
+        var w = m.IndexOf(t, "://");
         if (w > 0)
         {
             var s = w;
@@ -108,7 +103,7 @@ internal static class CodeDetector
         }
 
         // Serialized objects: O:8:"stdClass":0:{}  a:2:{i:0;...}
-        for (var i = 0; i + 3 < t.Length; i++)
+        for (var i = 0; m.Has(':') && i + 3 < t.Length; i++)
         {
             if (t[i] is 'o' or 'c' or 'a' && t[i + 1] == ':' && char.IsAsciiDigit(t[i + 2]) && (i == 0 || !char.IsAsciiLetterOrDigit(t[i - 1])))
             {
@@ -128,8 +123,15 @@ internal static class CodeDetector
             }
         }
 
-        IniDirective(t, ref sink);
-        CallableExpressions(t, ref sink);
+        if (m.Has('='))
+        {
+            IniDirective(t, ref sink);
+        }
+
+        if (m.Has('('))
+        {
+            CallableExpressions(t, ref sink);
+        }
 
         var dollar = t.IndexOf('$');
         if (dollar >= 0)
@@ -137,11 +139,14 @@ internal static class CodeDetector
             Variables(t, dollar, ref sink);
         }
 
-        Functions(t, ref sink);
+        if (m.Has('('))
+        {
+            Functions(t, ref sink);
+        }
 
-        // (system)('uname'), ('sys'.'tem')('id'), (x)/* c */('uname')
+        // (system)('uname'), ('sys'.'tem')('id'), (x)/* c */('uname'), (x)[0]
         var k = 0;
-        while (k < t.Length)
+        while (m.Has(')') && (m.Has('(') || m.Has('[')) && k < t.Length)
         {
             var c = t[k..].IndexOf(')');
             WorkMeter.Scanned(c, t.Length - (k));
@@ -657,7 +662,7 @@ internal static class CodeDetector
 
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_nodeStrings) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
+        if (s_nodeStrings.IndexOfAny(t) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
         }
@@ -684,7 +689,7 @@ internal static class CodeDetector
             }
         }
 
-        if (t.IndexOfAny(s_prototypeStrings) >= 0)
+        if (s_prototypeStrings.IndexOfAny(t) >= 0)
         {
             sink.Add(RuleKey.CodePrototypePollution, 0, t.Length);
         }
@@ -706,7 +711,7 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeDataScheme, 0, 5);
         }
 
-        if (t.IndexOfAny(s_javaStrings) >= 0)
+        if (s_javaStrings.IndexOfAny(t) >= 0)
         {
             sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
         }
@@ -721,7 +726,7 @@ internal static class CodeDetector
             }
         }
 
-        if (t.IndexOfAny(s_gadgetStrings) >= 0)
+        if (s_gadgetStrings.IndexOfAny(t) >= 0)
         {
             sink.Add(RuleKey.CodeJavaGadget, 0, t.Length);
         }

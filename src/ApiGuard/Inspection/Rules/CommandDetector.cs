@@ -664,9 +664,14 @@ internal static class CommandDetector
 
     private static void Windows(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        WindowsFor(t, ref sink);
+        var m = sink.Chars;
+        if (m.HasAll("for%)"))
+        {
+            // for ... %x in (set) do command
+            WindowsFor(t, ref sink);
+        }
 
-        var cmd = t.IndexOf("cmd");
+        var cmd = m.IndexOf(t, "cmd");
         while (cmd >= 0)
         {
             var r = t[(cmd + 3)..];
@@ -680,15 +685,13 @@ internal static class CommandDetector
             cmd = next < 0 ? -1 : cmd + 3 + next;
         }
 
-        if (t.Contains("%comspec%", StringComparison.Ordinal) || t.Contains("%systemroot%", StringComparison.Ordinal))
+        if (m.Has('%') && (t.Contains("%comspec%", StringComparison.Ordinal) || t.Contains("%systemroot%", StringComparison.Ordinal)))
         {
             sink.Add(RuleKey.CmdiWindowsCmd, 0, t.Length);
         }
 
-        if (t.Contains("invoke-expression", StringComparison.Ordinal) || t.Contains("invoke-webrequest", StringComparison.Ordinal)
-            || t.Contains("downloadstring(", StringComparison.Ordinal) || t.Contains("start-process", StringComparison.Ordinal)
-            || t.Contains("new-object net.webclient", StringComparison.Ordinal) || t.Contains("-encodedcommand", StringComparison.Ordinal)
-            || t.Contains("invoke-wmimethod", StringComparison.Ordinal))
+        if (m.Contains(t, "invoke-expression") || m.Contains(t, "invoke-webrequest") || m.Contains(t, "downloadstring(") || m.Contains(t, "start-process")
+            || m.Contains(t, "new-object net.webclient") || m.Contains(t, "-encodedcommand") || m.Contains(t, "invoke-wmimethod"))
         {
             sink.Add(RuleKey.CmdiPowerShell, 0, t.Length);
         }
@@ -699,7 +702,7 @@ internal static class CommandDetector
             sink.Add(RuleKey.CmdiTildeExpansion, 0, t.Length);
         }
 
-        var bang = t.IndexOf("!-");
+        var bang = m.IndexOf(t, "!-");
         if (bang >= 0 && bang + 2 < t.Length && char.IsAsciiDigit(t[bang + 2]) && t[(bang + 2)..].IndexOf("!-") >= 0)
         {
             sink.Add(RuleKey.CmdiHistoryExpansion, bang, 3);

@@ -20,6 +20,7 @@ internal ref struct FindingSink
         Count = 0;
         Score = 0;
         Layers = DecodingLayers.None;
+        Chars = CharMask.All;
     }
 
     /// <summary>Findings written to the caller's span.</summary>
@@ -30,6 +31,9 @@ internal ref struct FindingSink
 
     /// <summary>The decoding layers the value needed.</summary>
     public DecodingLayers Layers { get; set; }
+
+    /// <summary>The characters of the text the detectors are looking at (set by the engine before each detector pass).</summary>
+    public CharMask Chars { get; set; }
 
     /// <summary>The active paranoia level.</summary>
     public readonly int ParanoiaLevel => _paranoiaLevel;

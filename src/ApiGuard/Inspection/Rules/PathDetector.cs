@@ -11,7 +11,7 @@ internal static class PathDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("./\\");
 
-    private static readonly SearchValues<string> s_sensitive = SearchValues.Create(
+    private static readonly NeedleSet s_sensitive = new(
         [
             "etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/motd", "etc/sudoers", "etc/crontab", "etc/master.passwd",
             "etc/security/", "etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "proc/self/", "proc/version", "proc/cpuinfo",
@@ -22,18 +22,16 @@ internal static class PathDetector
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
             "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
-        ],
-        StringComparison.Ordinal);
+        ]);
 
-    private static readonly SearchValues<string> s_dotDirs = SearchValues.Create(
+    private static readonly NeedleSet s_dotDirs = new(
         [
             "/.git", "/.svn", "/.hg", "/.bzr", "/.env", "/.aws", "/.ssh", "/.docker", "/.kube", "/.npmrc", "/.cursor", "/.aider", "/.codex",
             "/.windsurf", "/.junie", "/.fabric", "/.claude", "/.gemini", "/.continue", "/.copilot", "/.vscode", "/.idea", "/.config",
             "/.boto", "/.s3cfg", "/.gnupg", "/.bash", "/.zsh", "/.profile", "/.htaccess", "/.htpasswd", "/.ds_store", "/.cursorignore",
             "/.cursorrules", "/.clinerules", "/.roo", "/.github/copilot", "/.mcp", "/.terraform", "/.azure", "/.gcloud", "/.pypirc", "/.gem",
             "/.netrc", "/.pgpass", "/.mysql_history", "/.python_history", "/.viminfo", "/.lesshst", "/.wget-hsts", "/.composer", "/.cargo",
-        ],
-        StringComparison.Ordinal);
+        ]);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
@@ -43,10 +41,11 @@ internal static class PathDetector
         }
 
         // Traversal steps: "../", "..\", ".../", "..;/", "....//".
+        var m = sink.Chars;
         var steps = 0;
         var first = -1;
         var i = 0;
-        while (i < t.Length - 2)
+        while (m.Has('.') && i < t.Length - 2)
         {
             var k = t[i..].IndexOf("..");
             WorkMeter.Scanned(k, t.Length - (i));
@@ -83,7 +82,7 @@ internal static class PathDetector
             i = j;
         }
 
-        var sensitive = t.IndexOfAny(s_sensitive);
+        var sensitive = s_sensitive.IndexOfAny(t);
         if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
         {
             sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
@@ -98,10 +97,15 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiSensitiveFile, sensitive, t.Length - sensitive);
         }
 
-        var dot = t.IndexOfAny(s_dotDirs);
-        if (dot < 0)
+        var dot = -1;
+        if (m.Has('/') && m.Has('.'))
         {
-            dot = DotSegment(t);
+            // Every restricted directory and every hidden segment starts with "/.".
+            dot = s_dotDirs.IndexOfAny(t);
+            if (dot < 0)
+            {
+                dot = DotSegment(t);
+            }
         }
 
         if (dot >= 0)
@@ -132,7 +136,7 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
         }
 
-        if (t.IndexOfAny('[', '?', '*') >= 0 && t.Contains('/'))
+        if ((m.Has('[') || m.Has('?') || m.Has('*')) && m.Has('/'))
         {
             Globs(t, ref sink);
             if (t[0] == '/' && t.IndexOfAny(" \t?={") < 0 && t.IndexOf('[') is var lb and > 0 && t[lb..].IndexOf(']') is > 1 and <= 4)
@@ -142,8 +146,8 @@ internal static class PathDetector
         }
 
         // Hex-spelled traversal: 0x2e0x2e0x2f, 0x5c0x2e.
-        var hx = t.IndexOf("0x2e");
-        if (hx >= 0 && (t.Contains("0x5c", StringComparison.Ordinal) || t.Contains("0x2f", StringComparison.Ordinal)))
+        var hx = m.IndexOf(t, "0x2e");
+        if (hx >= 0 && (m.Contains(t, "0x5c") || m.Contains(t, "0x2f")))
         {
             sink.Add(RuleKey.LfiTraversal, hx, t.Length - hx);
         }
@@ -195,26 +199,62 @@ internal static class PathDetector
         return p is '/' or '\\' or '=' or '"' or '\'' or ' ' or ':' or '.';
     }
 
+    // Sensitive paths a shell glob may spell: "/???/??t", "/e[t]c/pa??wd". All of them run side by side in one
+    // shift-and automaton (one bit per target character, 62 bits in all), so the scan is one pass whatever the value.
+    private static readonly string[] s_globTargets = ["/etc/passwd", "/etc/shadow", "/bin/sh", "/bin/bash", "/bin/cat", "/bin/nc", "/usr/bin/"];
+    private static readonly ulong[] s_globAllowed = BuildGlobAllowed(out s_globStarts, out s_globEnds);
+    private static readonly ulong s_globStarts;
+    private static readonly ulong s_globEnds;
+
+    private static ulong[] BuildGlobAllowed(out ulong starts, out ulong ends)
+    {
+        var allowed = new ulong[128];
+        starts = 0;
+        ends = 0;
+        var bit = 0;
+        foreach (var target in s_globTargets)
+        {
+            starts |= 1UL << bit;
+            foreach (var c in target)
+            {
+                allowed[c] |= 1UL << bit++;
+            }
+
+            ends |= 1UL << (bit - 1);
+        }
+
+        if (bit > 64)
+        {
+            throw new InvalidOperationException("Glob targets exceed one 64-bit automaton.");
+        }
+
+        // A wildcard stands for any character of any target.
+        allowed['?'] = allowed['*'] = ulong.MaxValue;
+        return allowed;
+    }
+
     private static void Globs(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        // Remove glob syntax and quoting, then look for sensitive paths with '?'/'*' matching any character.
-        ReadOnlySpan<string> targets = ["/etc/passwd", "/etc/shadow", "/bin/sh", "/bin/bash", "/bin/cat", "/bin/nc", "/usr/bin/"];
-        Span<char> buf = stackalloc char[256];
+        // Glob syntax and quoting are removed first ("[x]" keeps its first member; quotes and backslashes vanish), then a
+        // target matches where each character is its own or a wildcard. A match counts when it used a wildcard, or when
+        // the value has a bracket class.
+        var bracketed = t.IndexOf('[') >= 0;
         var limit = Math.Min(t.Length, 256);
-        var w = 0;
+        ulong partial = 0; // partial matches, one bit per target character
+        ulong wild = 0;    // those of them that used a wildcard
+        var written = 0;
         var i = 0;
-        while (i < limit && w < buf.Length)
+        while (i < limit && written < 256)
         {
             var c = t[i];
             if (c == '[')
             {
-                // [x] or [?] class: keep its first member.
                 var close = t[i..limit].IndexOf(']');
                 if (close > 1)
                 {
-                    buf[w++] = t[i + 1];
+                    c = t[i + 1];
                     i += close + 1;
-                    continue;
+                    goto Step;
                 }
             }
 
@@ -224,38 +264,17 @@ internal static class PathDetector
                 continue;
             }
 
-            buf[w++] = c;
             i++;
-        }
 
-        var s = buf[..w];
-        foreach (var target in targets)
-        {
-            for (var p = 0; p + target.Length <= s.Length; p++)
+        Step:
+            written++;
+            var allowed = c < 128 ? s_globAllowed[c] : 0;
+            partial = ((partial << 1) | s_globStarts) & allowed;
+            wild = ((wild << 1) & ~s_globStarts & allowed) | (c is '?' or '*' ? partial : 0);
+            if (((bracketed ? partial : wild) & s_globEnds) != 0)
             {
-                var ok = true;
-                var wild = false;
-                for (var k = 0; k < target.Length; k++)
-                {
-                    var c = s[p + k];
-                    if (c is '?' or '*')
-                    {
-                        wild = true;
-                        continue;
-                    }
-
-                    if (c != target[k])
-                    {
-                        ok = false;
-                        break;
-                    }
-                }
-
-                if (ok && (wild || t.IndexOf('[') >= 0))
-                {
-                    sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
-                    return;
-                }
+                sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
+                return;
             }
         }
     }

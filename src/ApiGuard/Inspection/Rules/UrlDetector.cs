@@ -10,13 +10,12 @@ namespace ApiGuard.Inspection.Rules;
 /// </summary>
 internal static class UrlDetector
 {
-    private static readonly SearchValues<string> s_hostWords = SearchValues.Create(
-        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"],
-        StringComparison.Ordinal);
+    private static readonly NeedleSet s_hostWords = new(
+        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"]);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_hostWords) < 0)
+        if (s_hostWords.IndexOfAny(t) < 0)
         {
             return;
         }

@@ -17,7 +17,7 @@ internal static class XssDetector
         "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
     ];
 
-    private static readonly SearchValues<string> s_domSinks = SearchValues.Create(s_domSinkNames, StringComparison.Ordinal);
+    private static readonly NeedleSet s_domSinks = new(s_domSinkNames);
     private static readonly SearchValues<char> s_jsCode = SearchValues.Create("(=`.;&[+");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("<>\"'`=:(");
     private static readonly SearchValues<char> s_attrEnd = SearchValues.Create(" \t\n\r\f/>");
@@ -25,7 +25,8 @@ internal static class XssDetector
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
         // UTF-7 "+ADw-script" (checked before the gate: it has no markup characters).
-        var u7 = t.IndexOf("+adw-");
+        var m = sink.Chars;
+        var u7 = m.IndexOf(t, "+adw-");
         if (u7 >= 0 && u7 + 5 < t.Length && char.IsAsciiLetter(t[u7 + 5]))
         {
             sink.Add(RuleKey.XssUtf7, u7, 5);
@@ -39,7 +40,7 @@ internal static class XssDetector
 
         // Tags.
         var i = 0;
-        while (i < t.Length)
+        while (m.Has('<') && i < t.Length)
         {
             var lt = t[i..].IndexOf('<');
             WorkMeter.Scanned(lt, t.Length - (i));
@@ -53,16 +54,28 @@ internal static class XssDetector
         }
 
         // Script URIs anywhere a URL can start: value start, after = ( quote or whitespace.
-        ScriptUris(t, ref sink);
+        if (m.Has(':'))
+        {
+            ScriptUris(t, ref sink);
+        }
 
         // Attribute breakout: quote/space/slash then on<event>= outside a tag.
-        EventHandlers(t, ref sink);
+        if (m.Has('='))
+        {
+            EventHandlers(t, ref sink);
+        }
 
         // JS string breakout into a sink call: "';alert(1)//", "\"-prompt`1`-\"".
-        JsSinks(t, ref sink);
+        if (m.Has('(') || m.Has('`'))
+        {
+            JsSinks(t, ref sink);
+        }
 
         DomSinks(t, ref sink);
-        SpacedTagNames(t, ref sink);
+        if (m.Has('<'))
+        {
+            SpacedTagNames(t, ref sink);
+        }
     }
 
     private static int Tag(scoped ReadOnlySpan<char> t, int lt, ref FindingSink sink)
@@ -570,19 +583,19 @@ internal static class XssDetector
     /// <summary>DOM and JS sinks without markup: document.cookie, window.location, window["alert"], [].sort.call`${alert}`, JSFuck.</summary>
     private static void DomSinks(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOf("expression") >= 0 || t.IndexOf("document") >= 0 || t.IndexOf("window") >= 0 || t.IndexOf("self") >= 0 || t.IndexOf("-moz-binding") >= 0
-            || t.IndexOf("url(") >= 0 || t.IndexOf("`") >= 0 || t.IndexOf("![]") >= 0 || t.IndexOf("top") >= 0 || t.IndexOf("parent") >= 0)
+        var m = sink.Chars;
+        if (m.Contains(t, "expression") || m.Contains(t, "document") || m.Contains(t, "window") || m.Contains(t, "self") || m.Contains(t, "-moz-binding")
+            || m.Contains(t, "url(") || m.Has('`') || m.Contains(t, "![]") || m.Contains(t, "top") || m.Contains(t, "parent"))
         {
             // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
-            var padded = t.Contains("/*", StringComparison.Ordinal) || t.Contains(" .", StringComparison.Ordinal) || t.Contains(". ", StringComparison.Ordinal)
-                || t.Contains('\\') || t.Contains("( ", StringComparison.Ordinal) || t.Contains(" `", StringComparison.Ordinal) || t.Contains("\t", StringComparison.Ordinal);
-            if (!PathLike(t, "document") && !PathLike(t, "window") && (t.IndexOfAny(s_domSinks) >= 0 || (padded && LooseDomSink(t)) || BracketAccess(t)))
+            var sinkNamed = s_domSinks.IndexOfAny(t) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t));
+            if (sinkNamed && !PathLike(t, "document") && !PathLike(t, "window"))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
                 return;
             }
 
-            var jf = t.IndexOf("![]");
+            var jf = m.IndexOf(t, "![]");
             if (jf >= 0)
             {
                 var n = 0;
@@ -601,6 +614,10 @@ internal static class XssDetector
             }
         }
     }
+
+    /// <summary>Whether the value has the comment or whitespace padding that the loose sink spellings need.</summary>
+    private static bool Padded(ReadOnlySpan<char> t, in CharMask m) =>
+        m.Contains(t, "/*") || m.Contains(t, " .") || m.Contains(t, ". ") || m.Has('\\') || m.Contains(t, "( ") || m.Contains(t, " `") || m.Has('\t');
 
     private static bool LooseDomSink(ReadOnlySpan<char> t)
     {

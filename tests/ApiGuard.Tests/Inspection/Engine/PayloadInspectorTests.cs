@@ -270,6 +270,24 @@ public sealed class PayloadInspectorTests
         Assert.False(url.HasFindings);
     }
 
+    [Theory]
+    [InlineData("/???/??t /???/p??s??", true)]
+    [InlineData("cat /e?c/pa*swd", true)]
+    [InlineData("/e[t]c/pa[s]swd", true)]
+    [InlineData("x;/u'sr'/b?n/ nc", true)]
+    [InlineData("'/bin/b'\\a?h", true)]
+    [InlineData("/etc/passwd", false)]
+    [InlineData("/api/v1/items?page=2&sort=*", false)]
+    [InlineData("/images/[2024]/cat.png", false)]
+    [InlineData("SELECT /* all */ * FROM t /**/", false)]
+    public void Inspect_ShellGlobSpellingASensitivePath_FiresGlobRuleOnly(string value, bool expected)
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
+        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
+        var fired = findings[..verdict.FindingCount].ToArray().Any(f => f.RuleId == 930140);
+        Assert.True(expected == fired, $"{value}: {Rules(findings[..verdict.FindingCount])}");
+    }
+
     [Fact]
     public void Inspect_EmptyValue_HasNoFindings()
     {

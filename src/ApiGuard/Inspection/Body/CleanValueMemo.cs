@@ -1,0 +1,82 @@
+using System.Buffers;
+
+namespace ApiGuard.Inspection.Body;
+
+/// <summary>
+/// Remembers the short values of one body that the inspector found clean, so a value repeated in the same body (every
+/// object of an array repeats its property names, and enumerations repeat their values) is inspected once. Exact: a hit
+/// needs the same bytes (compared in full, so a hash collision cannot smuggle a value past inspection), the same value
+/// source and the same field type; only verdicts without any finding are kept. Direct-mapped and bounded: 128 entries of
+/// up to 96 bytes in pooled arrays, so memory is fixed whatever the body holds.
+/// </summary>
+internal sealed class CleanValueMemo : IDisposable
+{
+    /// <summary>The longest value remembered; longer values are rarely repeated and cost more to compare.</summary>
+    public const int MaxLength = 96;
+
+    private const int Slots = 128;
+    private byte[] _data;
+    private int[] _meta;
+
+    public CleanValueMemo()
+    {
+        _data = ArrayPool<byte>.Shared.Rent(Slots * MaxLength);
+        _meta = ArrayPool<int>.Shared.Rent(Slots * 2);
+        Clear();
+    }
+
+    /// <summary>Forgets everything (a new body).</summary>
+    public void Clear() => Array.Clear(_meta, 0, Slots * 2);
+
+    /// <summary>Whether <paramref name="value"/> with this source and field type was found clean before in this body.</summary>
+    public bool Contains(ReadOnlySpan<byte> value, ValueSource source, FieldType type)
+    {
+        if (value.Length > MaxLength || _meta.Length == 0)
+        {
+            return false;
+        }
+
+        var hash = Hash(value, source, type);
+        var slot = hash & (Slots - 1);
+        return _meta[2 * slot] == hash && _meta[(2 * slot) + 1] == Tag(value.Length, source, type)
+            && value.SequenceEqual(_data.AsSpan(slot * MaxLength, value.Length));
+    }
+
+    /// <summary>Remembers a value the inspector found clean (replacing whatever shared its slot).</summary>
+    public void Add(ReadOnlySpan<byte> value, ValueSource source, FieldType type)
+    {
+        if (value.Length > MaxLength || _meta.Length == 0)
+        {
+            return;
+        }
+
+        var hash = Hash(value, source, type);
+        var slot = hash & (Slots - 1);
+        value.CopyTo(_data.AsSpan(slot * MaxLength, MaxLength));
+        _meta[2 * slot] = hash;
+        _meta[(2 * slot) + 1] = Tag(value.Length, source, type);
+    }
+
+    public void Dispose()
+    {
+        if (_meta.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(_meta);
+            ArrayPool<byte>.Shared.Return(_data);
+            _meta = [];
+            _data = [];
+        }
+    }
+
+    // Never 0, so a cleared slot matches nothing.
+    private static int Tag(int length, ValueSource source, FieldType type) => 1 + length + ((int)source << 8) + ((int)type << 16);
+
+    private static int Hash(ReadOnlySpan<byte> value, ValueSource source, FieldType type)
+    {
+        // HashCode is seeded per process, so an attacker cannot aim values at one slot; a collision only costs a re-inspection.
+        var h = new HashCode();
+        h.AddBytes(value);
+        h.Add((int)source | ((int)type << 8));
+        return h.ToHashCode();
+    }
+}

@@ -1,0 +1,82 @@
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// A fixed set of ASCII needles searched for in one pass: each position's two-character pair is looked up in a bitmap of
+/// the pairs that start some needle, and only on a hit are that pair's needles compared. On the short values the
+/// inspector sees (tens of characters), this beats <see cref="System.Buffers.SearchValues{T}"/> of strings, whose
+/// vectorised search needs longer inputs and whose fallback compares every needle at every position. Linear in the
+/// text (a position costs one bitmap probe, plus the comparisons of the needles sharing its pair), allocation-free.
+/// </summary>
+internal sealed class NeedleSet
+{
+    private const int PairBits = 128 * 128;
+    private readonly ulong[] _pairs = new ulong[PairBits / 64];
+    private readonly string[][] _byPair;
+    private readonly int[] _bucketOf;
+
+    public NeedleSet(params ReadOnlySpan<string> needles)
+    {
+        var buckets = new Dictionary<int, List<string>>();
+        foreach (var needle in needles)
+        {
+            if (needle.Length < 2 || !System.Text.Ascii.IsValid(needle))
+            {
+                throw new ArgumentException($"Needle '{needle}' must be ASCII and at least two characters long.", nameof(needles));
+            }
+
+            var key = (needle[0] << 7) | needle[1];
+            _pairs[key >> 6] |= 1UL << key;
+            if (!buckets.TryGetValue(key, out var list))
+            {
+                buckets[key] = list = [];
+            }
+
+            list.Add(needle);
+        }
+
+        // Pairs with needles get consecutive bucket numbers; shortest needle first, so the cheapest comparison runs first.
+        _bucketOf = new int[PairBits];
+        _byPair = new string[buckets.Count][];
+        var b = 0;
+        foreach (var (key, list) in buckets)
+        {
+            _bucketOf[key] = b;
+            _byPair[b++] = [.. list.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The first position at which some needle occurs, or -1.</summary>
+    public int IndexOfAny(ReadOnlySpan<char> text)
+    {
+        var pairs = _pairs;
+        for (var p = 0; p < text.Length - 1; p++)
+        {
+            int c0 = text[p];
+            int c1 = text[p + 1];
+            if ((c0 | c1) >= 128)
+            {
+                continue;
+            }
+
+            var key = (c0 << 7) | c1;
+            if ((pairs[key >> 6] & (1UL << key)) == 0)
+            {
+                continue;
+            }
+
+            var rest = text[p..];
+            foreach (var needle in _byPair[_bucketOf[key]])
+            {
+                if (rest.StartsWith(needle, StringComparison.Ordinal))
+                {
+                    return p;
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Whether some needle occurs in <paramref name="text"/>.</summary>
+    public bool ContainsAny(ReadOnlySpan<char> text) => IndexOfAny(text) >= 0;
+}
