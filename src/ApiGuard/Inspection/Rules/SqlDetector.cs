@@ -16,18 +16,20 @@ internal static class SqlDetector
 
     private static readonly SearchValues<char> s_typeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
     // What SQL injection needs and prose rarely has: a quote, a statement separator, a comment, a variable, a call.
-    private static readonly SearchValues<char> s_gate = SearchValues.Create("'\"`;#@(");
+    private const string GateChars = "'\"`;#@(";
+    private const string PairChars = "-/|&:";
+    private const string LogicOperandChars = "=<>!~^+-*/%0123456789";
+    private static readonly SearchValues<char> s_gate = SearchValues.Create(GateChars);
 
     // Two-character operators: comments (--, /*), booleans (||, &&) and PostgreSQL casts (::).
-    private static readonly SearchValues<char> s_pairStarts = SearchValues.Create("-/|&:");
+    private static readonly SearchValues<char> s_pairStarts = SearchValues.Create(PairChars);
 
     // A boolean ("or", "and", also inside words: the prefilter stays simple) counts with a comparison, a number or a literal word.
-    private static readonly SearchValues<char> s_logicOperands = SearchValues.Create("=<>!~^+-*/%0123456789");
-    private static readonly SearchValues<string> s_literalWords = SearchValues.Create(["true", "false", "null"], StringComparison.Ordinal);
+    private static readonly SearchValues<char> s_logicOperands = SearchValues.Create(LogicOperandChars);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (!MayHoldSql(t))
+        if (!MayHoldSql(t, sink.Chars))
         {
             return;
         }
@@ -49,15 +51,16 @@ internal static class SqlDetector
     /// The prefilter: whether any rule could fire. Every rule needs a quote, a separator, comment, variable or call, one of the
     /// gate words, or a boolean with a comparison, number or literal, so text without them (most prose) skips the lexer.
     /// </summary>
-    private static bool MayHoldSql(ReadOnlySpan<char> t)
+    private static bool MayHoldSql(ReadOnlySpan<char> t, in CharMask m)
     {
-        if (t.IndexOfAny(s_gate) >= 0 || HasOperatorPair(t) || HasGateWord(t))
+        // The engine's character profile answers most of these without a pass over the text.
+        if ((m.HasAny(GateChars) && t.IndexOfAny(s_gate) >= 0) || (m.HasAny(PairChars) && HasOperatorPair(t)) || HasGateWord(t))
         {
             return true;
         }
 
-        return (t.IndexOf("or", StringComparison.Ordinal) >= 0 || t.IndexOf("and", StringComparison.Ordinal) >= 0)
-            && (t.IndexOfAny(s_logicOperands) >= 0 || t.IndexOfAny(s_literalWords) >= 0);
+        return (m.Contains(t, "or") || m.Contains(t, "and"))
+            && ((m.HasAny(LogicOperandChars) && t.IndexOfAny(s_logicOperands) >= 0) || m.Contains(t, "true") || m.Contains(t, "false") || m.Contains(t, "null"));
     }
 
     /// <summary>
