@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -164,7 +165,7 @@ internal static class SqlDetector
                     continue;
                 }
 
-                if (tok.Kind == SqlKind.Comment && t.Slice(tok.Start, tok.Length).Contains("sp_password", StringComparison.Ordinal))
+                if (tok.Kind == SqlKind.Comment && tok.Length > 11 && t.Slice(tok.Start, tok.Length).Contains("sp_password", StringComparison.Ordinal))
                 {
                     // MSSQL leaves a statement that mentions sp_password out of its logs: a comment naming it hides the injection.
                     sink.Add(RuleKey.SqliCatalogName, tok.Start, tok.Length);
@@ -227,7 +228,19 @@ internal static class SqlDetector
         return text.StartsWith("--") || text.StartsWith("/*") || text.TrimEnd().Length == 1;
     }
 
-    private static SqlToken At(ReadOnlySpan<SqlToken> s, int i) => (uint)i < (uint)s.Length ? s[i] : default;
+    private static readonly SqlToken s_none;
+
+    /// <summary>The token at <paramref name="i"/>, or a <see cref="SqlKind.None"/> token past either end (by reference: no copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref readonly SqlToken At(ReadOnlySpan<SqlToken> s, int i)
+    {
+        if ((uint)i < (uint)s.Length)
+        {
+            return ref s[i];
+        }
+
+        return ref s_none;
+    }
 
     private static bool IsCompare(in SqlToken x) =>
         (x.Kind == SqlKind.Op && x.Flag) || (x.Kind == SqlKind.Kw && x.Word is SqlWord.Like or SqlWord.Regexp or SqlWord.In or SqlWord.Is or SqlWord.Between);
@@ -979,7 +992,7 @@ internal static class SqlDetector
     private static bool CompareAhead(ReadOnlySpan<SqlToken> s, int i)
     {
         var depth = 0;
-        for (var k = i; k < s.Length && k < i + 16; k++)
+        for (var k = i; k < s.Length && k < i + 12; k++)
         {
             if (s[k].Kind == SqlKind.Op && s[k].Flag && depth <= 0)
             {
@@ -1016,7 +1029,7 @@ internal static class SqlDetector
     private static bool ExpressionAhead(ReadOnlySpan<SqlToken> s, int i)
     {
         var depth = 0;
-        for (var k = i; k < s.Length && k < i + 16; k++)
+        for (var k = i; k < s.Length && k < i + 12; k++)
         {
             var x = s[k];
             if (depth <= 0 && (IsCompare(x) || x.Kind is SqlKind.Logic or SqlKind.Semi || (x.Kind == SqlKind.Comment && k == s.Length - 1)))
@@ -1159,81 +1172,12 @@ internal static class SqlDetector
                     }
 
                 case SqlKind.Verb:
-                    if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
-                        && ((FromFollows(s, i + 1) && SelectList(s, i + 1)) || (ColumnList(s, i + 1) && FromFollows(s, i + 1, Window) && SelectList(s, i + 1)) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
-                            || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))))
-                    {
-                        sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
-                    }
-                    else if (x.Word is SqlWord.Exec or SqlWord.Execute or SqlWord.Waitfor or SqlWord.Declare or SqlWord.Insert or SqlWord.Delete
-                        or SqlWord.Drop or SqlWord.Truncate or SqlWord.Shutdown or SqlWord.Load
-                        && (i == 0 || At(s, i - 1).Kind is SqlKind.Semi or SqlKind.Str or SqlKind.Num or SqlKind.RParen)
-                        && VerbContinues(t, s, i))
-                    {
-                        sink.Add(x.Word == SqlWord.Waitfor ? RuleKey.SqliTimeDelay : RuleKey.SqliStackedQuery, x.Start, x.Length);
-                    }
-                    else if (x.Word is SqlWord.Exec or SqlWord.Execute && ProcedureName(t, At(s, i + 1)))
-                    {
-                        // "exec xp_cmdshell", "execute sp_executesql" wherever they stand.
-                        sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
-                    }
-                    else if (x.Word == SqlWord.Declare && At(s, i + 1).Kind == SqlKind.Var && At(s, i + 2).Kind is SqlKind.Word or SqlKind.Func)
-                    {
-                        // "declare @x varchar(8000)": a T-SQL variable declaration.
-                        sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
-                    }
-                    else if (x.Word is SqlWord.Create or SqlWord.Alter && Ddl(t, s, i))
-                    {
-                        sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
-                    }
-
+                    VerbRules(t, s, i, limit, ref sink);
                     break;
 
                 case SqlKind.Func:
-                    {
-                        var name = t.Slice(x.Start, x.Length);
-                        if (SqlLexer.IsDelayOrFileFunction(name))
-                        {
-                            var key = name is "sleep" or "benchmark" or "pg_sleep" or "dbms_lock.sleep" or "dbms_pipe.receive_message" or "waitfor"
-                                ? RuleKey.SqliTimeDelay : RuleKey.SqliFileAccess;
-
-                            // "sleep(5)" needs a numeric argument to be the delay function rather than a word.
-                            // A numeric argument must end there ("sleep(5)", "benchmark(5000000,"), not run into prose ("sleep (8 hours)").
-                            var arg = At(s, i + 2);
-                            var after = At(s, i + 3);
-                            var numeric = arg.Kind == SqlKind.Num && (name is "benchmark" ? after.Kind == SqlKind.Comma : after.Kind is SqlKind.RParen or SqlKind.Op or SqlKind.Comma or SqlKind.None || after.Start == arg.Start + arg.Length);
-                            if (key != RuleKey.SqliTimeDelay || numeric || arg.Kind is SqlKind.Func or SqlKind.LParen or SqlKind.Op or SqlKind.Var || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op or SqlKind.Verb)
-                            {
-                                sink.Add(key, x.Start, x.Length);
-                            }
-                        }
-                        else if (name is "if" or "iif" && At(s, i + 1).Kind == SqlKind.LParen && At(s, i + 2).Kind is SqlKind.Num or SqlKind.Str
-                            && IsCompare(At(s, i + 3)) && At(s, i + 4).Kind is SqlKind.Num or SqlKind.Str or SqlKind.None)
-                        {
-                            // A condition on two literals: "if(1=1,", "iif(2510=9436,": boolean-blind probing.
-                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.InfoFunction && At(s, i + 2).Kind == SqlKind.RParen)
-                        {
-                            // version(), database(), user(): only injected SQL asks the server who it is.
-                            var prev = At(s, i - 1);
-                            sink.Add(prev.Kind is SqlKind.Word or SqlKind.Num or SqlKind.Str ? RuleKey.SqliWeakFunction : RuleKey.SqliFunction, x.Start, x.Length);
-                        }
-                        else if (x.Word != SqlWord.None)
-                        {
-                            var prev = At(s, i - 1);
-                            if (prev.Kind == SqlKind.Logic && (At(s, i - 2).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen) && SqlArguments(s, i))
-                            {
-                                sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
-                            }
-                            else if (name is "char" or "chr" or "concat" or "concat_ws" or "group_concat" or "unhex" or "ascii" or "substring" or "cast" or "convert")
-                            {
-                                sink.Add(RuleKey.SqliWeakFunction, x.Start, x.Length);
-                            }
-                        }
-
-                        break;
-                    }
+                    FunctionRules(t, s, i, limit, ref sink);
+                    break;
 
                 case SqlKind.LParen when At(s, i - 1).Kind == SqlKind.Func && At(s, i - 1).Word != SqlWord.None
                     && At(s, i + 1).Kind == SqlKind.Func && At(s, i + 1).Word != SqlWord.None && At(s, i + 2).Kind == SqlKind.LParen:
@@ -1259,90 +1203,182 @@ internal static class SqlDetector
                     }
 
                 case SqlKind.Kw:
-                    {
-                        var y = At(s, i + 1);
-                        var z = At(s, i + 2);
-                        if (x.Word == SqlWord.Into && y.Word is SqlWord.Outfile or SqlWord.Dumpfile)
-                        {
-                            sink.Add(RuleKey.SqliFileAccess, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.Limit && y.Kind == SqlKind.Num
-                            && (z.Kind == SqlKind.Comment || (z.Kind == SqlKind.Comma && At(s, i + 3).Kind == SqlKind.Num && At(s, i + 4).Kind is SqlKind.Comment or SqlKind.Semi)))
-                        {
-                            sink.Add(RuleKey.SqliNumericBreakout, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.Case && (y.Is(SqlKind.Kw, SqlWord.When) && ThenFollows(s, i + 2) || SimpleCase(s, i + 1)))
-                        {
-                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.Procedure && y.Is(SqlKind.Kw, SqlWord.Analyse))
-                        {
-                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.Having && y.Kind == SqlKind.Func && y.Word != SqlWord.None && z.Kind == SqlKind.LParen && CompareAhead(s, i + 1))
-                        {
-                            // "having count(id) >= 9": an aggregate condition.
-                            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.Values && At(s, i - 1).Kind == SqlKind.RParen && y.Kind == SqlKind.LParen
-                            && z.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Var && At(s, i + 3).Kind is SqlKind.Comma or SqlKind.RParen)
-                        {
-                            // "(id, name) values (1, 'x')": an insert's column and value lists.
-                            sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
-                        }
-                        else if (x.Word == SqlWord.Order && y.Is(SqlKind.Kw, SqlWord.By) && z.Kind == SqlKind.Num
-                            && (At(s, i + 3).Kind is SqlKind.Comment or SqlKind.Semi || (At(s, i + 3).Kind == SqlKind.None && At(s, i - 1).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen)))
-                        {
-                            sink.Add(RuleKey.SqliNumericBreakout, x.Start, x.Length);
-                        }
-
-                        break;
-                    }
+                    KeywordRules(t, s, i, limit, ref sink);
+                    break;
 
                 case SqlKind.Logic:
-                    {
-                        // Arithmetic compared after a boolean: "and 1+2=3+4", "and cos(3)=sin(4)", "and (-8)=(-3)".
-                        var a0 = At(s, i + 1);
-                        if ((a0.Kind is SqlKind.LParen || (a0.Kind == SqlKind.Func && a0.Word != SqlWord.None) || (a0.Kind == SqlKind.Op && a0.OpChar is '-' or '~' or '!')
-                                || (a0.Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && !At(s, i + 2).Flag))
-                            && ExpressionAhead(s, i + 1) && CompareAhead(s, i + 1))
-                        {
-                            sink.Add(RuleKey.SqliTautology, x.Start, x.Length);
-                            break;
-                        }
-
-                        // A comparison of two numbers that ends the condition: "and 8=3", "or 1 = ~1", "and 8=(3)".
-                        // (Not "==": that is program code, not SQL.)
-                        if (At(s, i + 1).Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && At(s, i + 2).Flag && At(s, i + 2).OpChar != 'j'
-                            && !(At(s, i + 2).OpChar == '=' && At(s, i + 2).Length == 2))
-                        {
-                            var e = NumericOperandEnd(s, i + 3);
-                            if (e > 0 && At(s, e).Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen && (e < s.Length || limit == s.Length))
-                            {
-                                sink.Add(RuleKey.SqliTautology, x.Start, s[e - 1].Start + s[e - 1].Length - x.Start);
-                                break;
-                            }
-                        }
-
-                        // Tautology: "or 1=1", "and 'a'='a", "or x=x" (same operands on both sides).
-                        var a = At(s, i + 1);
-                        var op = At(s, i + 2);
-                        var b = At(s, i + 3);
-                        if (a.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && op.Kind == SqlKind.Op && op.Flag && b.Kind == a.Kind)
-                        {
-                            var sa = Trim(t.Slice(a.Start, a.Length));
-                            var sb = Trim(t.Slice(b.Start, b.Length));
-                            if (sa.SequenceEqual(sb) || (a.Kind == SqlKind.Num && At(s, i - 1).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen))
-                            {
-                                sink.Add(RuleKey.SqliTautology, x.Start, b.Start + b.Length - x.Start);
-                            }
-                        }
-
-                        break;
-                    }
+                    LogicRules(t, s, i, limit, ref sink);
+                    break;
             }
         }
     }
+
+    /// <summary>Statement verbs anywhere: SELECT with SQL arguments, stacked statements, procedures, declarations, DDL.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void VerbRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, int limit, ref FindingSink sink)
+    {
+        ref readonly var x = ref s[i];
+        if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
+            && ((FromFollows(s, i + 1) && SelectList(s, i + 1)) || (ColumnList(s, i + 1) && FromFollows(s, i + 1, Window) && SelectList(s, i + 1)) || At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
+                || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))))
+        {
+            sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
+        }
+        else if (x.Word is SqlWord.Exec or SqlWord.Execute or SqlWord.Waitfor or SqlWord.Declare or SqlWord.Insert or SqlWord.Delete
+            or SqlWord.Drop or SqlWord.Truncate or SqlWord.Shutdown or SqlWord.Load
+            && (i == 0 || At(s, i - 1).Kind is SqlKind.Semi or SqlKind.Str or SqlKind.Num or SqlKind.RParen)
+            && VerbContinues(t, s, i))
+        {
+            sink.Add(x.Word == SqlWord.Waitfor ? RuleKey.SqliTimeDelay : RuleKey.SqliStackedQuery, x.Start, x.Length);
+        }
+        else if (x.Word is SqlWord.Exec or SqlWord.Execute && ProcedureName(t, At(s, i + 1)))
+        {
+            // "exec xp_cmdshell", "execute sp_executesql" wherever they stand.
+            sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Declare && At(s, i + 1).Kind == SqlKind.Var && At(s, i + 2).Kind is SqlKind.Word or SqlKind.Func)
+        {
+            // "declare @x varchar(8000)": a T-SQL variable declaration.
+            sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
+        }
+        else if (x.Word is SqlWord.Create or SqlWord.Alter && Ddl(t, s, i))
+        {
+            sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
+        }
+    }
+
+    /// <summary>Calls anywhere: delay and file functions, server introspection, conditions on literals, SQL functions after a boolean.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FunctionRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, int limit, ref FindingSink sink)
+    {
+        ref readonly var x = ref s[i];
+        var name = t.Slice(x.Start, x.Length);
+        if (SqlLexer.IsDelayOrFileFunction(name))
+        {
+            var key = name is "sleep" or "benchmark" or "pg_sleep" or "dbms_lock.sleep" or "dbms_pipe.receive_message" or "waitfor"
+                ? RuleKey.SqliTimeDelay : RuleKey.SqliFileAccess;
+
+            // "sleep(5)" needs a numeric argument to be the delay function rather than a word.
+            // A numeric argument must end there ("sleep(5)", "benchmark(5000000,"), not run into prose ("sleep (8 hours)").
+            var arg = At(s, i + 2);
+            var after = At(s, i + 3);
+            var numeric = arg.Kind == SqlKind.Num && (name is "benchmark" ? after.Kind == SqlKind.Comma : after.Kind is SqlKind.RParen or SqlKind.Op or SqlKind.Comma or SqlKind.None || after.Start == arg.Start + arg.Length);
+            if (key != RuleKey.SqliTimeDelay || numeric || arg.Kind is SqlKind.Func or SqlKind.LParen or SqlKind.Op or SqlKind.Var || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op or SqlKind.Verb)
+            {
+                sink.Add(key, x.Start, x.Length);
+            }
+        }
+        else if (name is "if" or "iif" && At(s, i + 1).Kind == SqlKind.LParen && At(s, i + 2).Kind is SqlKind.Num or SqlKind.Str
+            && IsCompare(At(s, i + 3)) && At(s, i + 4).Kind is SqlKind.Num or SqlKind.Str or SqlKind.None)
+        {
+            // A condition on two literals: "if(1=1,", "iif(2510=9436,": boolean-blind probing.
+            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.InfoFunction && At(s, i + 2).Kind == SqlKind.RParen)
+        {
+            // version(), database(), user(): only injected SQL asks the server who it is.
+            var prev = At(s, i - 1);
+            sink.Add(prev.Kind is SqlKind.Word or SqlKind.Num or SqlKind.Str ? RuleKey.SqliWeakFunction : RuleKey.SqliFunction, x.Start, x.Length);
+        }
+        else if (x.Word != SqlWord.None)
+        {
+            var prev = At(s, i - 1);
+            if (prev.Kind == SqlKind.Logic && (At(s, i - 2).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen) && SqlArguments(s, i))
+            {
+                sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+            }
+            else if (name is "char" or "chr" or "concat" or "concat_ws" or "group_concat" or "unhex" or "ascii" or "substring" or "cast" or "convert")
+            {
+                sink.Add(RuleKey.SqliWeakFunction, x.Start, x.Length);
+            }
+        }
+    }
+
+    /// <summary>Clauses anywhere: INTO OUTFILE, LIMIT, CASE, PROCEDURE ANALYSE, HAVING, VALUES, ORDER BY.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void KeywordRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, int limit, ref FindingSink sink)
+    {
+        ref readonly var x = ref s[i];
+        var y = At(s, i + 1);
+        var z = At(s, i + 2);
+        if (x.Word == SqlWord.Into && y.Word is SqlWord.Outfile or SqlWord.Dumpfile)
+        {
+            sink.Add(RuleKey.SqliFileAccess, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Limit && y.Kind == SqlKind.Num
+            && (z.Kind == SqlKind.Comment || (z.Kind == SqlKind.Comma && At(s, i + 3).Kind == SqlKind.Num && At(s, i + 4).Kind is SqlKind.Comment or SqlKind.Semi)))
+        {
+            sink.Add(RuleKey.SqliNumericBreakout, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Case && (y.Is(SqlKind.Kw, SqlWord.When) && ThenFollows(s, i + 2) || SimpleCase(s, i + 1)))
+        {
+            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Procedure && y.Is(SqlKind.Kw, SqlWord.Analyse))
+        {
+            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Having && y.Kind == SqlKind.Func && y.Word != SqlWord.None && z.Kind == SqlKind.LParen && CompareAhead(s, i + 1))
+        {
+            // "having count(id) >= 9": an aggregate condition.
+            sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Values && At(s, i - 1).Kind == SqlKind.RParen && y.Kind == SqlKind.LParen
+            && z.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Var && At(s, i + 3).Kind is SqlKind.Comma or SqlKind.RParen)
+        {
+            // "(id, name) values (1, 'x')": an insert's column and value lists.
+            sink.Add(RuleKey.SqliStackedQuery, x.Start, x.Length);
+        }
+        else if (x.Word == SqlWord.Order && y.Is(SqlKind.Kw, SqlWord.By) && z.Kind == SqlKind.Num
+            && (At(s, i + 3).Kind is SqlKind.Comment or SqlKind.Semi || (At(s, i + 3).Kind == SqlKind.None && At(s, i - 1).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen)))
+        {
+            sink.Add(RuleKey.SqliNumericBreakout, x.Start, x.Length);
+        }
+    }
+
+    /// <summary>Booleans anywhere: arithmetic comparisons, contradictions and tautologies.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LogicRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, int limit, ref FindingSink sink)
+    {
+        ref readonly var x = ref s[i];
+        // Arithmetic compared after a boolean: "and 1+2=3+4", "and cos(3)=sin(4)", "and (-8)=(-3)".
+        var a0 = At(s, i + 1);
+        if ((a0.Kind is SqlKind.LParen || (a0.Kind == SqlKind.Func && a0.Word != SqlWord.None) || (a0.Kind == SqlKind.Op && a0.OpChar is '-' or '~' or '!')
+                || (a0.Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && !At(s, i + 2).Flag))
+            && ExpressionAhead(s, i + 1) && CompareAhead(s, i + 1))
+        {
+            sink.Add(RuleKey.SqliTautology, x.Start, x.Length);
+            return;
+        }
+
+        // A comparison of two numbers that ends the condition: "and 8=3", "or 1 = ~1", "and 8=(3)".
+        // (Not "==": that is program code, not SQL.)
+        if (At(s, i + 1).Kind == SqlKind.Num && At(s, i + 2).Kind == SqlKind.Op && At(s, i + 2).Flag && At(s, i + 2).OpChar != 'j'
+            && !(At(s, i + 2).OpChar == '=' && At(s, i + 2).Length == 2))
+        {
+            var e = NumericOperandEnd(s, i + 3);
+            if (e > 0 && At(s, e).Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen && (e < s.Length || limit == s.Length))
+            {
+                sink.Add(RuleKey.SqliTautology, x.Start, s[e - 1].Start + s[e - 1].Length - x.Start);
+                return;
+            }
+        }
+
+        // Tautology: "or 1=1", "and 'a'='a", "or x=x" (same operands on both sides).
+        var a = At(s, i + 1);
+        var op = At(s, i + 2);
+        var b = At(s, i + 3);
+        if (a.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word && op.Kind == SqlKind.Op && op.Flag && b.Kind == a.Kind)
+        {
+            var sa = Trim(t.Slice(a.Start, a.Length));
+            var sb = Trim(t.Slice(b.Start, b.Length));
+            if (sa.SequenceEqual(sb) || (a.Kind == SqlKind.Num && At(s, i - 1).Kind is SqlKind.Str or SqlKind.Num or SqlKind.RParen))
+            {
+                sink.Add(RuleKey.SqliTautology, x.Start, b.Start + b.Length - x.Start);
+            }
+        }
+    }
+
 
     private static ReadOnlySpan<char> Trim(ReadOnlySpan<char> s) => s.Trim("'\"");
 }
