@@ -552,9 +552,21 @@ internal ref struct SqlLexer
 
     public static bool IsSpace(char c) => c <= ' ' || c == '\u007F' || c == '\u00A0';
 
-    private static bool IsWordStart(char c) => char.IsAsciiLetter(c) || c == '_' || c == '$' || c > 0x7F && c != '\uFFFD';
+    private static bool IsWordStart(char c) => c < 128 ? (CharClasses[c] & WordStartClass) != 0 : c != '\uFFFD';
 
-    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$' || c == '.' || (c > 0x7F && c != '\uFFFD');
+    private static bool IsWordChar(char c) => c < 128 ? (CharClasses[c] & WordClass) != 0 : c != '\uFFFD';
+
+    private const byte WordStartClass = 1;
+    private const byte WordClass = 2;
+
+    // ASCII character classes: letters, '_' and '$' start a word (3); digits and '.' continue one (2).
+    private static ReadOnlySpan<byte> CharClasses =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 3,
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+    ];
 
     private static bool IsCatalogName(ReadOnlySpan<char> w) =>
         w.Length >= 4 && w[0] is 'i' or 's' or 'm' or 'p' or 'a' or 'u' or 'd' or 'v' or 'x' or 'r' or 't' && (w.IndexOfAny('_', '.', '$') >= 0 || w.Contains(':') || w is "sysobjects" or "syscolumns" or "sysusers" or "msysobjects" or "msdb" or "msysaccessobjects" or "msysqueries" or "msysrelationships" or "msysaces") && IsCatalogNameCore(w);
