@@ -126,7 +126,12 @@ public enum FieldType
 /// <param name="Source">Where the value came from.</param>
 /// <param name="ParanoiaLevel">1 (default, fewest false positives) to 4.</param>
 /// <param name="FieldType">The declared type of the field.</param>
-public readonly record struct InspectionSettings(ValueSource Source = ValueSource.Raw, int ParanoiaLevel = 1, FieldType FieldType = FieldType.FreeText);
+/// <param name="StopAtScore">
+/// When above 0, the inspector may stop running detectors once the value's score reaches it, so the verdict is an attack
+/// exactly when a full inspection's would be, with fewer findings explained. The middleware passes what is left of its block
+/// threshold in Enforce; 0 (the default) runs every detector and reports every finding, as DetectOnly and <c>apiguard scan</c> do.
+/// </param>
+public readonly record struct InspectionSettings(ValueSource Source = ValueSource.Raw, int ParanoiaLevel = 1, FieldType FieldType = FieldType.FreeText, int StopAtScore = 0);
 
 /// <summary>One rule match. A value type: inspection allocates nothing.</summary>
 /// <param name="RuleId">A stable numeric rule id (CRS-style numbering per category).</param>

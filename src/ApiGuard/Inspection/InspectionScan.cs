@@ -107,7 +107,7 @@ internal sealed class InspectionScan : IInspectionFeature
         }
 
         Span<InspectionFinding> findings = stackalloc InspectionFinding[FindingsPerValue];
-        var verdict = _inspector.Inspect(value, new InspectionSettings(source, _paranoia, decision.Type), findings);
+        var verdict = _inspector.Inspect(value, new InspectionSettings(source, _paranoia, decision.Type, StopAt(decision)), findings);
         if (verdict.HasFindings)
         {
             Record(verdict, findings, field, part, decision, value, default);
@@ -132,13 +132,19 @@ internal sealed class InspectionScan : IInspectionFeature
         }
 
         Span<InspectionFinding> findings = stackalloc InspectionFinding[FindingsPerValue];
-        var verdict = _inspector.Inspect(value, new InspectionSettings(source, _paranoia, decision.Type), findings);
+        var verdict = _inspector.Inspect(value, new InspectionSettings(source, _paranoia, decision.Type, StopAt(decision)), findings);
         BytesInspected += value.Length;
         if (verdict.HasFindings)
         {
             Record(verdict, findings, field, part, decision, default, value);
         }
     }
+
+    /// <summary>
+    /// In Enforce the inspector may stop once this value brings the request to the threshold (the request is blocked either
+    /// way). Not where some rules are excluded for the field: an excluded finding must not stand in for the ones after it.
+    /// </summary>
+    private int StopAt(FieldDecision decision) => _stopAtThreshold && !decision.HasPartialExclusions ? Math.Max(1, Threshold - Score) : 0;
 
     private void Record(
         InspectionVerdict verdict,

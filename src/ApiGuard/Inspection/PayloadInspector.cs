@@ -104,7 +104,7 @@ public sealed class PayloadInspector : IPayloadInspector
                 Detect(t, settings, ref sink);
             }
 
-            if (base64)
+            if (base64 && !Reached(settings, sink))
             {
                 // a and b are free again: decode the original value into them and inspect the decoded text.
                 Base64Layer.Inspect(value, settings, a, b, ref sink);
@@ -142,13 +142,42 @@ public sealed class PayloadInspector : IPayloadInspector
             return;
         }
 
+        // In the order that most often settles an attack first, with the cheap structural checks (XXE, NoSQL operators, LDAP,
+        // CRLF) early so they name what they find; with StopAtScore the rest is skipped once the score is reached.
         SqlDetector.Detect(t, ref sink);
+        MiscDetector.Detect(t, settings.Source, ref sink);
+        if (Reached(settings, sink))
+        {
+            return;
+        }
+
         XssDetector.Detect(t, settings.Source, ref sink);
+        if (Reached(settings, sink))
+        {
+            return;
+        }
+
         CommandDetector.Detect(t, ref sink);
+        if (Reached(settings, sink))
+        {
+            return;
+        }
+
         PathDetector.Detect(t, ref sink);
+        if (Reached(settings, sink))
+        {
+            return;
+        }
+
         UrlDetector.Detect(t, settings.Source, ref sink);
         TemplateDetector.Detect(t, ref sink);
+        if (Reached(settings, sink))
+        {
+            return;
+        }
+
         CodeDetector.Detect(t, settings.Source, ref sink);
-        MiscDetector.Detect(t, settings.Source, ref sink);
     }
+
+    private static bool Reached(in InspectionSettings settings, in FindingSink sink) => settings.StopAtScore > 0 && sink.Score >= settings.StopAtScore;
 }

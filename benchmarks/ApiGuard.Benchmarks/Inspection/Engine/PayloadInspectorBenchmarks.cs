@@ -69,6 +69,20 @@ public class PayloadInspectorBenchmarks
         return attacks;
     }
 
+    /// <summary>What Enforce asks of the engine: the same verdicts, detectors skipped once a value reaches the block score.</summary>
+    [Benchmark(OperationsPerInvoke = CorpusValues, Description = "Inspector, per corpus value, stopping at the block score (Enforce)")]
+    public int CorpusPerValueStopAtBlockScore()
+    {
+        var settings = new InspectionSettings(StopAtScore: PayloadInspector.DefaultThreshold);
+        var attacks = 0;
+        foreach (var v in _corpus)
+        {
+            attacks += _inspector.Inspect(v, settings, _findings).Score >= PayloadInspector.DefaultThreshold ? 1 : 0;
+        }
+
+        return attacks;
+    }
+
     [Benchmark(OperationsPerInvoke = CorpusValues, Description = "CRS-style compiled Regex baseline, per corpus value")]
     public int RegexBaselineCorpusPerValue()
     {

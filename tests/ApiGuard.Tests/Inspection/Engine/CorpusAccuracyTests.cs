@@ -66,6 +66,32 @@ public sealed class CorpusAccuracyTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Inspect_StopAtBlockScore_SameAttackVerdictAsFullInspection(int paranoia)
+    {
+        // What Enforce asks for: stop once the value reaches the block score. Attack or not must never change.
+        var inspector = new PayloadInspector();
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
+        var stoppedEarly = 0;
+        foreach (var record in s_records.Value.Where((_, i) => i % 3 == 0))
+        {
+            var full = inspector.Inspect(record.Payload.AsSpan(), new InspectionSettings(ParanoiaLevel: paranoia), findings);
+            var stopped = inspector.Inspect(record.Payload.AsSpan(), new InspectionSettings(ParanoiaLevel: paranoia, StopAtScore: PayloadInspector.DefaultThreshold), findings);
+            Assert.True(PayloadInspector.IsAttack(full) == PayloadInspector.IsAttack(stopped), $"{record.Id}: full {full.Score}, stopped {stopped.Score}");
+            Assert.True(stopped.Score <= full.Score && stopped.FindingCount <= full.FindingCount, record.Id);
+            if (!PayloadInspector.IsAttack(full))
+            {
+                Assert.Equal(full.Score, stopped.Score);
+            }
+
+            stoppedEarly += stopped.Score < full.Score ? 1 : 0;
+        }
+
+        Assert.True(stoppedEarly > 100, $"only {stoppedEarly} values stopped early");
+    }
+
     [Fact]
     public void Inspect_EveryCorpusValueAsUtf8AndUtf16_SameVerdict()
     {
