@@ -102,10 +102,19 @@ internal static class CodeDetector
             }
         }
 
-        // Serialized objects: O:8:"stdClass":0:{}  a:2:{i:0;...}
-        for (var i = 0; m.Has(':') && i + 3 < t.Length; i++)
+        // Serialized objects: O:8:"stdClass":0:{}  a:2:{i:0;...}. Each candidate is a letter before a colon, so the scan
+        // jumps from colon to colon.
+        var colon = 0;
+        while (m.Has(':') && colon < t.Length)
         {
-            if (t[i] is 'o' or 'c' or 'a' && t[i + 1] == ':' && char.IsAsciiDigit(t[i + 2]) && (i == 0 || !char.IsAsciiLetterOrDigit(t[i - 1])))
+            var next = WorkMeter.Next(t, ref colon, ':');
+            if (next < 0)
+            {
+                break;
+            }
+
+            var i = next - 1;
+            if (i >= 0 && i + 3 < t.Length && t[i] is 'o' or 'c' or 'a' && char.IsAsciiDigit(t[i + 2]) && (i == 0 || !char.IsAsciiLetterOrDigit(t[i - 1])))
             {
                 var j = i + 2;
                 while (j < t.Length && char.IsAsciiDigit(t[j]))
@@ -118,8 +127,6 @@ internal static class CodeDetector
                     sink.Add(RuleKey.CodePhpSerialized, i, j + 2 - i);
                     break;
                 }
-
-                i = j;
             }
         }
 

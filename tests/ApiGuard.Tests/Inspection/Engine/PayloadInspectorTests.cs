@@ -288,6 +288,22 @@ public sealed class PayloadInspectorTests
         Assert.True(expected == fired, $"{value}: {Rules(findings[..verdict.FindingCount])}");
     }
 
+    [Theory]
+    [InlineData("O:8:\"stdClass\":0:{}", true)]
+    [InlineData("data=a:2:{i:0;s:1:\"x\";i:1;s:1:\"y\";}", true)]
+    [InlineData("x C:12:\"ArrayObject\":1:{}", true)]
+    [InlineData("meet at 10:30, room a:2", false)]
+    [InlineData("ratio a:2 b:3 c:4", false)]
+    [InlineData("Java:17:\"x\"", false)]
+    [InlineData("a:{\"b\":1}", false)]
+    public void Inspect_PhpSerializedObject_FiresSerializedRuleOnly(string value, bool expected)
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
+        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
+        var fired = findings[..verdict.FindingCount].ToArray().Any(f => f.RuleId == 933170);
+        Assert.True(expected == fired, $"{value}: {Rules(findings[..verdict.FindingCount])}");
+    }
+
     [Fact]
     public void Inspect_EmptyValue_HasNoFindings()
     {
