@@ -48,18 +48,20 @@ internal sealed class NeedleSet
     /// <summary>The first position at which some needle occurs, or -1.</summary>
     public int IndexOfAny(ReadOnlySpan<char> text)
     {
-        var pairs = _pairs;
+        if (text.Length < 2)
+        {
+            return -1;
+        }
+
+        var pairs = _pairs.AsSpan();
+        int c1 = text[0];
         for (var p = 0; p < text.Length - 1; p++)
         {
-            int c0 = text[p];
-            int c1 = text[p + 1];
-            if ((c0 | c1) >= 128)
-            {
-                continue;
-            }
-
+            // Each character is read once: the second of this pair is the first of the next.
+            var c0 = c1;
+            c1 = text[p + 1];
             var key = (c0 << 7) | c1;
-            if ((pairs[key >> 6] & (1UL << key)) == 0)
+            if ((uint)key >= PairBits || (pairs[key >> 6] & (1UL << key)) == 0)
             {
                 continue;
             }
