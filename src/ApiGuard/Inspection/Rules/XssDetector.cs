@@ -588,7 +588,7 @@ internal static class XssDetector
             || m.Contains(t, "url(") || m.Has('`') || m.Contains(t, "![]") || m.Contains(t, "top") || m.Contains(t, "parent"))
         {
             // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
-            var sinkNamed = s_domSinks.IndexOfAny(t) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t));
+            var sinkNamed = s_domSinks.IndexOfAny(t) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t, m));
             if (sinkNamed && !PathLike(t, "document") && !PathLike(t, "window"))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
@@ -619,11 +619,12 @@ internal static class XssDetector
     private static bool Padded(ReadOnlySpan<char> t, in CharMask m) =>
         m.Contains(t, "/*") || m.Contains(t, " .") || m.Contains(t, ". ") || m.Has('\\') || m.Contains(t, "( ") || m.Contains(t, " `") || m.Has('\t');
 
-    private static bool LooseDomSink(ReadOnlySpan<char> t)
+    private static bool LooseDomSink(ReadOnlySpan<char> t, in CharMask m)
     {
         foreach (var sinkName in s_domSinkNames)
         {
-            if (ContainsLoose(t, sinkName))
+            // A loose spelling still has every character of the name.
+            if (m.HasAll(sinkName) && ContainsLoose(t, sinkName))
             {
                 return true;
             }
