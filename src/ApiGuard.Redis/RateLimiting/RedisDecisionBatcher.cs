@@ -185,14 +185,7 @@ internal sealed class RedisDecisionBatcher
             return;
         }
 
-        var timeout = new TimeoutException("The rate-limit time budget ran out while the request was queued.");
-        _store.OnBatchFailure(timeout, batch[kept].Partition!.Policy, batch.Count - kept);
-        for (var i = kept; i < batch.Count; i++)
-        {
-            var r = batch[i];
-            r.Complete(_store.Fallback(r.Partition!, r.Cost, timeout));
-        }
-
+        Fail(batch, kept, batch.Count - kept, new TimeoutException("The rate-limit time budget ran out while the request was queued."));
         batch.RemoveRange(kept, batch.Count - kept);
     }
 
@@ -223,13 +216,7 @@ internal sealed class RedisDecisionBatcher
         }
         catch (Exception ex)
         {
-            _store.OnBatchFailure(ex, batch[offset].Partition!.Policy, count);
-            for (var i = 0; i < count; i++)
-            {
-                var r = batch[offset + i];
-                r.Complete(_store.Fallback(r.Partition!, r.Cost, ex));
-            }
-
+            Fail(batch, offset, count, ex);
             return;
         }
 
@@ -239,6 +226,17 @@ internal sealed class RedisDecisionBatcher
         {
             var r = batch[offset + i];
             r.Complete(_general ? ParseGeneral(result, ref at, r.LeaseId) : Parse(result, ref at));
+        }
+    }
+
+    /// <summary>Answers requests the store could not decide by their policies' failure modes; the failure counts once per request.</summary>
+    private void Fail(List<DecisionRequest> batch, int offset, int count, Exception error)
+    {
+        _store.OnBatchFailure(error, batch[offset].Partition!.Policy, count);
+        for (var i = offset; i < offset + count; i++)
+        {
+            var r = batch[i];
+            r.Complete(_store.Fallback(r.Partition!, r.Cost, error));
         }
     }
 

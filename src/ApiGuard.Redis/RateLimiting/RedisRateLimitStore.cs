@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -43,7 +42,6 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     private readonly long _budgetTicks;
     private readonly RedisDecisionBatcher _gcra;
     private readonly RedisDecisionBatcher _general;
-    private readonly ConcurrentDictionary<CompiledRateLimitPolicy, GcraArguments> _gcraArguments = new();
     private DeadlineSlot? _deadline;
 
     public RedisRateLimitStore(IApiGuardRedisConnection connection, IOptions<RateLimitingOptions> options, RateLimitingMetrics metrics,
@@ -110,25 +108,8 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     /// One call of <c>Scripts/ratelimit.lua</c> (<paramref name="general"/>) or <c>Scripts/gcra.lua</c> for a batch of requests,
     /// within the budget of its oldest request, which started at <paramref name="start"/>; not sent at all when that budget is spent.
     /// </summary>
-    internal async Task<RedisResult> EvaluateBatchAsync(bool general, RedisKey[] keys, RedisValue[] args, long start)
-    {
-        var deadline = start + _budgetTicks;
-        if (BudgetSpent(start, _timeProvider.GetTimestamp()))
-        {
-            throw new TimeoutException("The rate-limit time budget ran out before Redis could be asked.");
-        }
-
-        var db = _connection.Multiplexer.GetDatabase();
-        try
-        {
-            return await WithinBudget(db.ScriptEvaluateAsync(general ? s_sha : s_gcraSha, keys, args), deadline).ConfigureAwait(false);
-        }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-        {
-            RateLimitingLog.ScriptReloaded(_logger);
-            return await WithinBudget(db.ScriptEvaluateAsync(general ? s_script : s_gcraScript, keys, args), deadline).ConfigureAwait(false);
-        }
-    }
+    internal Task<RedisResult> EvaluateBatchAsync(bool general, RedisKey[] keys, RedisValue[] args, long start) =>
+        general ? EvaluateAsync(s_sha, s_script, keys, args, start) : EvaluateAsync(s_gcraSha, s_gcraScript, keys, args, start);
 
     /// <summary>Records a store answer: resets the circuit breaker's failure count (closing it after a successful probe).</summary>
     internal void OnStoreSuccess()
@@ -259,7 +240,7 @@ internal sealed class RedisRateLimitStore : RateLimitStore
     {
         try
         {
-            await EvaluateAsync(s_releaseSha, s_releaseScript, data.ConcurrencyKeys, [leaseId, cost], CancellationToken.None).ConfigureAwait(false);
+            await EvaluateAsync(s_releaseSha, s_releaseScript, data.ConcurrencyKeys, [leaseId, cost], _timeProvider.GetTimestamp()).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -268,20 +249,27 @@ internal sealed class RedisRateLimitStore : RateLimitStore
         }
     }
 
-    /// <summary>EVALSHA within the time budget; on NOSCRIPT (a restarted or flushed server) EVAL, which caches the script again.</summary>
-    private async Task<RedisResult> EvaluateAsync(byte[] sha, string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    /// <summary>
+    /// EVALSHA within the time budget of a call that started at <paramref name="start"/> (not sent at all when that budget is
+    /// already spent); on NOSCRIPT (a restarted or flushed server) EVAL, which caches the script again.
+    /// </summary>
+    private async Task<RedisResult> EvaluateAsync(byte[] sha, string script, RedisKey[] keys, RedisValue[] args, long start)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var start = _timeProvider.GetTimestamp();
+        if (BudgetSpent(start, _timeProvider.GetTimestamp()))
+        {
+            throw new TimeoutException("The rate-limit time budget ran out before Redis could be asked.");
+        }
+
+        var deadline = start + _budgetTicks;
         var db = _connection.Multiplexer.GetDatabase();
         try
         {
-            return await WithinBudget(db.ScriptEvaluateAsync(sha, keys, args), start + _budgetTicks).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(sha, keys, args), deadline).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             RateLimitingLog.ScriptReloaded(_logger);
-            return await WithinBudget(db.ScriptEvaluateAsync(script, keys, args), start + _budgetTicks).ConfigureAwait(false);
+            return await WithinBudget(db.ScriptEvaluateAsync(script, keys, args), deadline).ConfigureAwait(false);
         }
     }
 
@@ -368,10 +356,22 @@ internal sealed class RedisRateLimitStore : RateLimitStore
 
         var policy = partition.Policy;
         var gcra = !policy.Approximate && policy.Limits.Length == 1 && policy.Limits[0].Algorithm == RateLimitAlgorithm.Gcra
-            ? _gcraArguments.GetOrAdd(policy, static p => new GcraArguments(p.Limits[0]))
+            ? GcraArgumentsOf(policy)
             : null;
         data = new PartitionData(_connection.KeyPrefix, partition, gcra, gcra is null ? LimitArguments(policy) : []);
         return Interlocked.CompareExchange(ref partition.StoreData, data, null) as PartitionData ?? data;
+    }
+
+    /// <summary><c>gcra.lua</c>'s arguments of a single-GCRA-limit policy, formatted once per policy (kept in its store slot).</summary>
+    private static GcraArguments GcraArgumentsOf(CompiledRateLimitPolicy policy)
+    {
+        if (policy.StoreData is GcraArguments cached)
+        {
+            return cached;
+        }
+
+        var fresh = new GcraArguments(policy.Limits[0]);
+        return Interlocked.CompareExchange(ref policy.StoreData, fresh, null) as GcraArguments ?? fresh;
     }
 
     /// <summary>The 4 script arguments of each of a policy's limits (<c>ratelimit.lua</c>), formatted once per policy.</summary>
