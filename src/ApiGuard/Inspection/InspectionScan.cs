@@ -17,6 +17,7 @@ internal sealed class InspectionScan : IInspectionFeature
     private readonly int _paranoia;
     private readonly int _maxFindings;
     private readonly bool _stopAtThreshold;
+    private readonly bool _memoisable;
     private List<InspectionFindingDetail>? _findings;
 
     public InspectionScan(IPayloadInspector inspector, InspectionExclusionPolicy policy, int paranoiaLevel, int threshold, int maxFindings, ApiGuardMode mode)
@@ -28,6 +29,7 @@ internal sealed class InspectionScan : IInspectionFeature
         _maxFindings = maxFindings;
         Mode = mode;
         _stopAtThreshold = mode == ApiGuardMode.Enforce;
+        _memoisable = inspector is PayloadInspector; // its verdict depends on nothing but the value and its settings
     }
 
     public InspectionExclusionPolicy Policy { get; }
@@ -100,7 +102,7 @@ internal sealed class InspectionScan : IInspectionFeature
         }
 
         BytesInspected += value.Length;
-        memo = _inspector is PayloadInspector ? memo : null;
+        memo = _memoisable ? memo : null;
         if (memo is not null && memo.Contains(value, source, decision.Type))
         {
             return;

@@ -79,7 +79,7 @@ internal static class CodeDetector
             }
         }
 
-        if (m.HasAll("php") && (m.Contains(t, "[php]") || m.Contains(t, "[/php]") || m.Contains(t, "[\\php]") || m.Contains(t, "{php}") || m.Contains(t, "{/php}")))
+        if (m.Contains(t, "[php]") || m.Contains(t, "[/php]") || m.Contains(t, "[\\php]") || m.Contains(t, "{php}") || m.Contains(t, "{/php}"))
         {
             sink.Add(RuleKey.CodePhpBbTag, 0, t.Length);
         }
@@ -105,7 +105,7 @@ internal static class CodeDetector
         // Serialized objects: O:8:"stdClass":0:{}  a:2:{i:0;...}. Each candidate is a letter before a colon, so the scan
         // jumps from colon to colon.
         var colon = 0;
-        while (m.Has(':') && colon < t.Length)
+        while (colon < t.Length)
         {
             var next = WorkMeter.Next(t, ref colon, ':');
             if (next < 0)

@@ -78,7 +78,4 @@ internal sealed class NeedleSet
 
         return -1;
     }
-
-    /// <summary>Whether some needle occurs in <paramref name="text"/>.</summary>
-    public bool ContainsAny(ReadOnlySpan<char> text) => IndexOfAny(text) >= 0;
 }

@@ -40,7 +40,7 @@ internal static class XssDetector
 
         // Tags.
         var i = 0;
-        while (m.Has('<') && i < t.Length)
+        while (i < t.Length)
         {
             var lt = t[i..].IndexOf('<');
             WorkMeter.Scanned(lt, t.Length - (i));

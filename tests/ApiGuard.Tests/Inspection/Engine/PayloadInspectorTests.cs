@@ -280,13 +280,7 @@ public sealed class PayloadInspectorTests
     [InlineData("/api/v1/items?page=2&sort=*", false)]
     [InlineData("/images/[2024]/cat.png", false)]
     [InlineData("SELECT /* all */ * FROM t /**/", false)]
-    public void Inspect_ShellGlobSpellingASensitivePath_FiresGlobRuleOnly(string value, bool expected)
-    {
-        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
-        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
-        var fired = findings[..verdict.FindingCount].ToArray().Any(f => f.RuleId == 930140);
-        Assert.True(expected == fired, $"{value}: {Rules(findings[..verdict.FindingCount])}");
-    }
+    public void Inspect_ShellGlobSpellingASensitivePath_FiresGlobRuleOnly(string value, bool expected) => AssertRuleFires(value, 930140, expected);
 
     [Theory]
     [InlineData("O:8:\"stdClass\":0:{}", true)]
@@ -296,19 +290,21 @@ public sealed class PayloadInspectorTests
     [InlineData("ratio a:2 b:3 c:4", false)]
     [InlineData("Java:17:\"x\"", false)]
     [InlineData("a:{\"b\":1}", false)]
-    public void Inspect_PhpSerializedObject_FiresSerializedRuleOnly(string value, bool expected)
-    {
-        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
-        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
-        var fired = findings[..verdict.FindingCount].ToArray().Any(f => f.RuleId == 933170);
-        Assert.True(expected == fired, $"{value}: {Rules(findings[..verdict.FindingCount])}");
-    }
+    public void Inspect_PhpSerializedObject_FiresSerializedRuleOnly(string value, bool expected) => AssertRuleFires(value, 933170, expected);
 
     [Fact]
     public void Inspect_EmptyValue_HasNoFindings()
     {
         Assert.False(_inspector.Inspect(ReadOnlySpan<char>.Empty, new InspectionSettings(), []).HasFindings);
         Assert.False(_inspector.Inspect(ReadOnlySpan<byte>.Empty, new InspectionSettings(), []).HasFindings);
+    }
+
+    private void AssertRuleFires(string value, int ruleId, bool expected)
+    {
+        Span<InspectionFinding> findings = stackalloc InspectionFinding[16];
+        var verdict = _inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings);
+        var fired = findings[..verdict.FindingCount].ToArray().Any(f => f.RuleId == ruleId);
+        Assert.True(expected == fired, $"{value}: {Rules(findings[..verdict.FindingCount])}");
     }
 
     private static string Rules(ReadOnlySpan<InspectionFinding> findings)
