@@ -12,10 +12,18 @@ public static class SampleApp
     /// <summary>The default address of the sample.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    /// <summary>Builds the sample app (tests call this with their own arguments).</summary>
+    /// <summary>
+    /// Builds the sample app (tests call this with their own arguments). The content root is the app's own folder, where the
+    /// build copies <c>appsettings.json</c> and <c>keys/</c>, so the sample finds its configuration whatever the shell's
+    /// current directory; <c>--contentRoot</c> (or <c>ASPNETCORE_CONTENTROOT</c>/<c>DOTNET_CONTENTROOT</c>) still overrides it.
+    /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = HasContentRootOverride(args) ? null : AppContext.BaseDirectory,
+        });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -39,6 +47,16 @@ public static class SampleApp
         app.MapGet("/health", () => Results.Ok(new { status = "healthy" })).DisableApiGuard();
         MapDemos(app);
         return app;
+    }
+
+    private static bool HasContentRootOverride(string[] args)
+    {
+        var settings = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build();
+        return !string.IsNullOrEmpty(settings[WebHostDefaults.ContentRootKey]);
     }
 
     private static void AddCapabilities(WebApplicationBuilder builder, IApiGuardBuilder guard)

@@ -34,6 +34,12 @@ public static class ApiGuardEventIds
     /// <summary>The webhook queue was full and events were dropped.</summary>
     public const int WebhookDropped = 1032;
 
+    /// <summary>A webhook delivery attempt failed with an unexpected exception (counted and retried).</summary>
+    public const int WebhookUnexpectedError = 1033;
+
+    /// <summary>A webhook batch failed unexpectedly before or while sending and was dropped; the sink continues.</summary>
+    public const int WebhookBatchFailed = 1034;
+
     /// <summary>A request was rejected with a problem response.</summary>
     public const int RequestRejected = 1040;
 

@@ -82,7 +82,7 @@ internal sealed partial class SecurityEventPublisher : ISecurityEventPublisher
         var needsTime = e.Timestamp == default;
         if (context is null)
         {
-            return needsTime ? e with { Timestamp = _time.GetUtcNow(), TraceId = e.TraceId ?? Activity.Current?.TraceId.ToHexString() } : e;
+            return needsTime ? e with { Timestamp = _time.GetUtcNow(), TraceId = e.TraceId ?? ApiGuardTraceId.Current(null) } : e;
         }
 
         if (!needsTime && e.ClientId is not null && e.Route is not null && e.Method is not null && e.TraceId is not null)
@@ -96,7 +96,7 @@ internal sealed partial class SecurityEventPublisher : ISecurityEventPublisher
             ClientId = e.ClientId ?? _identity.Resolve(context).Id,
             Route = e.Route ?? GetRoute(context),
             Method = e.Method ?? context.Request.Method,
-            TraceId = e.TraceId ?? Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier,
+            TraceId = e.TraceId ?? ApiGuardTraceId.Current(context),
         };
     }
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using ApiGuard.Monitoring;
 using Microsoft.AspNetCore.Http;
 
 namespace ApiGuard.Problems;
@@ -22,7 +22,7 @@ public static class ApiGuardProblemWriter
     public const string ContentType = "application/problem+json";
 
     /// <summary>
-    /// Writes <paramref name="problem"/> to the response, with the request's trace id.
+    /// Writes <paramref name="problem"/> to the response, with the request's W3C trace id (the same as in its security events).
     /// Does nothing if the response has already started.
     /// </summary>
     public static async Task WriteAsync(HttpContext context, ApiGuardProblem problem)
@@ -37,7 +37,7 @@ public static class ApiGuardProblemWriter
         context.Response.StatusCode = problem.Status;
         context.Response.ContentType = ContentType;
         context.Response.Headers.CacheControl = "no-store";
-        var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
+        var traceId = ApiGuardTraceId.Current(context);
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -30,6 +30,19 @@ public sealed class AddApiGuardTests
         return app;
     }
 
+    /// <summary>One setting; a webhook setting comes with a valid receiver, so only the setting under test is wrong.</summary>
+    private static Dictionary<string, string?> ConfigWith(string key, string value)
+    {
+        var config = new Dictionary<string, string?> { [key] = value };
+        if (key.StartsWith("ApiGuard:Webhooks", StringComparison.Ordinal))
+        {
+            config.TryAdd("ApiGuard:Webhooks:Endpoints:0:Url", "http://127.0.0.1:9/hook");
+            config.TryAdd("ApiGuard:Webhooks:Endpoints:0:Secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        }
+
+        return config;
+    }
+
     [Theory]
     [InlineData("ApiGuard:Mode", "Sometimes", "ApiGuard:Mode")]
     [InlineData("ApiGuard:ClientIdentity:TrustedProxies:0", "not-a-network", "ApiGuard:ClientIdentity:TrustedProxies:0")]
@@ -39,16 +52,32 @@ public sealed class AddApiGuardTests
     [InlineData("ApiGuard:Webhooks:Endpoints:0:Url", "ftp://x", "ApiGuard:Webhooks:Endpoints:0:Url")]
     public async Task Start_InvalidOption_HostRefusesWithKeyInMessage(string key, string value, string expectedKey)
     {
-        var config = new Dictionary<string, string?> { [key] = value };
-        if (key.StartsWith("ApiGuard:Webhooks", StringComparison.Ordinal))
-        {
-            config["ApiGuard:Webhooks:Endpoints:0:Secret"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-        }
-
-        var ex = await Record.ExceptionAsync(() => StartAsync(config));
+        var ex = await Record.ExceptionAsync(() => StartAsync(ConfigWith(key, value)));
         Assert.NotNull(ex);
         var message = ex is OptionsValidationException ove ? string.Join("\n", ove.Failures) : ex.ToString();
         Assert.Contains(expectedKey, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ApiGuard:Mode", "Sometimes", "Enforce, DetectOnly")]
+    [InlineData("ApiGuard:Events:MinimumLogSeverity", "Loud", "Info, Low, Medium, High, Critical")]
+    [InlineData("ApiGuard:Policies:strict:Mode", "Strictest", "Enforce, DetectOnly")]
+    [InlineData("ApiGuard:Webhooks:MinimumSeverity", "Urgent", "Info, Low, Medium, High, Critical")]
+    public async Task Start_InvalidEnumOption_HostRefusesNamingKeyValueAndAllowedValues(string key, string value, string allowed)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(ConfigWith(key, value)));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.Equal($"{key} has the value '{value}'; allowed values are {allowed}.", failure);
+    }
+
+    [Fact]
+    public async Task Start_EnumOptionAnyCase_Binds()
+    {
+        await using var app = await StartAsync(new() { ["ApiGuard:Mode"] = "detectonly", ["ApiGuard:Events:MinimumLogSeverity"] = "high" });
+        var options = app.Services.GetRequiredService<IOptions<ApiGuardOptions>>().Value;
+        Assert.Equal(ApiGuardMode.DetectOnly, options.Mode);
+        Assert.Equal(SecuritySeverity.High, options.Events.MinimumLogSeverity);
     }
 
     [Fact]

@@ -114,12 +114,24 @@ public sealed class SecurityEventPublisherTests
         using var provider = Build(more: s => s.AddLogging(b => b.AddProvider(new FakeLoggerProvider(collector))));
         var sink = provider.GetServices<ISecurityEventSink>().OfType<LoggingSecurityEventSink>().Single();
 
-        await sink.WriteAsync([Event() with { ClientId = "apikey:abcd", Severity = SecuritySeverity.High }], CancellationToken.None);
+        // Properties are the one place a careless capability could put a credential; the log must not carry them.
+        const string secret = "sk_live_51HqLyjWDarjtT1zdp7dc";
+        await sink.WriteAsync(
+            [Event() with
+            {
+                ClientId = "apikey:abcd",
+                Severity = SecuritySeverity.High,
+                Properties = new Dictionary<string, string> { ["authorization"] = "Bearer " + secret, ["apiKey"] = secret },
+            }],
+            CancellationToken.None);
 
         var record = Assert.Single(collector.GetSnapshot(), r => r.Category == "ApiGuard.SecurityEvents");
         Assert.Equal(ApiGuardEventIds.SecurityEventHigh, record.Id.Id);
         Assert.Equal(LogLevel.Error, record.Level);
         Assert.Contains("ratelimit.exceeded", record.Message, StringComparison.Ordinal);
+        Assert.Contains("client=apikey:abcd", record.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, record.Message, StringComparison.Ordinal);
+        Assert.All(record.StructuredState!, kv => Assert.DoesNotContain(secret, kv.Value ?? string.Empty, StringComparison.Ordinal));
     }
 
     private sealed class RecordingObserver : ISecurityEventObserver

@@ -11,7 +11,13 @@ public static class StandardWebhookSigner
 {
     private const string SecretPrefix = "whsec_";
 
-    /// <summary>Decodes a <c>whsec_…</c> secret into its key bytes.</summary>
+    /// <summary>The shortest secret accepted, in bytes (the Standard Webhooks specification: 24 to 64).</summary>
+    public const int MinSecretBytes = 24;
+
+    /// <summary>The longest secret accepted, in bytes.</summary>
+    public const int MaxSecretBytes = 64;
+
+    /// <summary>Decodes a <c>whsec_…</c> secret into its key bytes; <see langword="false"/> unless it is base64 of 24 to 64 bytes.</summary>
     public static bool TryDecodeSecret(string? secret, out byte[] key)
     {
         key = [];
@@ -30,7 +36,7 @@ public static class StandardWebhookSigner
             return false;
         }
 
-        return key.Length is >= 16 and <= 64;
+        return key.Length is >= MinSecretBytes and <= MaxSecretBytes;
     }
 
     /// <summary>Computes the <c>webhook-signature</c> header value (<c>v1,&lt;base64&gt;</c>).</summary>

@@ -18,7 +18,7 @@ internal sealed class WebhookAlertOptionsValidator : IValidateOptions<WebhookAle
 
             if (!StandardWebhookSigner.TryDecodeSecret(endpoint.Secret, out _))
             {
-                failures.Add($"{p}:Endpoints:{i}:Secret is not a Standard Webhooks secret; expected 'whsec_' followed by base64 of 24 to 64 bytes.");
+                failures.Add($"{p}:Endpoints:{i}:Secret is not a Standard Webhooks secret; expected 'whsec_' followed by base64 of {StandardWebhookSigner.MinSecretBytes} to {StandardWebhookSigner.MaxSecretBytes} bytes.");
             }
         }
 

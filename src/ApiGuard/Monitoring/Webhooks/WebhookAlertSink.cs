@@ -102,18 +102,33 @@ internal sealed partial class WebhookAlertSink : BackgroundService, ISecurityEve
                     batch.Add(e);
                 }
 
-                var body = JsonSerializer.SerializeToUtf8Bytes(
-                    new WebhookPayload { Timestamp = _time.GetUtcNow(), Data = new WebhookPayloadData { Events = batch } },
-                    ApiGuardJsonContext.Default.WebhookPayload);
-                var webhookId = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-                foreach (var endpoint in _endpoints)
+                try
                 {
-                    await DeliverAsync(endpoint.Url, endpoint.Key, webhookId, body, stoppingToken).ConfigureAwait(false);
+                    await SendBatchAsync(batch, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever fails unexpectedly costs this batch (counted as dropped), never the sink's loop.
+                    var total = Interlocked.Add(ref _dropped, batch.Count);
+                    _metrics.Dropped("webhook", batch.Count);
+                    Log.BatchFailed(_logger, ex, batch.Count, total);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task SendBatchAsync(List<SecurityEvent> batch, CancellationToken stoppingToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new WebhookPayload { Timestamp = _time.GetUtcNow(), Data = new WebhookPayloadData { Events = batch } },
+            ApiGuardJsonContext.Default.WebhookPayload);
+        var webhookId = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        foreach (var endpoint in _endpoints)
+        {
+            await DeliverAsync(endpoint.Url, endpoint.Key, webhookId, body, stoppingToken).ConfigureAwait(false);
         }
     }
 
@@ -152,9 +167,15 @@ internal sealed partial class WebhookAlertSink : BackgroundService, ISecurityEve
                     attempt = _options.MaxAttempts;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // Network errors and timeouts are expected; anything else (a failing handler, say) is logged in full,
+                // and both are counted and retried like a failed response: the sink never stops on one delivery.
                 outcome = ex.GetType().Name;
+                if (ex is not (HttpRequestException or OperationCanceledException))
+                {
+                    Log.UnexpectedError(_logger, ex, url.Host, attempt);
+                }
             }
 
             Interlocked.Increment(ref _failedAttempts);
@@ -186,6 +207,12 @@ internal sealed partial class WebhookAlertSink : BackgroundService, ISecurityEve
 
         [LoggerMessage(ApiGuardEventIds.WebhookGaveUp, LogLevel.Error, "Webhook delivery to {Host} gave up after {Attempt} attempts ({Outcome}); the batch is dropped.", EventName = "WebhookGaveUp")]
         public static partial void GaveUp(ILogger logger, string host, int attempt, string outcome);
+
+        [LoggerMessage(ApiGuardEventIds.WebhookUnexpectedError, LogLevel.Error, "Webhook delivery to {Host} failed unexpectedly (attempt {Attempt}).", EventName = "WebhookUnexpectedError")]
+        public static partial void UnexpectedError(ILogger logger, Exception exception, string host, int attempt);
+
+        [LoggerMessage(ApiGuardEventIds.WebhookBatchFailed, LogLevel.Error, "A webhook batch of {Count} events could not be sent and is dropped ({Total} events dropped in all); the sink continues.", EventName = "WebhookBatchFailed")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, int count, long total);
 
         [LoggerMessage(ApiGuardEventIds.WebhookDropped, LogLevel.Warning, "The webhook queue is full: {Dropped} events dropped ({Total} in all).", EventName = "WebhookDropped")]
         public static partial void Dropped(ILogger logger, long dropped, long total);

@@ -48,5 +48,30 @@ public sealed class StandardWebhookSignerTests
     [InlineData("")]
     [InlineData("whsec_not base64!")]
     [InlineData("whsec_AAAA")]
+    [InlineData("whsec_AAAAAAAAAAAAAAAAAAAAAA==")] // 16 bytes
+    [InlineData("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")] // 23 bytes
+    [InlineData("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")] // 65 bytes
     public void TryDecodeSecret_Invalid_False(string? secret) => Assert.False(StandardWebhookSigner.TryDecodeSecret(secret, out _));
+
+    [Theory]
+    [InlineData(24)]
+    [InlineData(64)]
+    public void TryDecodeSecret_LengthAtTheBounds_True(int bytes)
+    {
+        Assert.True(StandardWebhookSigner.TryDecodeSecret("whsec_" + Convert.ToBase64String(new byte[bytes]), out var key));
+        Assert.Equal(bytes, key.Length);
+    }
+
+    [Fact]
+    public void Validator_ShortSecret_MessageStatesTheLengthsTheCodeAccepts()
+    {
+        var options = new WebhookAlertOptions();
+        options.Endpoints.Add(new WebhookEndpointOptions { Url = "https://hooks.example.com/", Secret = "whsec_" + Convert.ToBase64String(new byte[StandardWebhookSigner.MinSecretBytes - 1]) });
+
+        var result = new WebhookAlertOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("ApiGuard:Webhooks:Endpoints:0:Secret", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("base64 of 24 to 64 bytes", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -74,10 +74,11 @@ public sealed class WebhookAlertSinkTests
         public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 
-    private static IHost BuildGuardHost(string url, Action<WebhookAlertOptions>? configure = null)
+    private static IHost BuildGuardHost(string url, Action<WebhookAlertOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
         builder.Services.AddApiGuard().AddWebhookAlerts(o =>
         {
             o.Endpoints.Add(new WebhookEndpointOptions { Url = url, Secret = Secret });
@@ -149,6 +150,46 @@ public sealed class WebhookAlertSinkTests
         Assert.Equal(2, sink.FailedAttempts);
         Assert.Equal(1, sink.Delivered);
         Assert.True(Assert.Single(receiver.Received).Valid);
+    }
+
+    [Fact]
+    public async Task Deliver_HandlerThrowsUnexpectedException_CountsFailureAndKeepsDelivering()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var failures = new FailuresLeft { Count = 1 };
+        using var host = BuildGuardHost(
+            receiver.Url,
+            o => o.MaxAttempts = 1,
+            s => s.AddHttpClient(WebhookAlertSink.HttpClientName).AddHttpMessageHandler(() => new ThrowingHandler(failures)));
+        await host.StartAsync();
+        var sink = host.Services.GetRequiredService<WebhookAlertSink>();
+        var publisher = host.Services.GetRequiredService<ISecurityEventPublisher>();
+
+        publisher.Publish(Event(SecuritySeverity.High, "lost.to.handler"));
+        await WaitUntilAsync(() => sink.FailedAttempts == 1);
+        publisher.Publish(Event(SecuritySeverity.High, "delivered.after"));
+        await WaitUntilAsync(() => !receiver.Received.IsEmpty);
+
+        Assert.False(sink.ExecuteTask!.IsCompleted);
+        Assert.Equal(1, sink.Delivered);
+        var kinds = receiver.Received.SelectMany(r => r.Body.RootElement.GetProperty("data").GetProperty("events").EnumerateArray())
+            .Select(e => e.GetProperty("kind").GetString());
+        Assert.Equal(["delivered.after"], kinds);
+        await host.StopAsync();
+    }
+
+    private sealed class FailuresLeft
+    {
+        public int Count;
+    }
+
+    /// <summary>Throws an exception that is neither an HTTP error nor a cancellation, for the first N requests.</summary>
+    private sealed class ThrowingHandler(FailuresLeft failures) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Interlocked.Decrement(ref failures.Count) >= 0
+                ? throw new InvalidOperationException("handler bug")
+                : base.SendAsync(request, cancellationToken);
     }
 
     [Fact]
