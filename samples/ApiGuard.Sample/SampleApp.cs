@@ -53,6 +53,7 @@ public static class SampleApp
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
         guard.AddSignatureAuthentication();
+        builder.AddSignatureDemoLimits();
         guard.AddBotsDemo(authentication);
     }
 

@@ -246,6 +246,7 @@ public sealed class SignatureAuthenticationHandlerTests
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, SignatureChecks.Malformed);
     }
 
+    /// <summary>TestServer has no header-size limit; on Kestrel see <see cref="SignatureKestrelLimitsTests"/> and the sample's test.</summary>
     [Fact]
     public async Task HugeSignatureHeader_100KB_FailsMalformedWithoutEcho()
     {
