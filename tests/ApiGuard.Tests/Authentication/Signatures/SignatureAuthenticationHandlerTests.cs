@@ -151,6 +151,26 @@ public sealed class SignatureAuthenticationHandlerTests
     }
 
     [Fact]
+    public async Task BadSignature_DoesNotConsumeItsNonce_SameNonceThenVerifies()
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        var good = await SignAsync(host, "test-key-ecc-p256", HttpMethod.Post, "/api/signed/echo", "{}");
+        var forged = Clone(good, "{}");
+        var signature = good.Headers.GetValues("Signature").Single();
+        var flipped = signature[6] == 'A' ? 'B' : 'A';
+        forged.Headers.Remove("Signature");
+        forged.Headers.TryAddWithoutValidation("Signature", string.Concat(signature.AsSpan(0, 6), flipped.ToString(), signature.AsSpan(7)));
+        var client = host.CreateUnsignedClient();
+
+        using var rejected = await client.SendAsync(forged);
+        using var accepted = await client.SendAsync(good);
+
+        await AssertProblemAsync(rejected, HttpStatusCode.Unauthorized, SignatureChecks.BadSignature);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains(";nonce=", good.Headers.GetValues("Signature-Input").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Expired_OlderThanMaxAge_FailsExpired()
     {
         await using var host = await SignatureTestHost.StartAsync();
