@@ -50,6 +50,46 @@ public sealed class SignatureAuthenticationHandlerTests
     }
 
     [Fact]
+    public async Task DefaultPolicy_AuthorityPathAndQueryInsteadOfTargetUri_Accepted()
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        using var client = host.CreateClient(TestKeys.Private("test-key-ed25519"), o =>
+        {
+            foreach (var component in new[] { "@method", "@authority", "@path", "@query" })
+            {
+                o.Components.Add(component);
+            }
+        });
+
+        using var response = await client.GetAsync("/api/signed/items?page=2");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(host.Events.Events, e => e.Capability == ApiGuardCapabilities.Signatures);
+    }
+
+    [Theory]
+    [InlineData("@authority", "@path")]
+    [InlineData("@authority", "@query")]
+    [InlineData("@path", "@query")]
+    public async Task DefaultPolicy_TargetAlternativeIncomplete_FailsMissingComponent(string first, string second)
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost/api/signed/items?page=2");
+        await Signer(host, "test-key-ed25519", o =>
+        {
+            o.Components.Add("@method");
+            o.Components.Add(first);
+            o.Components.Add(second);
+        }).SignAsync(request);
+
+        using var response = await host.CreateUnsignedClient().SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, SignatureChecks.MissingComponent);
+        var e = Assert.Single(host.Events.Events, e => e.Capability == ApiGuardCapabilities.Signatures);
+        Assert.Equal("The signature does not cover @target-uri (or @authority, @path and @query).", e.Reason);
+    }
+
+    [Fact]
     public async Task Unsigned_ProtectedEndpoint_Returns401ProblemWithAcceptSignature()
     {
         await using var host = await SignatureTestHost.StartAsync();
