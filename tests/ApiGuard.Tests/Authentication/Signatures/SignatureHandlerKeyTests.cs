@@ -17,7 +17,7 @@ public sealed class SignatureHandlerKeyTests
     [Fact]
     public async Task GeneratedP384Key_ClientSignsGetAndPost_HandlerVerifies()
     {
-        var (signing, verifying) = EcdsaPair("p384-key", SignatureAlgorithms.EcdsaP384Sha384, ECCurve.NamedCurves.nistP384);
+        var (signing, verifying) = TestKeys.GeneratedEcdsa("p384-key", SignatureAlgorithms.EcdsaP384Sha384, ECCurve.NamedCurves.nistP384);
         await using var host = await SignatureTestHost.StartAsync(services: s => s.Configure<SignatureKeyStoreOptions>(k => k.ClientKeys.Add(new SignatureClientKey(verifying, "p384-client"))));
         using var client = host.CreateClient(signing, o => o.IncludeAlgorithm = true);
 
@@ -32,8 +32,8 @@ public sealed class SignatureHandlerKeyTests
     [Fact]
     public async Task P256SignatureUnderP384KeyId_FailsBadSignatureOrAlgMismatch()
     {
-        var (_, verifying) = EcdsaPair("p384-key", SignatureAlgorithms.EcdsaP384Sha384, ECCurve.NamedCurves.nistP384);
-        var (p256, _) = EcdsaPair("p384-key", SignatureAlgorithms.EcdsaP256Sha256, ECCurve.NamedCurves.nistP256);
+        var (_, verifying) = TestKeys.GeneratedEcdsa("p384-key", SignatureAlgorithms.EcdsaP384Sha384, ECCurve.NamedCurves.nistP384);
+        var (p256, _) = TestKeys.GeneratedEcdsa("p384-key", SignatureAlgorithms.EcdsaP256Sha256, ECCurve.NamedCurves.nistP256);
         await using var host = await SignatureTestHost.StartAsync(services: s => s.Configure<SignatureKeyStoreOptions>(k => k.ClientKeys.Add(new SignatureClientKey(verifying, "p384-client"))));
 
         using var withoutAlg = await host.CreateClient(p256).GetAsync("/api/signed/items");
@@ -57,7 +57,7 @@ public sealed class SignatureHandlerKeyTests
     [Fact]
     public async Task TwoActiveKeysForOneClient_BothAccepted()
     {
-        var (oldKey, oldPublic) = EcdsaPair("rotating-2025", SignatureAlgorithms.EcdsaP256Sha256, ECCurve.NamedCurves.nistP256);
+        var (oldKey, oldPublic) = TestKeys.GeneratedEcdsa("rotating-2025", SignatureAlgorithms.EcdsaP256Sha256, ECCurve.NamedCurves.nistP256);
         var newKey = SignatureKey.FromSharedSecret("rotating-2026", RandomNumberGenerator.GetBytes(32));
         await using var host = await SignatureTestHost.StartAsync(services: s => s.Configure<SignatureKeyStoreOptions>(k =>
         {
@@ -148,11 +148,5 @@ public sealed class SignatureHandlerKeyTests
         Assert.Equal("late-client", await after.Content.ReadAsStringAsync());
         Assert.Equal("ed-configured", await original.Content.ReadAsStringAsync());
         Assert.Equal(2, Assert.IsType<ConfigurationSignatureKeyResolver>(host.Services.GetRequiredService<ISignatureKeyResolver>()).Count);
-    }
-
-    internal static (SignatureKey Signing, SignatureKey Verifying) EcdsaPair(string keyId, string algorithm, ECCurve curve)
-    {
-        using var ecdsa = ECDsa.Create(curve);
-        return (SignatureKey.FromPem(keyId, algorithm, ecdsa.ExportPkcs8PrivateKeyPem()), SignatureKey.FromPem(keyId, algorithm, ecdsa.ExportSubjectPublicKeyInfoPem()));
     }
 }

@@ -11,9 +11,7 @@ public sealed class SignatureKeyTests
     [Fact]
     public void FromPem_GeneratedP384_SignsAndVerifiesWith96ByteSignatures()
     {
-        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        using var privateKey = SignatureKey.FromPem("p384", SignatureAlgorithms.EcdsaP384Sha384, ecdsa.ExportPkcs8PrivateKeyPem());
-        using var publicKey = SignatureKey.FromPem("p384", SignatureAlgorithms.EcdsaP384Sha384, ecdsa.ExportSubjectPublicKeyInfoPem());
+        var (privateKey, publicKey) = TestKeys.GeneratedEcdsa("p384", SignatureAlgorithms.EcdsaP384Sha384, ECCurve.NamedCurves.nistP384);
 
         var signature = privateKey.Sign(s_base);
 
@@ -66,10 +64,8 @@ public sealed class SignatureKeyTests
     [Fact]
     public void Verify_P256SignatureAgainstP384Key_ReturnsFalse()
     {
-        using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        using var signer = SignatureKey.FromPem("k1", SignatureAlgorithms.EcdsaP256Sha256, p256.ExportPkcs8PrivateKeyPem());
-        using var verifier = SignatureKey.FromPem("k1", SignatureAlgorithms.EcdsaP384Sha384, p384.ExportSubjectPublicKeyInfoPem());
+        var (signer, _) = TestKeys.GeneratedEcdsa("k1", SignatureAlgorithms.EcdsaP256Sha256, ECCurve.NamedCurves.nistP256);
+        var (_, verifier) = TestKeys.GeneratedEcdsa("k1", SignatureAlgorithms.EcdsaP384Sha384, ECCurve.NamedCurves.nistP384);
 
         var signature = signer.Sign(s_base);
 
