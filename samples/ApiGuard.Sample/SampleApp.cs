@@ -71,6 +71,7 @@ public static class SampleApp
         guard.AddOtpDemo();
         guard.AddChallengeResponseDemo(authentication);
         guard.AddSignatureAuthentication();
+        builder.AddSignatureDemoLimits();
         guard.AddBotsDemo(authentication);
     }
 

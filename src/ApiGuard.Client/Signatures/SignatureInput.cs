@@ -50,7 +50,7 @@ internal sealed class SignatureFieldMembers
     [ThreadStatic]
     private static SignatureFieldMembers? t_cached2;
 
-    private (int LabelStart, int LabelLength, int ValueStart, int ValueEnd)[] _members = new (int, int, int, int)[4];
+    private (int LabelStart, int LabelLength, int ValueStart, int ValueEnd, bool Fits)[] _members = new (int, int, int, int, bool)[4];
 
     public string Source { get; private set; } = string.Empty;
 
@@ -108,7 +108,11 @@ internal sealed class SignatureFieldMembers
         return -1;
     }
 
-    /// <summary>Parses a Dictionary whose members are Inner Lists (<c>Signature-Input</c>) or Byte Sequences (<c>Signature</c>).</summary>
+    /// <summary>
+    /// Parses a Dictionary whose members are Inner Lists (<c>Signature-Input</c>) or Byte Sequences (<c>Signature</c>).
+    /// Every member is parsed as RFC 8941 says (a bare key is Boolean true; a repeated key keeps its first place and takes its
+    /// last value); the field is refused when any resulting member is not of the wanted type.
+    /// </summary>
     public bool TryParse(string source, bool innerLists, int maxMembers)
     {
         Source = source;
@@ -122,25 +126,43 @@ internal sealed class SignatureFieldMembers
 
         while (true)
         {
-            if (!reader.TryReadKey(out var keyStart, out var keyLength) || !reader.TryConsume('='))
+            if (!reader.TryReadKey(out var keyStart, out var keyLength))
             {
                 return false;
             }
 
             var valueStart = reader.Position;
-            if (innerLists)
+            bool fits;
+            if (!reader.TryConsume('='))
             {
-                if (reader.Peek != '(' || !SkipInnerList(ref reader))
+                // A bare key is Boolean true with parameters: never an Inner List or a Byte Sequence.
+                fits = false;
+                if (!SkipParameters(ref reader))
                 {
                     return false;
                 }
             }
-            else if (!reader.TryReadBareItem(out var item) || item.Kind != SfKind.ByteSequence || !SkipParameters(ref reader))
+            else if (reader.Peek == '(')
             {
-                return false;
+                valueStart = reader.Position;
+                fits = innerLists;
+                if (!SkipInnerList(ref reader))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                valueStart = reader.Position;
+                if (!reader.TryReadBareItem(out var item) || !SkipParameters(ref reader))
+                {
+                    return false;
+                }
+
+                fits = !innerLists && item.Kind == SfKind.ByteSequence;
             }
 
-            var entry = (keyStart, keyLength, valueStart, reader.Position);
+            var entry = (keyStart, keyLength, valueStart, reader.Position, fits);
             var existing = IndexOf(source.AsSpan(keyStart, keyLength));
             if (existing >= 0)
             {
@@ -168,7 +190,7 @@ internal sealed class SignatureFieldMembers
 
             if (done)
             {
-                return true;
+                return AllFit();
             }
         }
     }
@@ -197,6 +219,19 @@ internal sealed class SignatureFieldMembers
                 return false;
             }
         }
+    }
+
+    private bool AllFit()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (!_members[i].Fits)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool SkipParameters(ref SfReader reader)

@@ -41,7 +41,10 @@ public abstract class SignatureKey : IDisposable
     /// <param name="keyId">The key id.</param>
     /// <param name="algorithm">The algorithm the key is pinned to (not <c>hmac-sha256</c>: use <see cref="FromSharedSecret"/>).</param>
     /// <param name="pem">The PEM text.</param>
-    /// <exception cref="ArgumentException">The algorithm is unknown or the PEM does not hold a key for it.</exception>
+    /// <exception cref="ArgumentException">
+    /// The algorithm is unknown or the PEM does not hold a key for it (for ECDSA: a key on another curve than the algorithm's,
+    /// for example a P-256 key for <c>ecdsa-p384-sha384</c>).
+    /// </exception>
     public static SignatureKey FromPem(string keyId, string algorithm, string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
@@ -62,7 +65,7 @@ public abstract class SignatureKey : IDisposable
                     throw new ArgumentException($"The PEM for key '{keyId}' is not an EC key.", nameof(pem), ex);
                 }
 
-                return new EcdsaSignatureKey(keyId, algorithm, ecdsa, HasPrivatePem(pem));
+                return EcdsaSignatureKey.Create(keyId, algorithm, ecdsa, HasPrivatePem(pem));
             case SignatureAlgorithms.RsaPssSha512:
             case SignatureAlgorithms.RsaV15Sha256:
                 var rsa = RSA.Create();
@@ -112,7 +115,17 @@ public abstract class SignatureKey : IDisposable
                 }
 
                 var ecParameters = new ECParameters { Curve = curve, Q = new ECPoint { X = B("x"), Y = B("y") }, D = B("d") };
-                return new EcdsaSignatureKey(keyId, algorithm, ECDsa.Create(ecParameters), ecParameters.D is not null);
+                ECDsa jwkEcdsa;
+                try
+                {
+                    jwkEcdsa = ECDsa.Create(ecParameters);
+                }
+                catch (CryptographicException ex)
+                {
+                    throw new ArgumentException($"The EC JWK for key '{keyId}' does not hold a valid {expectedCrv} key.", nameof(json), ex);
+                }
+
+                return EcdsaSignatureKey.Create(keyId, algorithm, jwkEcdsa, ecParameters.D is not null);
             case SignatureAlgorithms.RsaPssSha512 or SignatureAlgorithms.RsaV15Sha256 when kty == "RSA":
                 var rsaParameters = new RSAParameters
                 {
@@ -199,23 +212,73 @@ internal sealed class HmacSignatureKey(string keyId, byte[] secret) : SignatureK
     protected override void Dispose(bool disposing) => CryptographicOperations.ZeroMemory(_secret);
 }
 
-internal sealed class EcdsaSignatureKey(string keyId, string algorithm, ECDsa ecdsa, bool hasPrivate) : SignatureKey(keyId, algorithm)
+internal sealed class EcdsaSignatureKey : SignatureKey
 {
-    private readonly HashAlgorithmName _hash = algorithm == SignatureAlgorithms.EcdsaP256Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384;
-    private readonly int _length = algorithm == SignatureAlgorithms.EcdsaP256Sha256 ? 64 : 96;
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const string P384Oid = "1.3.132.0.34";
+    private readonly ECDsa _ecdsa;
+    private readonly bool _hasPrivate;
+    private readonly HashAlgorithmName _hash;
+    private readonly int _length;
 
-    public override bool CanSign => hasPrivate;
+    private EcdsaSignatureKey(string keyId, string algorithm, ECDsa ecdsa, bool hasPrivate)
+        : base(keyId, algorithm)
+    {
+        _ecdsa = ecdsa;
+        _hasPrivate = hasPrivate;
+        _hash = algorithm == SignatureAlgorithms.EcdsaP256Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384;
+        _length = algorithm == SignatureAlgorithms.EcdsaP256Sha256 ? 64 : 96;
+    }
+
+    /// <summary>Pins <paramref name="ecdsa"/> to <paramref name="algorithm"/>; a key on another curve is refused (and disposed).</summary>
+    /// <exception cref="ArgumentException">The key's curve is not the one <paramref name="algorithm"/> names.</exception>
+    public static EcdsaSignatureKey Create(string keyId, string algorithm, ECDsa ecdsa, bool hasPrivate)
+    {
+        var (wantedOid, wantedName) = algorithm == SignatureAlgorithms.EcdsaP256Sha256 ? (P256Oid, "P-256") : (P384Oid, "P-384");
+        var actual = CurveName(ecdsa);
+        if (actual != wantedName)
+        {
+            ecdsa.Dispose();
+            throw new ArgumentException($"Key '{keyId}' is on curve {actual}, but {algorithm} needs {wantedName} ({wantedOid}).", nameof(ecdsa));
+        }
+
+        return new EcdsaSignatureKey(keyId, algorithm, ecdsa, hasPrivate);
+    }
+
+    private static string CurveName(ECDsa ecdsa)
+    {
+        ECCurve curve;
+        try
+        {
+            curve = ecdsa.ExportParameters(false).Curve;
+        }
+        catch (CryptographicException)
+        {
+            return "unknown";
+        }
+
+        return (curve.Oid?.Value, curve.Oid?.FriendlyName) switch
+        {
+            (P256Oid, _) or (null, "nistP256" or "ECDSA_P256" or "secp256r1" or "prime256v1") => "P-256",
+            (P384Oid, _) or (null, "nistP384" or "ECDSA_P384" or "secp384r1") => "P-384",
+            ("1.3.132.0.35", _) => "P-521",
+            (var oid, var name) => name ?? oid ?? (curve.IsExplicit ? "explicit" : "unknown"),
+        };
+    }
+
+    public override bool CanSign => _hasPrivate;
 
     public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
-        if (signature.Length != _length || ecdsa.KeySize != (_length * 4))
+        // The curve was checked at creation; the sizes are checked again so a wrong-length signature never reaches the curve.
+        if (signature.Length != _length || _ecdsa.KeySize != (_length * 4))
         {
             return false;
         }
 
         try
         {
-            return ecdsa.VerifyData(data, signature, _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return _ecdsa.VerifyData(data, signature, _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
         catch (CryptographicException)
         {
@@ -225,15 +288,15 @@ internal sealed class EcdsaSignatureKey(string keyId, string algorithm, ECDsa ec
 
     public override byte[] Sign(ReadOnlySpan<byte> data)
     {
-        if (!hasPrivate)
+        if (!_hasPrivate)
         {
             throw new InvalidOperationException($"Key '{KeyId}' has no private part.");
         }
 
-        return ecdsa.SignData(data.ToArray(), _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return _ecdsa.SignData(data.ToArray(), _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
-    protected override void Dispose(bool disposing) => ecdsa.Dispose();
+    protected override void Dispose(bool disposing) => _ecdsa.Dispose();
 }
 
 internal sealed class RsaSignatureKey(string keyId, string algorithm, RSA rsa, bool hasPrivate) : SignatureKey(keyId, algorithm)

@@ -117,7 +117,9 @@ public sealed class ConfigurationSignatureKeyResolver : ISignatureKeyResolver, I
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
         {
-            error = $"{prefix}{field} does not hold a valid {o.Algorithm} key for '{o.KeyId}': {ex.GetType().Name}.";
+            // ArgumentException messages are ApiGuard's own (curve or key type mismatch) and never hold key material.
+            var why = ex is ArgumentException ? ex.Message : ex.GetType().Name;
+            error = $"{prefix}{field} does not hold a valid {o.Algorithm} key for '{o.KeyId}': {why}";
             return null;
         }
     }

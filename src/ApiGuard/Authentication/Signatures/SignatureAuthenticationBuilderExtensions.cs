@@ -80,11 +80,38 @@ public static class SignatureAuthenticationBuilderExtensions
         {
             builder.Services.AddOptions<SignatureAuthenticationOptions>(scheme).Bind(section);
             builder.Services.AddOptions<SignatureKeyStoreOptions>().Bind(section);
+            builder.Services.AddOptions<SignatureKeyCacheOptions>().Bind(section.GetSection("KeyCache"));
         }
 
         builder.Services.AddAuthorization();
         builder.Services.AddAuthentication().AddHttpMessageSignatures(scheme, configureOptions: null);
         return builder;
+    }
+
+    /// <summary>
+    /// Uses <typeparamref name="TResolver"/> (registered as a singleton unless already registered) for signature keys, behind a
+    /// <see cref="CachingSignatureKeyResolver"/> (bounded, expiring; <c>ApiGuard:Signatures:KeyCache</c> when
+    /// <c>AddSignatureAuthentication()</c> binds configuration). Replaces the configuration resolver; call before or after
+    /// <c>AddSignatureAuthentication()</c>/<c>AddHttpMessageSignatures()</c>. Options are validated at startup.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configureCache">Configures the cache (TTL, negative TTL, capacity).</param>
+    public static IServiceCollection AddSignatureKeyResolver<TResolver>(this IServiceCollection services, Action<SignatureKeyCacheOptions>? configureCache = null)
+        where TResolver : class, ISignatureKeyResolver
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<TResolver>();
+        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddOptions<SignatureKeyCacheOptions>().ValidateOnStart();
+        if (configureCache is not null)
+        {
+            options.Configure(configureCache);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignatureKeyCacheOptions>, SignatureKeyCacheOptionsValidator>());
+        services.Replace(ServiceDescriptor.Singleton<ISignatureKeyResolver>(sp => new CachingSignatureKeyResolver(
+            sp.GetRequiredService<TResolver>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SignatureKeyCacheOptions>>())));
+        return services;
     }
 
     private sealed class SignatureMarker;

@@ -1,16 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ApiGuard.Authentication.Signatures;
 using ApiGuard.Client.Signatures;
 using ApiGuard.Tests.Client.Signatures;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiGuard.Tests.Authentication.Signatures;
 
@@ -20,22 +12,16 @@ namespace ApiGuard.Tests.Authentication.Signatures;
 /// </summary>
 public sealed class HttpMessageSignaturesInteropTests
 {
-    private static readonly SemaphoreSlim s_npm = new(1, 1);
-
     public static TheoryData<string> Keys() => new() { "test-shared-secret", "test-key-ed25519", "test-key-ecc-p256" };
 
     [Theory]
     [MemberData(nameof(Keys))]
     public async Task NodeSigns_ApiGuardServerOnKestrel_Verifies(string keyId)
     {
-        await EnsureNpmAsync();
-        await using var app = await StartKestrelAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var keyFile = keyId == "test-shared-secret" ? "test-shared-secret.b64" : keyId + ".priv.pem";
-        var algorithm = TestKeys.AlgorithmOf(keyId);
+        await using var app = await SignatureKestrelHost.StartAsync();
 
-        var post = await RunNodeAsync("sign-and-send.js", baseUrl + "/api/signed/echo?x=1", algorithm, keyId, TestPaths.Vector("rfc9421", "keys", keyFile), "{\"hello\": \"world\"}");
-        var get = await RunNodeAsync("sign-and-send.js", baseUrl + "/api/signed/items", algorithm, keyId, TestPaths.Vector("rfc9421", "keys", keyFile));
+        var post = await NodeInterop.SignAndSendAsync(app.BaseUrl + "/api/signed/echo?x=1", keyId, "{\"hello\": \"world\"}");
+        var get = await NodeInterop.SignAndSendAsync(app.BaseUrl + "/api/signed/items", keyId);
 
         Assert.Equal(200, post.GetProperty("status").GetInt32());
         Assert.Equal("client-" + keyId + "|{\"hello\": \"world\"}", post.GetProperty("body").GetString());
@@ -46,12 +32,10 @@ public sealed class HttpMessageSignaturesInteropTests
     [Fact]
     public async Task NodeSignsWithWrongKey_ApiGuardServerOnKestrel_Rejects()
     {
-        await EnsureNpmAsync();
-        await using var app = await StartKestrelAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        await using var app = await SignatureKestrelHost.StartAsync();
 
         // Signed with the P-256 private key but claiming the Ed25519 key id.
-        var result = await RunNodeAsync("sign-and-send.js", baseUrl + "/api/signed/items", SignatureAlgorithms.EcdsaP256Sha256, "test-key-ed25519", TestPaths.Vector("rfc9421", "keys", "test-key-ecc-p256.priv.pem"));
+        var result = await NodeInterop.RunAsync("sign-and-send.js", app.BaseUrl + "/api/signed/items", SignatureAlgorithms.EcdsaP256Sha256, "test-key-ed25519", TestPaths.Vector("rfc9421", "keys", "test-key-ecc-p256.priv.pem"));
 
         Assert.Equal(401, result.GetProperty("status").GetInt32());
         Assert.Equal(SignatureChecks.BadSignature, JsonDocument.Parse(result.GetProperty("body").GetString()!).RootElement.GetProperty("check").GetString());
@@ -61,13 +45,13 @@ public sealed class HttpMessageSignaturesInteropTests
     [MemberData(nameof(Keys))]
     public async Task ApiGuardClientSigns_NodeServer_Verifies(string keyId)
     {
-        await EnsureNpmAsync();
+        await NodeInterop.EnsureInstalledAsync();
         var keyFile = keyId == "test-shared-secret" ? "test-shared-secret.b64" : keyId + ".pub.pem";
         var keys = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             [keyId] = new { alg = TestKeys.AlgorithmOf(keyId), file = TestPaths.Vector("rfc9421", "keys", keyFile) },
         });
-        using var node = StartNode("verify-server.js", keys);
+        using var node = NodeInterop.Start("verify-server.js", keys);
         var port = await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
         using var client = new HttpClient(new SigningHandler(new RequestSigner(new SigningOptions { Key = TestKeys.Private(keyId) })) { InnerHandler = new SocketsHttpHandler() })
         {
@@ -86,12 +70,12 @@ public sealed class HttpMessageSignaturesInteropTests
     [Fact]
     public async Task ApiGuardClientSignsWithWrongSecret_NodeServer_Rejects()
     {
-        await EnsureNpmAsync();
+        await NodeInterop.EnsureInstalledAsync();
         var keys = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["test-shared-secret"] = new { alg = "hmac-sha256", file = TestPaths.Vector("rfc9421", "keys", "test-shared-secret.b64") },
         });
-        using var node = StartNode("verify-server.js", keys);
+        using var node = NodeInterop.Start("verify-server.js", keys);
         var port = await node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
         var wrong = SignatureKey.FromSharedSecret("test-shared-secret", new byte[64]);
         using var client = new HttpClient(new SigningHandler(new RequestSigner(new SigningOptions { Key = wrong })) { InnerHandler = new SocketsHttpHandler() });
@@ -100,88 +84,5 @@ public sealed class HttpMessageSignaturesInteropTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         node.Kill(entireProcessTree: true);
-    }
-
-    private static async Task<WebApplication> StartKestrelAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddApiGuard().AddSignatureAuthentication(configureKeys: keys =>
-        {
-            foreach (var id in new[] { "test-shared-secret", "test-key-ed25519", "test-key-ecc-p256" })
-            {
-                keys.ClientKeys.Add(new SignatureClientKey(TestKeys.Public(id), "client-" + id));
-            }
-        });
-        var app = builder.Build();
-        app.UseRouting();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.MapPost("/api/signed/echo", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            return Results.Text(context.User.Identity!.Name + "|" + await reader.ReadToEndAsync());
-        }).RequireSignature();
-        app.MapGet("/api/signed/items", (HttpContext context) => Results.Text(context.User.Identity!.Name)).RequireSignature();
-        await app.StartAsync();
-        return app;
-    }
-
-    private static async Task<JsonElement> RunNodeAsync(string script, params string[] args)
-    {
-        using var process = StartNode(script, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(process.ExitCode == 0, await stderr);
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
-    }
-
-    private static Process StartNode(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = InteropDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(psi) ?? throw new InvalidOperationException("node did not start.");
-    }
-
-    private static string InteropDirectory => Path.Combine(TestPaths.RepositoryRoot, "tests", "interop", "signatures");
-
-    private static async Task EnsureNpmAsync()
-    {
-        await s_npm.WaitAsync();
-        try
-        {
-            if (Directory.Exists(Path.Combine(InteropDirectory, "node_modules", "http-message-signatures")))
-            {
-                return;
-            }
-
-            var psi = new ProcessStartInfo("npm") { WorkingDirectory = InteropDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-            {
-                psi.ArgumentList.Add(arg);
-            }
-
-            using var npm = Process.Start(psi)!;
-            var error = npm.StandardError.ReadToEndAsync();
-            await npm.StandardOutput.ReadToEndAsync();
-            await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.True(npm.ExitCode == 0, "npm ci failed: " + await error);
-        }
-        finally
-        {
-            s_npm.Release();
-        }
     }
 }

@@ -33,8 +33,12 @@ public sealed class SignatureAuthenticationHandlerTests
         Assert.DoesNotContain(host.Events.Events, e => e.Capability == ApiGuardCapabilities.Signatures);
     }
 
+    /// <summary>
+    /// TestServer's request feature has no <c>RawTarget</c>, so this covers the fallback that rebuilds the target from
+    /// <c>PathBase</c>, <c>Path</c> and <c>QueryString</c>; the raw target itself is proven on Kestrel in <see cref="RawRequestTargetKestrelTests"/>.
+    /// </summary>
     [Fact]
-    public async Task SignedGet_WithEncodedQuery_VerifiesAgainstRawTarget()
+    public async Task SignedGet_TestServerWithoutRawTarget_VerifiesAgainstRebuiltTargetFallback()
     {
         await using var host = await SignatureTestHost.StartAsync();
         using var client = host.CreateClient(TestKeys.Private("test-key-ed25519"));
@@ -43,6 +47,46 @@ public sealed class SignatureAuthenticationHandlerTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ed-client", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task DefaultPolicy_AuthorityPathAndQueryInsteadOfTargetUri_Accepted()
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        using var client = host.CreateClient(TestKeys.Private("test-key-ed25519"), o =>
+        {
+            foreach (var component in new[] { "@method", "@authority", "@path", "@query" })
+            {
+                o.Components.Add(component);
+            }
+        });
+
+        using var response = await client.GetAsync("/api/signed/items?page=2");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(host.Events.Events, e => e.Capability == ApiGuardCapabilities.Signatures);
+    }
+
+    [Theory]
+    [InlineData("@authority", "@path")]
+    [InlineData("@authority", "@query")]
+    [InlineData("@path", "@query")]
+    public async Task DefaultPolicy_TargetAlternativeIncomplete_FailsMissingComponent(string first, string second)
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost/api/signed/items?page=2");
+        await Signer(host, "test-key-ed25519", o =>
+        {
+            o.Components.Add("@method");
+            o.Components.Add(first);
+            o.Components.Add(second);
+        }).SignAsync(request);
+
+        using var response = await host.CreateUnsignedClient().SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, SignatureChecks.MissingComponent);
+        var e = Assert.Single(host.Events.Events, e => e.Capability == ApiGuardCapabilities.Signatures);
+        Assert.Equal("The signature does not cover @target-uri (or @authority, @path and @query).", e.Reason);
     }
 
     [Fact]
@@ -147,6 +191,26 @@ public sealed class SignatureAuthenticationHandlerTests
     }
 
     [Fact]
+    public async Task BadSignature_DoesNotConsumeItsNonce_SameNonceThenVerifies()
+    {
+        await using var host = await SignatureTestHost.StartAsync();
+        var good = await SignAsync(host, "test-key-ecc-p256", HttpMethod.Post, "/api/signed/echo", "{}");
+        var forged = Clone(good, "{}");
+        var signature = good.Headers.GetValues("Signature").Single();
+        var flipped = signature[6] == 'A' ? 'B' : 'A';
+        forged.Headers.Remove("Signature");
+        forged.Headers.TryAddWithoutValidation("Signature", string.Concat(signature.AsSpan(0, 6), flipped.ToString(), signature.AsSpan(7)));
+        var client = host.CreateUnsignedClient();
+
+        using var rejected = await client.SendAsync(forged);
+        using var accepted = await client.SendAsync(good);
+
+        await AssertProblemAsync(rejected, HttpStatusCode.Unauthorized, SignatureChecks.BadSignature);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains(";nonce=", good.Headers.GetValues("Signature-Input").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Expired_OlderThanMaxAge_FailsExpired()
     {
         await using var host = await SignatureTestHost.StartAsync();
@@ -242,6 +306,7 @@ public sealed class SignatureAuthenticationHandlerTests
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, SignatureChecks.Malformed);
     }
 
+    /// <summary>TestServer has no header-size limit; on Kestrel see <see cref="SignatureKestrelLimitsTests"/> and the sample's test.</summary>
     [Fact]
     public async Task HugeSignatureHeader_100KB_FailsMalformedWithoutEcho()
     {

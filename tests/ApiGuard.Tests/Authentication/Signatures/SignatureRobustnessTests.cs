@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using ApiGuard.Client.Signatures;
 using ApiGuard.Tests.Client.Signatures;
@@ -44,7 +43,7 @@ public sealed class SignatureRobustnessTests
     [Fact]
     public async Task DebugLogging_FailedSignature_LogsBaseButNeverKeyMaterial()
     {
-        var logs = new LogCollector();
+        var logs = new TestLogCollector();
         await using var host = await SignatureTestHost.StartAsync(services: s => s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddFilter("ApiGuard", LogLevel.Debug).AddProvider(logs)));
         var request = new HttpRequestMessage(HttpMethod.Get, "http://localhost/api/signed/items?a=1");
         await new RequestSigner(new SigningOptions { Key = TestKeys.Private("test-shared-secret") }, host.Time).SignAsync(request);
@@ -84,26 +83,5 @@ public sealed class SignatureRobustnessTests
         }
 
         return new string([.. chars]);
-    }
-
-    private sealed class LogCollector : ILoggerProvider
-    {
-        public ConcurrentQueue<(int EventId, string Message)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(LogCollector owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Entries.Enqueue((eventId.Id, formatter(state, exception)));
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using ApiGuard.Client.Signatures;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ApiGuard.Tests.Client.Signatures;
@@ -80,5 +81,51 @@ public sealed class RequestSignerTests
     public void AcceptSignatureRequest_TryParse_Invalid_ReturnsNull(string field)
     {
         Assert.Null(AcceptSignatureRequest.TryParse(field));
+    }
+
+    [Theory]
+    [InlineData("test-shared-secret", "test-shared-secret.b64")]
+    [InlineData("test-key-ed25519", "test-key-ed25519.priv.pem")]
+    [InlineData("test-key-rsa-pss", "test-key-rsa-pss.priv.pem")]
+    public async Task SignAsync_DebugLogging_LogsBaseAsEvent3500WithoutKeyMaterial(string keyId, string keyFile)
+    {
+        var logs = new TestLogCollector();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        var signer = new RequestSigner(new SigningOptions { Key = TestKeys.Private(keyId) }, s_time, factory.CreateLogger<RequestSigner>());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.example.com/orders?id=7") { Content = new StringContent("{\"a\":1}", Encoding.UTF8, "application/json") };
+
+        var result = await signer.SignAsync(request);
+
+        var entry = Assert.Single(logs.Entries, e => e.EventId == 3500);
+        Assert.Equal(LogLevel.Debug, entry.Level);
+        var signatureBase = Encoding.UTF8.GetString(result.SignatureBase.Span);
+        Assert.Contains("\"@method\": POST\n", signatureBase, StringComparison.Ordinal);
+        Assert.Contains("\"@signature-params\": (\"@method\" \"@target-uri\" \"content-digest\" \"content-type\")", signatureBase, StringComparison.Ordinal);
+        Assert.EndsWith(signatureBase, entry.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Client signature base for label sig1:", entry.Message, StringComparison.Ordinal);
+        foreach (var secretPart in KeyMaterial(keyFile))
+        {
+            Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(secretPart, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task SignAsync_InformationLogging_LogsNoBase()
+    {
+        var logs = new TestLogCollector();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(logs));
+        var signer = new RequestSigner(new SigningOptions { Key = TestKeys.Private("test-key-ed25519") }, s_time, factory.CreateLogger<RequestSigner>());
+
+        await signer.SignAsync(new HttpRequestMessage(HttpMethod.Get, "https://api.example.com/orders"));
+
+        Assert.Empty(logs.Entries);
+    }
+
+    /// <summary>Pieces of the key file long enough to identify it: the base64 secret, or each base64 line of a PEM (in 16-character slices).</summary>
+    private static IEnumerable<string> KeyMaterial(string keyFile)
+    {
+        var text = File.ReadAllText(TestPaths.Vector("rfc9421", "keys", keyFile)).Trim();
+        var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("-----", StringComparison.Ordinal));
+        return lines.SelectMany(l => Enumerable.Range(0, l.Length / 16).Select(i => l.Substring(i * 16, 16))).Append("PRIVATE KEY");
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ApiGuard.Client.Signatures;
 
 namespace ApiGuard.Tests.Client.Signatures;
@@ -33,5 +34,12 @@ internal static class TestKeys
         }
 
         return SignatureKey.FromPem(keyId, algorithm ?? AlgorithmOf(keyId), File.ReadAllText(TestPaths.Vector("rfc9421", "keys", keyId + ".priv.pem")));
+    }
+
+    /// <summary>A fresh ECDSA key pair on <paramref name="curve"/>, loaded through PEM as <paramref name="algorithm"/>.</summary>
+    public static (SignatureKey Signing, SignatureKey Verifying) GeneratedEcdsa(string keyId, string algorithm, ECCurve curve)
+    {
+        using var ecdsa = ECDsa.Create(curve);
+        return (SignatureKey.FromPem(keyId, algorithm, ecdsa.ExportPkcs8PrivateKeyPem()), SignatureKey.FromPem(keyId, algorithm, ecdsa.ExportSubjectPublicKeyInfoPem()));
     }
 }

@@ -176,7 +176,7 @@ public sealed class StructuredFieldParserTests
         _ => false,
     };
 
-    private static bool MemberEquals(JsonElement expected, SfMember member)
+    internal static bool MemberEquals(JsonElement expected, SfMember member)
     {
         if (member is SfInnerList inner)
         {
@@ -252,7 +252,7 @@ public sealed class StructuredFieldParserTests
         return dictionary;
     }
 
-    private static byte[] Base32Decode(string text)
+    internal static byte[] Base32Decode(string text)
     {
         const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         var output = new List<byte>();
@@ -271,7 +271,7 @@ public sealed class StructuredFieldParserTests
         return [.. output];
     }
 
-    private static JsonElement Load(string path) => s_files.GetOrAdd(path, p => JsonDocument.Parse(File.ReadAllText(p)).RootElement);
+    internal static JsonElement Load(string path) => s_files.GetOrAdd(path, p => JsonDocument.Parse(File.ReadAllText(p)).RootElement);
 
-    private static string SuiteDirectory() => Path.Combine(TestPaths.Vectors, "structured-fields");
+    internal static string SuiteDirectory() => Path.Combine(TestPaths.Vectors, "structured-fields");
 }
