@@ -159,29 +159,33 @@ public sealed class BruteForceGuardTests
     }
 
     [Fact]
-    public async Task Login_AfterFailedDpopProofsFromSameAddress_AddressThrottled()
+    public async Task DpopProfile_RepeatedBadProofs_ProfileRefusedWith429AndLoginThrottledOnThatAddress()
     {
-        // The sample's DPoP handler publishes authentication.failed for each bad proof; brute-force protection counts them.
+        // The sample's DPoP handler publishes authentication.failed for each bad proof; brute-force protection counts them,
+        // and the profile endpoint (marked RequireBruteForceProtection) refuses the address before the handler runs again.
         await using var host = await BruteForceTestHost.StartSampleAsync();
+        Task<HttpContext> BadProofAsync() => host.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = "/api/dpop/profile";
+            c.Request.Headers.Authorization = "DPoP abc.def.ghi";
+            c.Request.Headers["DPoP"] = "not-a-jwt";
+            c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.66");
+        });
         for (var i = 0; i < 20; i++)
         {
-            var context = await host.Server.SendAsync(c =>
-            {
-                c.Request.Method = HttpMethods.Get;
-                c.Request.Path = "/api/dpop/profile";
-                c.Request.Headers.Authorization = "DPoP abc.def.ghi";
-                c.Request.Headers["DPoP"] = "not-a-jwt";
-                c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.66");
-            });
-            Assert.Equal(401, context.Response.StatusCode);
+            Assert.Equal(401, (await BadProofAsync()).Response.StatusCode);
         }
 
+        var refused = await BadProofAsync();
         var sameAddress = await host.LoginAsync("198.51.100.66", "alice", AlicePassword);
         var otherAddress = await host.LoginAsync("203.0.113.7", "alice", AlicePassword);
 
+        Assert.Equal(429, refused.Response.StatusCode);
+        Assert.Equal("1", refused.Response.Headers.RetryAfter.ToString());
         Assert.Equal(429, sameAddress.Status);
         Assert.Equal(200, otherAddress.Status);
-        Assert.Contains(host.Observer.Events, e => e.Kind == BruteForceDefaults.AuthenticationFailedKind && e.Capability == ApiGuardCapabilities.ChallengeResponse);
+        Assert.Equal(20, host.Observer.Events.Count(e => e.Kind == BruteForceDefaults.AuthenticationFailedKind && e.Capability == ApiGuardCapabilities.ChallengeResponse));
     }
 
     [Fact]
