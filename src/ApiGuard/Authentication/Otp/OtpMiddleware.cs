@@ -112,7 +112,7 @@ internal sealed partial class OtpMiddleware
 
         // Failed codes are counted by brute-force protection (it observes the authentication.failed events below, keyed by the
         // principal's client id and the address); refuse here, before the code is checked or consumed, while it imposes a wait.
-        var account = BruteForceGuard.AccountOf(_identities.Resolve(context).Id);
+        var account = _bruteForce is null ? null : BruteForceGuard.AccountOf(_identities.Resolve(context).Id);
         if (_bruteForce is not null)
         {
             var decision = await _bruteForce.CheckAsync(context, account, context.RequestAborted).ConfigureAwait(false);
