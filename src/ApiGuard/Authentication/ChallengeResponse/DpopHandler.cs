@@ -250,7 +250,7 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
         [LoggerMessage(ApiGuardEventIds.OtpBase + 201, LogLevel.Debug, "DPoP access token rejected: {Reason}.", EventName = "DpopTokenRejected")]
         public static partial void TokenRejected(ILogger logger, string reason);
 
-        [LoggerMessage(ApiGuardEventIds.OtpBase + 202, LogLevel.Warning, "The replay store is unavailable; the DPoP request was refused with 503.", EventName = "DpopStoreUnavailable")]
+        [LoggerMessage(ApiGuardEventIds.OtpBase + 202, LogLevel.Warning, "The replay store is unavailable; the DPoP proof could not be checked (503, or allowed in DetectOnly when the access token is valid).", EventName = "DpopStoreUnavailable")]
         public static partial void StoreUnavailable(ILogger logger, Exception exception);
     }
 }
