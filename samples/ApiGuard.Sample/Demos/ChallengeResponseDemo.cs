@@ -72,7 +72,8 @@ public static class ChallengeResponseDemo
         {
             sub = context.User.FindFirst("sub")?.Value,
             scheme = DpopDefaults.AuthenticationScheme,
-        })).RequireAuthorization(policy => policy.AddAuthenticationSchemes(DpopDefaults.AuthenticationScheme).RequireAuthenticatedUser());
+        })).RequireAuthorization(policy => policy.AddAuthenticationSchemes(DpopDefaults.AuthenticationScheme).RequireAuthenticatedUser())
+            .RequireBruteForceProtection(); // bad proofs count per address: an address past the threshold gets 429 before its proof is checked
     }
 
     /// <summary>The token endpoint's answer.</summary>

@@ -7,7 +7,9 @@ namespace ApiGuard.Sample.Demos;
 /// OTP step-up demo: <c>POST /api/transfers</c> needs an RFC 9421 signature by key <c>test-shared-secret</c> (hmac-sha256,
 /// default signature policy: nonce and <c>content-digest</c> required for POST) and a TOTP code (SHA-1, 6 digits, 30 s) in
 /// <c>X-ApiGuard-OTP</c>. The OTP subject is the signing key id (<c>ApiGuard:Otp:SubjectClaimType</c> = <c>apiguard:key_id</c>);
-/// the demo secret of <c>test-shared-secret</c> sits in appsettings.json (sample only).
+/// the demo secret of <c>test-shared-secret</c> sits in appsettings.json (sample only). Wrong codes count as brute-force failures
+/// of the client (and its address): after <c>ApiGuard:BruteForce:Pair:DelayThreshold</c> of them the step-up answers 429 with
+/// <c>Retry-After</c> before checking the next code.
 /// </summary>
 public static class OtpDemo
 {
@@ -24,6 +26,7 @@ public static class OtpDemo
             Results.Ok(new TransferAccepted("accepted", user.Identity?.Name ?? "unknown", request.Amount, request.To)))
             .RequireOtp()
             .RequireSignature()
+            .RequireBruteForceProtection()
             .RequireAuthorization(p => p
                 .AddAuthenticationSchemes(SignatureAuthenticationDefaults.AuthenticationScheme)
                 .RequireAssertion(c => c.User.FindFirst(SignatureAuthenticationDefaults.KeyIdClaimType)?.Value is null or TransferKeyId));

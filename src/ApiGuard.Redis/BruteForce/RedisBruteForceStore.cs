@@ -82,6 +82,7 @@ public sealed class RedisBruteForceStore : IBruteForceStore
             accountWindow, o.Account.UnderAttackThreshold, o.Account.UntrustedPairDelayThreshold,
             o.Patterns.StuffingDistinctAccounts, o.Patterns.SprayingDistinctClients,
             both ? BruteForceMath.SketchIndex(key.Account!) : 0, both ? BruteForceMath.SketchIndex(key.Address!) : 0,
+            o.Account.BlockThreshold, Ms(o.Account.BlockDuration),
         ];
         var r = (RedisResult[])(await EvaluateAsync(s_record, keys, args, cancellationToken).ConfigureAwait(false))!;
         return new BruteForceFailureResult

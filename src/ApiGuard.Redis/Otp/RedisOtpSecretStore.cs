@@ -8,7 +8,7 @@ namespace ApiGuard.Redis.Otp;
 
 /// <summary>
 /// The Redis <see cref="IOtpSecretStore"/>: one hash per subject, key <c>{prefix}:otp:v1:{sha256(subject)}</c>, field <c>s</c> the
-/// Data-Protection-protected secret, field <c>c</c> the next HOTP counter (moved forward only, atomically, by a Lua script).
+/// Data-Protection-protected secret, field <c>c</c> the next HOTP counter or the TOTP step after the last used one (moved forward only, atomically, by a Lua script).
 /// Instances sharing Redis must share the Data Protection key ring. Redis unreachable or slower than the budget throws
 /// <see cref="ApiGuardStoreUnavailableException"/> (callers answer 503).
 /// </summary>

@@ -273,8 +273,13 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
         var detectOnly = mode == ApiGuardMode.DetectOnly;
         if (result.NewBlock != BruteForceScope.None)
         {
-            var limit = result.NewBlock == BruteForceScope.Pair ? _options.Pair : _options.Address;
-            Log.BlockStarted(_logger, BruteForceMetrics.ScopeTag(result.NewBlock), (long)limit.BlockDuration.TotalSeconds,
+            var blockDuration = result.NewBlock switch
+            {
+                BruteForceScope.Pair => _options.Pair.BlockDuration,
+                BruteForceScope.Address => _options.Address.BlockDuration,
+                _ => _options.Account.BlockDuration,
+            };
+            Log.BlockStarted(_logger, BruteForceMetrics.ScopeTag(result.NewBlock), (long)blockDuration.TotalSeconds,
                 BruteForceKeyHasher.LogPrefix(key.Account), BruteForceKeyHasher.LogPrefix(key.Address));
             Publish(context, origin, new SecurityEvent
             {
@@ -284,7 +289,7 @@ internal sealed partial class BruteForceGuard : IBruteForceGuard
                 Action = detectOnly ? SecurityAction.WouldBlock : SecurityAction.Blocked,
                 RuleId = BruteForceMetrics.ScopeTag(result.NewBlock),
                 Reason = "Too many failed attempts: temporary block started.",
-                Properties = Properties(key, ("block_s", Seconds(limit.BlockDuration))),
+                Properties = Properties(key, ("block_s", Seconds(blockDuration))),
             });
         }
 

@@ -53,7 +53,7 @@ public sealed class BruteForceOptions
         BlockDuration = TimeSpan.FromMinutes(30),
     };
 
-    /// <summary>The account-wide level. It never blocks the account: see <see cref="BruteForceAccountOptions"/>.</summary>
+    /// <summary>The account-wide level: marks an account under attack, and blocks it (except for known-good clients) only far above the pair level; see <see cref="BruteForceAccountOptions"/>.</summary>
     public BruteForceAccountOptions Account { get; set; } = new();
 
     /// <summary>Pattern detection (credential stuffing, password spraying).</summary>
@@ -127,9 +127,11 @@ public sealed class BruteForceLimitOptions
 
 /// <summary>
 /// The account-wide level. Following OWASP's advice against account lockout (which hands attackers a denial of service),
-/// reaching <see cref="UnderAttackThreshold"/> never blocks the account: it marks it under attack, and then clients without
+/// reaching <see cref="UnderAttackThreshold"/> does not block the account: it marks it under attack, and then clients without
 /// a good history for the account get their pair delays from <see cref="UntrustedPairDelayThreshold"/> failures instead of
-/// the pair's own threshold. Known-good clients are not affected at all, and every new client still gets its first attempts.
+/// the pair's own threshold. Only a distributed attack far larger than any single client's allowance, reaching
+/// <see cref="BlockThreshold"/>, blocks the account for <see cref="BlockDuration"/>, and then only for clients without a good
+/// history for it: a known-good client (a recent successful login from its address) still gets in, so the owner is not locked out.
 /// </summary>
 public sealed class BruteForceAccountOptions
 {
@@ -144,6 +146,20 @@ public sealed class BruteForceAccountOptions
     /// <summary>While the account is under attack, the pair delay threshold for clients with no good history.</summary>
     /// <value>Default: 1 (every failure of an unknown client is followed by a doubling delay). Allowed: 1 to <c>Pair:DelayThreshold</c>.</value>
     public int UntrustedPairDelayThreshold { get; set; } = 1;
+
+    /// <summary>
+    /// From this many failures in the window (from all clients) the account is blocked for <see cref="BlockDuration"/> for
+    /// every client without a good history for it. 0 never blocks the account.
+    /// </summary>
+    /// <value>
+    /// Default: 200 (twenty times the pair's block threshold). Allowed: 0, or a value of at least <see cref="UnderAttackThreshold"/>
+    /// and above <c>Pair:BlockThreshold</c> (so a single attacking client's pair is blocked long before the account) up to 1,000,000.
+    /// </value>
+    public int BlockThreshold { get; set; } = 200;
+
+    /// <summary>How long an account block lasts.</summary>
+    /// <value>Default: 15 minutes. Allowed: 1 second to 7 days.</value>
+    public TimeSpan BlockDuration { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>Detection of attack patterns, reported as security events (never as blocks by themselves).</summary>

@@ -35,6 +35,15 @@ internal sealed class BruteForceOptionsValidator : IValidateOptions<BruteForceOp
                 failures.Add($"{P}:Account:UnderAttackThreshold is {account.UnderAttackThreshold}; it must be above {P}:Pair:BlockThreshold ({pair.BlockThreshold}) so a single client's pair is blocked before the account is affected.");
             }
 
+            if (account.BlockThreshold != 0 &&
+                (account.BlockThreshold < account.UnderAttackThreshold || account.BlockThreshold > 1_000_000 ||
+                 (options.Pair is { } pairLimit && account.BlockThreshold <= pairLimit.BlockThreshold)))
+            {
+                failures.Add($"{P}:Account:BlockThreshold is {account.BlockThreshold}; allowed values are 0 (never block the account) or at least {P}:Account:UnderAttackThreshold ({account.UnderAttackThreshold}) and above {P}:Pair:BlockThreshold ({options.Pair?.BlockThreshold}) up to 1000000, so a single client's pair is blocked before the account.");
+            }
+
+            ValidateSpan(failures, $"{P}:Account:BlockDuration", account.BlockDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7), "1 second to 7 days");
+
             if (options.Pair is { } p && (account.UntrustedPairDelayThreshold < 1 || account.UntrustedPairDelayThreshold > p.DelayThreshold))
             {
                 failures.Add($"{P}:Account:UntrustedPairDelayThreshold is {account.UntrustedPairDelayThreshold}; allowed values are 1 to {P}:Pair:DelayThreshold ({p.DelayThreshold}).");

@@ -13,6 +13,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
     private const long SweepIntervalMs = 10_000;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly BruteForceOptions _options;
+    private readonly BruteForceLimitOptions _accountLimit;
     private readonly int _capacity;
     private readonly object _sweepLock = new();
     private long _nextSweep;
@@ -23,6 +24,7 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _accountLimit = AccountLimit(_options.Account);
         _capacity = _options.MaxEntries;
     }
 
@@ -35,7 +37,8 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
         var nowMs = now.ToUnixTimeMilliseconds();
         var trusted = key.Pair is not null && Get<TrustEntry>("t:", key.Pair, nowMs) is not null;
         var underAttack = false;
-        if (key.Account is not null && Get<CounterEntry>("a:", key.Account, nowMs) is { } account)
+        var account = key.Account is null ? null : Get<CounterEntry>("a:", key.Account, nowMs);
+        if (account is not null)
         {
             lock (account)
             {
@@ -54,6 +57,11 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
             state = Merge(state, address, BruteForceScope.Address, nowMs);
         }
 
+        if (!trusted && account is not null)
+        {
+            state = Merge(state, account, BruteForceScope.Account, nowMs);
+        }
+
         return ValueTask.FromResult(state);
     }
 
@@ -66,16 +74,17 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
         var state = new BruteForceState { Trusted = trusted };
         int accountFailures = 0, pairFailures = 0, addressFailures = 0, distinctAccounts = 0, distinctAddresses = 0;
         var newBlock = BruteForceScope.None;
-        bool stuffing = false, spraying = false;
+        bool stuffing = false, spraying = false, accountBlockStarted = false;
+        CounterEntry? account = null;
 
         if (key.Account is not null)
         {
             var windowMs = Ms(o.Account.Window);
-            var account = GetOrAdd<CounterEntry>("a:", key.Account, nowMs);
+            account = GetOrAdd<CounterEntry>("a:", key.Account, nowMs);
             lock (account)
             {
                 accountFailures = account.Add(nowMs, windowMs);
-                account.ExpiresAt = Math.Max(account.ExpiresAt, nowMs + 2 * windowMs);
+                accountBlockStarted = account.Apply(accountFailures, _accountLimit, _accountLimit.DelayThreshold, nowMs);
             }
 
             state = state with { AccountUnderAttack = accountFailures >= o.Account.UnderAttackThreshold };
@@ -114,6 +123,19 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
                 {
                     state = Merge(state, address, BruteForceScope.Address, nowMs);
                 }
+            }
+        }
+
+        if (account is not null)
+        {
+            if (accountBlockStarted && newBlock == BruteForceScope.None)
+            {
+                newBlock = BruteForceScope.Account;
+            }
+
+            if (!trusted)
+            {
+                state = Merge(state, account, BruteForceScope.Account, nowMs);
             }
         }
 
@@ -196,6 +218,17 @@ public sealed class InMemoryBruteForceStore : IBruteForceStore
     }
 
     private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    /// <summary>The account level as a limit: no delays, only the block (a threshold of 0 never blocks).</summary>
+    private static BruteForceLimitOptions AccountLimit(BruteForceAccountOptions account) => new()
+    {
+        Window = account.Window,
+        DelayThreshold = int.MaxValue,
+        BlockThreshold = account.BlockThreshold,
+        InitialDelay = TimeSpan.FromMilliseconds(1),
+        MaxDelay = TimeSpan.FromMilliseconds(1),
+        BlockDuration = account.BlockDuration,
+    };
 
     private T? Get<T>(string prefix, string hash, long nowMs) where T : Entry
     {

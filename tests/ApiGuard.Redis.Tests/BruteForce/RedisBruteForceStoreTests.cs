@@ -132,6 +132,41 @@ public sealed class RedisBruteForceStoreTests
     }
 
     [RedisFact]
+    public async Task RecordFailureAsync_AccountBlock_PairFirstThenAccountExceptKnownClient_SameAsInMemory()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var twin = CreateTwin(server, CreateOptions(o => o.Account.BlockThreshold = 30), out var connection);
+        using var _ = connection;
+        await twin.SucceedAsync("203.0.113.7", "alice");
+        for (var i = 0; i < 10; i++)
+        {
+            var result = await twin.FailAsync("198.51.100.66", "alice");
+            if (i < 9)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(Math.Max(0, result.State.RetryAtUnixMs - _time.GetUtcNow().ToUnixTimeMilliseconds())));
+            }
+        }
+
+        var pairBlocked = twin.Results[^1].NewBlock;
+        var accountBefore = await twin.StateAsync("192.0.2.200", "alice");
+        for (var i = 0; i < 20; i++)
+        {
+            await twin.FailAsync($"10.0.{i}.1", "alice");
+        }
+
+        var newcomer = await twin.StateAsync("192.0.2.200", "alice");
+        var owner = await twin.StateAsync("203.0.113.7", "alice");
+
+        Assert.Equal(BruteForceScope.Pair, pairBlocked);
+        Assert.False(accountBefore.Blocked);
+        Assert.Equal(BruteForceScope.Account, twin.Results[^1].NewBlock);
+        Assert.Equal((true, BruteForceScope.Account), (newcomer.Blocked, newcomer.Scope));
+        Assert.Equal(0, owner.RetryAtUnixMs);
+        _time.Advance(TimeSpan.FromMinutes(15));
+        Assert.False((await twin.StateAsync("192.0.2.200", "alice")).Blocked);
+    }
+
+    [RedisFact]
     public async Task RecordFailureAsync_Keys_HashedPrefixedAndAllExpiring()
     {
         await using var server = await RedisServer.StartAsync();

@@ -68,7 +68,7 @@ public sealed class RedisOtpSecretStoreTests
     }
 
     [RedisFact]
-    public async Task VerifyAsync_TwoInstancesSharingRedis_CodeAcceptedOnceAcrossBoth()
+    public async Task VerifyAsync_TwoInstancesSharingRedis_CodeAcceptedOnceAndOlderStepsRefusedAcrossBoth()
     {
         await using var server = await RedisServer.StartAsync();
         var keyRing = new EphemeralDataProtectionProvider();
@@ -76,10 +76,18 @@ public sealed class RedisOtpSecretStoreTests
         await using var a = BuildInstance(server, keyRing, time, "t3");
         await using var b = BuildInstance(server, keyRing, time, "t3");
         var enrolled = await a.GetRequiredService<IOtpEnrollmentService>().EnrollAsync("client-1");
-        var code = OtpCodes.ComputeTotp(OtpSecret.FromBase32(enrolled.Secret), time.GetUtcNow());
+        var secret = OtpSecret.FromBase32(enrolled.Secret);
+        var code = OtpCodes.ComputeTotp(secret, time.GetUtcNow());
+        var next = OtpCodes.ComputeTotp(secret, time.GetUtcNow().AddSeconds(30));
+        var previous = OtpCodes.ComputeTotp(secret, time.GetUtcNow().AddSeconds(-30));
 
         Assert.Equal(OtpVerificationResult.Valid, await b.GetRequiredService<IOtpVerifier>().VerifyAsync("client-1", code));
         Assert.Equal(OtpVerificationResult.Replayed, await a.GetRequiredService<IOtpVerifier>().VerifyAsync("client-1", code));
+
+        // RFC 6238 §5.2 across instances: after the next step is used on one, the (never used) previous step is refused on the other.
+        Assert.Equal(OtpVerificationResult.Valid, await a.GetRequiredService<IOtpVerifier>().VerifyAsync("client-1", next));
+        Assert.Equal(OtpVerificationResult.Replayed, await b.GetRequiredService<IOtpVerifier>().VerifyAsync("client-1", previous));
+        Assert.Equal(OtpCodes.GetTimeStep(time.GetUtcNow(), 30) + 2, await b.GetRequiredService<IOtpSecretStore>().GetCounterAsync("client-1"));
     }
 
     [RedisFact]

@@ -109,6 +109,41 @@ public sealed class BruteForceGuardTests
     }
 
     [Fact]
+    public async Task Login_DistributedAttackBlocksAccount_SameAnswerForKnownAndUnknownUserOwnerStillLogsIn()
+    {
+        await using var host = await BruteForceTestHost.StartSampleAsync(
+            "ApiGuard:BruteForce:Account:UnderAttackThreshold=15", "ApiGuard:BruteForce:Account:BlockThreshold=20");
+        Assert.Equal(200, (await host.LoginAsync("203.0.113.7", "alice", AlicePassword)).Status);
+        var first = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            first.Add((await host.LoginAsync($"10.1.{i}.1", "alice", "guess" + i)).Status);
+            first.Add((await host.LoginAsync($"10.2.{i}.1", "no-such-user", "guess" + i)).Status);
+        }
+
+        var aliceFromNewcomer = await host.LoginAsync("192.0.2.200", "alice", AlicePassword);
+        var ghostFromNewcomer = await host.LoginAsync("192.0.2.200", "no-such-user", "anything");
+        var owner = await host.LoginAsync("203.0.113.7", "alice", AlicePassword);
+
+        Assert.All(first, s => Assert.Equal(401, s)); // every address tried once: no pair or address level was reached
+        Assert.Equal(429, aliceFromNewcomer.Status); // even the right password is not tried while the account is blocked
+        Assert.Equal(
+            (aliceFromNewcomer.Status, WithoutTraceId(aliceFromNewcomer.Body), aliceFromNewcomer.RetryAfter),
+            (ghostFromNewcomer.Status, WithoutTraceId(ghostFromNewcomer.Body), ghostFromNewcomer.RetryAfter));
+        Assert.Equal("900", aliceFromNewcomer.RetryAfter);
+        Assert.Equal(200, owner.Status);
+        Assert.Equal(2, host.Observer.OfKind(BruteForceDefaults.BlockStartedKind).Count(e => e.RuleId == "account"));
+    }
+
+    /// <summary>The problem body minus its per-request <c>traceId</c>.</summary>
+    private static string WithoutTraceId(string body)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        Assert.True(json.Remove("traceId"));
+        return json.ToJsonString();
+    }
+
+    [Fact]
     public async Task Login_AfterBlockExpires_AttemptsAllowedAgain()
     {
         await using var host = await BruteForceTestHost.StartSampleAsync();
@@ -159,29 +194,33 @@ public sealed class BruteForceGuardTests
     }
 
     [Fact]
-    public async Task Login_AfterFailedDpopProofsFromSameAddress_AddressThrottled()
+    public async Task DpopProfile_RepeatedBadProofs_ProfileRefusedWith429AndLoginThrottledOnThatAddress()
     {
-        // The sample's DPoP handler publishes authentication.failed for each bad proof; brute-force protection counts them.
+        // The sample's DPoP handler publishes authentication.failed for each bad proof; brute-force protection counts them,
+        // and the profile endpoint (marked RequireBruteForceProtection) refuses the address before the handler runs again.
         await using var host = await BruteForceTestHost.StartSampleAsync();
+        Task<HttpContext> BadProofAsync() => host.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = "/api/dpop/profile";
+            c.Request.Headers.Authorization = "DPoP abc.def.ghi";
+            c.Request.Headers["DPoP"] = "not-a-jwt";
+            c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.66");
+        });
         for (var i = 0; i < 20; i++)
         {
-            var context = await host.Server.SendAsync(c =>
-            {
-                c.Request.Method = HttpMethods.Get;
-                c.Request.Path = "/api/dpop/profile";
-                c.Request.Headers.Authorization = "DPoP abc.def.ghi";
-                c.Request.Headers["DPoP"] = "not-a-jwt";
-                c.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.66");
-            });
-            Assert.Equal(401, context.Response.StatusCode);
+            Assert.Equal(401, (await BadProofAsync()).Response.StatusCode);
         }
 
+        var refused = await BadProofAsync();
         var sameAddress = await host.LoginAsync("198.51.100.66", "alice", AlicePassword);
         var otherAddress = await host.LoginAsync("203.0.113.7", "alice", AlicePassword);
 
+        Assert.Equal(429, refused.Response.StatusCode);
+        Assert.Equal("1", refused.Response.Headers.RetryAfter.ToString());
         Assert.Equal(429, sameAddress.Status);
         Assert.Equal(200, otherAddress.Status);
-        Assert.Contains(host.Observer.Events, e => e.Kind == BruteForceDefaults.AuthenticationFailedKind && e.Capability == ApiGuardCapabilities.ChallengeResponse);
+        Assert.Equal(20, host.Observer.Events.Count(e => e.Kind == BruteForceDefaults.AuthenticationFailedKind && e.Capability == ApiGuardCapabilities.ChallengeResponse));
     }
 
     [Fact]
@@ -301,6 +340,20 @@ public sealed class BruteForceGuardTests
 
         Assert.Contains("ApiGuard:BruteForce:Pair:BlockThreshold", ex.Message, StringComparison.Ordinal);
         Assert.Contains("ApiGuard:BruteForce:Account:UnderAttackThreshold", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10")]      // at Pair:BlockThreshold (10): one client could block the account
+    [InlineData("40")]      // below Account:UnderAttackThreshold (50)
+    [InlineData("-1")]
+    [InlineData("1000001")]
+    public async Task Options_AccountBlockThresholdOutOfRange_StartupFailsNamingKey(string threshold)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => BruteForceTestHost.StartSampleAsync(
+            "ApiGuard:BruteForce:Account:BlockThreshold=" + threshold));
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.StartsWith("ApiGuard:BruteForce:Account:BlockThreshold is " + threshold + "; allowed values are 0 (never block the account) or at least", failure, StringComparison.Ordinal);
     }
 
     private static DefaultHttpContext NewContext(IServiceProvider provider, string ip)

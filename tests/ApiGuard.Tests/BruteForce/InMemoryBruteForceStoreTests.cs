@@ -120,6 +120,75 @@ public sealed class InMemoryBruteForceStoreTests
     }
 
     [Fact]
+    public async Task RecordFailureAsync_AccountLevel_PairBlocksFirstThenManyAddressesBlockAccountExceptKnownClients()
+    {
+        var (store, hasher) = Create(CreateOptions(o =>
+        {
+            o.Account.UnderAttackThreshold = 20;
+            o.Account.BlockThreshold = 40;
+            o.Account.BlockDuration = TimeSpan.FromMinutes(5);
+        }));
+        var owner = hasher.Create("203.0.113.7", "alice");
+        await store.RecordSuccessAsync(owner, _time.GetUtcNow());
+
+        // One attacking address: its pair is blocked at 10 failures, long before the account (40).
+        var attacker = hasher.Create("198.51.100.66", "alice");
+        var attackerBlocks = new List<BruteForceScope>();
+        for (var i = 0; i < 10; i++)
+        {
+            var result = await store.RecordFailureAsync(attacker, _time.GetUtcNow());
+            attackerBlocks.Add(result.NewBlock);
+            if (i < 9)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(WaitMs(result.State))); // a patient attacker waits as told
+            }
+        }
+
+        Assert.Equal(BruteForceScope.Pair, attackerBlocks[^1]);
+        Assert.True((await store.GetStateAsync(attacker, _time.GetUtcNow())).Blocked);
+        Assert.Equal(0, WaitMs(await store.GetStateAsync(hasher.Create("192.0.2.200", "alice"), _time.GetUtcNow())));
+
+        // A distributed attack: 30 more addresses, one failure each, bring the account to 40 and block it once.
+        var distributedBlocks = new List<BruteForceScope>();
+        for (var i = 0; i < 30; i++)
+        {
+            distributedBlocks.Add((await store.RecordFailureAsync(hasher.Create($"10.0.{i}.1", "alice"), _time.GetUtcNow())).NewBlock);
+        }
+
+        var newcomer = await store.GetStateAsync(hasher.Create("192.0.2.200", "alice"), _time.GetUtcNow());
+        var known = await store.GetStateAsync(owner, _time.GetUtcNow());
+        var otherAccount = await store.GetStateAsync(hasher.Create("192.0.2.200", "bob"), _time.GetUtcNow());
+
+        Assert.Equal([.. Enumerable.Repeat(BruteForceScope.None, 29), BruteForceScope.Account], distributedBlocks);
+        Assert.True(newcomer.Blocked);
+        Assert.Equal(BruteForceScope.Account, newcomer.Scope);
+        Assert.Equal(5 * 60_000, WaitMs(newcomer));
+        Assert.Equal(0, WaitMs(known)); // the owner, known-good from its address, is not locked out
+        Assert.Equal(0, WaitMs(otherAccount));
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, WaitMs(await store.GetStateAsync(hasher.Create("192.0.2.200", "alice"), _time.GetUtcNow())));
+    }
+
+    [Fact]
+    public async Task RecordFailureAsync_AccountBlockThresholdZero_AccountNeverBlocked()
+    {
+        var (store, hasher) = Create(CreateOptions(o => o.Account.BlockThreshold = 0));
+        var newBlocks = new List<BruteForceScope>();
+        for (var i = 0; i < 300; i++)
+        {
+            newBlocks.Add((await store.RecordFailureAsync(hasher.Create($"10.{i / 250}.{i % 250}.1", "alice"), _time.GetUtcNow())).NewBlock);
+        }
+
+        var newcomer = await store.GetStateAsync(hasher.Create("192.0.2.200", "alice"), _time.GetUtcNow());
+
+        Assert.All(newBlocks, b => Assert.Equal(BruteForceScope.None, b));
+        Assert.True(newcomer.AccountUnderAttack);
+        Assert.False(newcomer.Blocked);
+        Assert.Equal(0, WaitMs(newcomer));
+    }
+
+    [Fact]
     public async Task GetStateAsync_AfterBlockAndWindowPass_CountersExpire()
     {
         var (store, hasher) = Create(CreateOptions());

@@ -7,11 +7,13 @@ if has_pair then
   local t = tonumber(redis.call('GET', KEYS[4]) or '0')
   if t > now then trusted = 1 end
 end
-local under = 0
+local under, acct = 0, nil
 if has_acct then
-  if sliding(load(KEYS[3]), tonumber(ARGV[5])) >= tonumber(ARGV[6]) then under = 1 end
+  acct = load(KEYS[3])
+  if sliding(acct, tonumber(ARGV[5])) >= tonumber(ARGV[6]) then under = 1 end
 end
 local state = { r = 0, s = 0, x = 0 }
 if has_pair then merge(state, load(KEYS[1]), 1) end
 if has_addr and trusted == 0 then merge(state, load(KEYS[2]), 2) end
+if has_acct and trusted == 0 then merge(state, acct, 3) end
 return { state.r, state.s, state.x, under, trusted }

@@ -4,7 +4,8 @@
 -- ARGV: 1 now, 2 has pair, 3 has address, 4 has account,
 --       5-10 pair: window, delay threshold, block threshold, initial delay, max delay, block duration
 --       11-16 address: the same, 17 account window, 18 under-attack threshold, 19 untrusted pair delay threshold,
---       20 stuffing threshold, 21 spraying threshold, 22 account bit, 23 address bit
+--       20 stuffing threshold, 21 spraying threshold, 22 account bit, 23 address bit,
+--       24 account block threshold (0: never), 25 account block duration
 -- Returns { retry at, scope, blocked, under attack, trusted, pair failures, address failures, account failures,
 --           new block scope, distinct accounts, stuffing, distinct addresses, spraying }.
 local has_pair, has_addr, has_acct = ARGV[2] == '1', ARGV[3] == '1', ARGV[4] == '1'
@@ -52,14 +53,10 @@ end
 
 local state = { r = 0, s = 0, x = 0 }
 local under, pf, af, cf, new_block = 0, 0, 0, 0, 0
+local acct, acct_started = nil, false
 if has_acct then
-  local w = tonumber(ARGV[17])
-  local s = load(KEYS[3])
-  roll(s, w)
-  s.c = s.c + 1
-  cf = sliding(s, w)
-  redis.call('HSET', KEYS[3], 'b', s.b, 'c', s.c, 'p', s.p)
-  redis.call('PEXPIRE', KEYS[3], 2 * w)
+  -- The account level has no delays, only a block far above the pair's (see BruteForceAccountOptions).
+  cf, acct_started, acct = fail(KEYS[3], tonumber(ARGV[17]), 2147483647, tonumber(ARGV[24]), 1, 1, tonumber(ARGV[25]))
   if cf >= tonumber(ARGV[18]) then under = 1 end
 end
 
@@ -77,6 +74,11 @@ if has_addr then
   af, started, s = fail(KEYS[2], tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
   if started and new_block == 0 then new_block = 2 end
   if trusted == 0 then merge(state, s, 2) end
+end
+
+if has_acct then
+  if acct_started and new_block == 0 then new_block = 3 end
+  if trusted == 0 then merge(state, acct, 3) end
 end
 
 local da, stuffing, dd, spraying = 0, 0, 0, 0

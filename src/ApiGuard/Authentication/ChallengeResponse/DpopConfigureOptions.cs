@@ -6,7 +6,7 @@ namespace ApiGuard.Authentication.ChallengeResponse;
 
 /// <summary>
 /// Binds <see cref="DpopOptions"/> of each scheme from <c>Authentication:Schemes:&lt;scheme&gt;</c>
-/// (<c>Algorithms</c>, <c>ProofLifetime</c>, <c>ClockSkew</c>, <c>RequireNonce</c>, <c>RequireBoundAccessToken</c>, <c>PublicOrigin</c>).
+/// (<c>Mode</c>, <c>Algorithms</c>, <c>ProofLifetime</c>, <c>ClockSkew</c>, <c>RequireNonce</c>, <c>RequireBoundAccessToken</c>, <c>PublicOrigin</c>).
 /// Runs before code configuration, which wins. Unparseable values are left for the validator to report.
 /// </summary>
 internal sealed class DpopConfigureOptions : IConfigureNamedOptions<DpopOptions>
@@ -31,6 +31,12 @@ internal sealed class DpopConfigureOptions : IConfigureNamedOptions<DpopOptions>
         if (!section.Exists())
         {
             return;
+        }
+
+        if (section["Mode"] is { Length: > 0 } modeText)
+        {
+            // An unknown name becomes an undefined value, which the validator reports naming the key.
+            options.Mode = Enum.TryParse<ApiGuardMode>(modeText, ignoreCase: true, out var mode) ? mode : (ApiGuardMode)(-1);
         }
 
         var algorithms = section.GetSection("Algorithms").GetChildren().Select(c => c.Value).OfType<string>().ToList();

@@ -6,6 +6,7 @@ using ApiGuard.Problems;
 using ApiGuard.Replay;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -19,7 +20,9 @@ namespace ApiGuard.Authentication.ChallengeResponse;
 /// The access token is validated (JWT via <see cref="DpopOptions.TokenValidationParameters"/>, or by <see cref="DpopEvents.OnValidateAccessToken"/>),
 /// then the proof by <see cref="IDpopProofValidator"/> against the method, the URI the client saw, the token (<c>ath</c>) and its
 /// <c>cnf.jkt</c>. Failures answer 401 with <c>WWW-Authenticate: DPoP error="…"</c>, a fresh <c>DPoP-Nonce</c> and a problem body,
-/// and are published as <c>authentication.failed</c>.
+/// and are published as <c>authentication.failed</c>. In DetectOnly mode (<see cref="DpopOptions.Mode"/>, <c>ApiGuard:Mode</c> or the
+/// endpoint's mode for <c>challenge</c>) nothing is rejected: failures are published as <c>WouldBlock</c> and a request whose access token
+/// is valid is authenticated; only a request without a valid access token stays unauthenticated (there is no principal to admit).
 /// </summary>
 internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
 {
@@ -28,6 +31,7 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
     private readonly ISecurityEventPublisher _events;
     private readonly IOptionsMonitor<ApiGuardOptions> _guardOptions;
     private Failure? _failure;
+    private bool _detectOnly;
 
     public DpopHandler(
         IOptionsMonitor<DpopOptions> options,
@@ -57,29 +61,39 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
             return AuthenticateResult.NoResult();
         }
 
+        var modes = Context.RequestServices.GetService<ApiGuardModeResolver>();
+        _detectOnly = (modes?.Resolve(Context, ApiGuardCapabilities.ChallengeResponse, Options.Mode) ?? Options.Mode ?? _guardOptions.CurrentValue.Mode) == ApiGuardMode.DetectOnly;
         var accessToken = authorization[(DpopDefaults.AuthenticationScheme.Length + 1)..].Trim();
         var proofs = Request.Headers[DpopDefaults.ProofHeaderName];
         if (accessToken.Length == 0 || accessToken.Length > 16384)
         {
-            return Fail(DpopError.InvalidToken, "token", "The access token is missing or too large.");
+            return Fail(DpopError.InvalidToken, "token", "The access token is missing or too large.", principal: null);
         }
 
-        if (proofs.Count != 1 || string.IsNullOrEmpty(proofs[0]))
+        // In DetectOnly the token is validated first, so a request with a bad or missing proof still authenticates its principal.
+        var proofMissing = proofs.Count != 1 || string.IsNullOrEmpty(proofs[0]);
+        if (proofMissing && !_detectOnly)
         {
-            return Fail(DpopError.InvalidProof, "header", "Exactly one DPoP proof header is required.");
+            return Fail(DpopError.InvalidProof, "header", ProofHeaderRequired, principal: null);
         }
 
+        ClaimsPrincipal? principal = null;
         try
         {
-            var (principal, thumbprint, tokenError) = await ValidateAccessTokenAsync(accessToken).ConfigureAwait(false);
+            (principal, var thumbprint, var tokenError) = await ValidateAccessTokenAsync(accessToken).ConfigureAwait(false);
             if (principal is null)
             {
-                return Fail(DpopError.InvalidToken, "token", tokenError ?? "The access token is not valid.");
+                return Fail(DpopError.InvalidToken, "token", tokenError ?? "The access token is not valid.", principal: null);
             }
 
             if (thumbprint is null && Options.RequireBoundAccessToken)
             {
-                return Fail(DpopError.InvalidToken, "jkt", "The access token is not bound to a DPoP key.");
+                return Fail(DpopError.InvalidToken, "jkt", "The access token is not bound to a DPoP key.", principal);
+            }
+
+            if (proofMissing)
+            {
+                return Fail(DpopError.InvalidProof, "header", ProofHeaderRequired, principal);
             }
 
             var result = await _validator.ValidateAsync(new DpopProofValidationRequest
@@ -96,19 +110,9 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
             }, Context, Context.RequestAborted).ConfigureAwait(false);
             if (!result.IsValid)
             {
-                return Fail(result.Error, result.Check!, result.Description!);
+                return Fail(result.Error, result.Check!, result.Description!, principal);
             }
 
-            Response.OnStarting(static state =>
-            {
-                var (context, nonces) = ((HttpContext, IServerNonceService))state;
-                if (context.Response.StatusCode is >= 200 and < 300 && !context.Response.Headers.ContainsKey(ChallengeResponseDefaults.NonceHeaderName))
-                {
-                    context.Response.Headers[ChallengeResponseDefaults.NonceHeaderName] = nonces.Issue(context);
-                }
-
-                return Task.CompletedTask;
-            }, (Context, _nonces));
             _events.Publish(new SecurityEvent
             {
                 Capability = ApiGuardCapabilities.ChallengeResponse,
@@ -117,11 +121,16 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
                 Action = SecurityAction.Allowed,
                 RuleId = "dpop",
             }, Context);
-            return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+            return Succeed(principal);
         }
         catch (ApiGuardStoreUnavailableException ex)
         {
             Log.StoreUnavailable(Logger, ex);
+            if (_detectOnly && principal is not null)
+            {
+                return Fail(DpopError.None, "store", "The replay store is unavailable.", principal);
+            }
+
             _failure = new Failure(DpopError.None, "store", "unavailable", Unavailable: true);
             return AuthenticateResult.Fail("The replay store is unavailable.");
         }
@@ -185,21 +194,41 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
         return (new ClaimsPrincipal(validation.ClaimsIdentity), thumbprint, null);
     }
 
-    private AuthenticateResult Fail(DpopError error, string check, string description)
+    /// <summary>
+    /// Reports a failed check. Enforced: a 401 follows (see <see cref="HandleChallengeAsync"/>). DetectOnly: nothing is rejected,
+    /// the failure is published as <see cref="SecurityAction.WouldBlock"/>, and a principal whose access token is valid is authenticated.
+    /// </summary>
+    private AuthenticateResult Fail(DpopError error, string check, string description, ClaimsPrincipal? principal)
     {
         _failure = new Failure(error, check, description, Unavailable: false);
-        Log.ProofRejected(Logger, ErrorCode(error), check);
+        Log.ProofRejected(Logger, ErrorCode(error), check, _detectOnly);
         var nonce = error == DpopError.UseNonce;
         _events.Publish(new SecurityEvent
         {
             Capability = ApiGuardCapabilities.ChallengeResponse,
             Kind = "authentication.failed",
             Severity = nonce ? SecuritySeverity.Low : SecuritySeverity.Medium,
-            Action = nonce ? SecurityAction.Challenged : SecurityAction.Blocked,
+            Action = _detectOnly ? SecurityAction.WouldBlock : nonce ? SecurityAction.Challenged : SecurityAction.Blocked,
             RuleId = "dpop-" + check,
             Reason = description,
         }, Context);
-        return AuthenticateResult.Fail(description);
+        return _detectOnly && principal is not null ? Succeed(principal) : AuthenticateResult.Fail(description);
+    }
+
+    /// <summary>Authenticates <paramref name="principal"/> and hands out the next nonce on the successful response.</summary>
+    private AuthenticateResult Succeed(ClaimsPrincipal principal)
+    {
+        Response.OnStarting(static state =>
+        {
+            var (context, nonces) = ((HttpContext, IServerNonceService))state;
+            if (context.Response.StatusCode is >= 200 and < 300 && !context.Response.Headers.ContainsKey(ChallengeResponseDefaults.NonceHeaderName))
+            {
+                context.Response.Headers[ChallengeResponseDefaults.NonceHeaderName] = nonces.Issue(context);
+            }
+
+            return Task.CompletedTask;
+        }, (Context, _nonces));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     private static string ErrorCode(DpopError error) => error switch
@@ -209,17 +238,19 @@ internal sealed partial class DpopHandler : AuthenticationHandler<DpopOptions>
         _ => "invalid_dpop_proof",
     };
 
+    private const string ProofHeaderRequired = "Exactly one DPoP proof header is required.";
+
     private sealed record Failure(DpopError Error, string Check, string Description, bool Unavailable);
 
     private static partial class Log
     {
-        [LoggerMessage(ApiGuardEventIds.OtpBase + 200, LogLevel.Information, "DPoP authentication failed: {Error} ({Check}).", EventName = "DpopRejected")]
-        public static partial void ProofRejected(ILogger logger, string error, string check);
+        [LoggerMessage(ApiGuardEventIds.OtpBase + 200, LogLevel.Information, "DPoP authentication failed: {Error} ({Check}); detect-only: {DetectOnly}.", EventName = "DpopRejected")]
+        public static partial void ProofRejected(ILogger logger, string error, string check, bool detectOnly);
 
         [LoggerMessage(ApiGuardEventIds.OtpBase + 201, LogLevel.Debug, "DPoP access token rejected: {Reason}.", EventName = "DpopTokenRejected")]
         public static partial void TokenRejected(ILogger logger, string reason);
 
-        [LoggerMessage(ApiGuardEventIds.OtpBase + 202, LogLevel.Warning, "The replay store is unavailable; the DPoP request was refused with 503.", EventName = "DpopStoreUnavailable")]
+        [LoggerMessage(ApiGuardEventIds.OtpBase + 202, LogLevel.Warning, "The replay store is unavailable; the DPoP proof could not be checked (503, or allowed in DetectOnly when the access token is valid).", EventName = "DpopStoreUnavailable")]
         public static partial void StoreUnavailable(ILogger logger, Exception exception);
     }
 }

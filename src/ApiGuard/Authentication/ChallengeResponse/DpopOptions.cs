@@ -15,6 +15,13 @@ public sealed class DpopOptions : AuthenticationSchemeOptions
         Events = new DpopEvents();
     }
 
+    /// <summary>
+    /// The mode of DPoP checks, overriding <c>ApiGuard:Mode</c> (endpoint metadata for <c>challenge</c> still wins). In DetectOnly a
+    /// failed check is published as <c>WouldBlock</c> and the request goes on, authenticated when its access token is valid.
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (inherit <c>ApiGuard:Mode</c>).</value>
+    public ApiGuardMode? Mode { get; set; }
+
     /// <summary>The accepted proof algorithms, a subset of <see cref="DpopDefaults.SupportedAlgorithms"/>; advertised in <c>WWW-Authenticate</c> as <c>algs</c>.</summary>
     /// <value>Default: ES256, EdDSA, RS256, PS256.</value>
     public IList<string> Algorithms { get; set; } = [.. DpopDefaults.SupportedAlgorithms];

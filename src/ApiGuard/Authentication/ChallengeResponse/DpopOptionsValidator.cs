@@ -15,6 +15,11 @@ internal sealed class DpopOptionsValidator : IValidateOptions<DpopOptions>
     {
         var p = $"Authentication:Schemes:{scheme}";
         var failures = new List<string>();
+        if (options.Mode is { } mode && !Enum.IsDefined(mode))
+        {
+            failures.Add($"{p}:Mode has the value '{mode}'; allowed values are Enforce and DetectOnly.");
+        }
+
         if (options.Algorithms.Count == 0 || options.Algorithms.Any(a => !DpopDefaults.SupportedAlgorithms.Contains(a, StringComparer.Ordinal)))
         {
             failures.Add($"{p}:Algorithms is [{string.Join(", ", options.Algorithms)}]; allowed values are one or more of {string.Join(", ", DpopDefaults.SupportedAlgorithms)}.");

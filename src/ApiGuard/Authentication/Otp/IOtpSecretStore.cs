@@ -18,12 +18,16 @@ public interface IOtpSecretStore
     /// <exception cref="Replay.ApiGuardStoreUnavailableException">The store cannot answer.</exception>
     ValueTask<bool> RemoveAsync(string subject, CancellationToken cancellationToken = default);
 
-    /// <summary>The next HOTP counter expected from <paramref name="subject"/>, or <see langword="null"/> when none was recorded.</summary>
+    /// <summary>
+    /// The next HOTP counter expected from <paramref name="subject"/> (for a TOTP secret: the time step after the last one used),
+    /// or <see langword="null"/> when none was recorded.
+    /// </summary>
     /// <exception cref="Replay.ApiGuardStoreUnavailableException">The store cannot answer.</exception>
     ValueTask<long?> GetCounterAsync(string subject, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Atomically moves the HOTP counter of <paramref name="subject"/> to <paramref name="next"/> when it is absent or lower.
+    /// Atomically moves the counter of <paramref name="subject"/> (HOTP counter, or TOTP step after the last used one) to
+    /// <paramref name="next"/> when it is absent or lower. Also called for subjects whose secret comes from configuration.
     /// </summary>
     /// <returns><see langword="true"/> when the counter moved; <see langword="false"/> when it was already at or past <paramref name="next"/> (the code was used).</returns>
     /// <exception cref="Replay.ApiGuardStoreUnavailableException">The store cannot answer.</exception>

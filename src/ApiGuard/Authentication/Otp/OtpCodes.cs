@@ -33,7 +33,10 @@ public static class OtpCodes
         return seconds < 0 ? 0 : seconds / period;
     }
 
-    /// <summary>Compares two codes in time that depends only on their lengths.</summary>
+    /// <summary>
+    /// Compares two codes in time that depends only on their lengths. Any character outside ASCII, in either code, makes the
+    /// result <see langword="false"/> (without this, a narrowing to bytes would let <c>'ı'</c> (U+0131) pass for <c>'1'</c>).
+    /// </summary>
     public static bool FixedTimeEquals(string expected, ReadOnlySpan<char> presented)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -44,13 +47,16 @@ public static class OtpCodes
 
         Span<byte> a = stackalloc byte[16];
         Span<byte> b = stackalloc byte[16];
+        var nonAscii = 0;
         for (var i = 0; i < expected.Length; i++)
         {
+            // Accumulate instead of returning early, so the time does not depend on where a non-ASCII character sits.
+            nonAscii |= (expected[i] | presented[i]) & ~0x7F;
             a[i] = (byte)expected[i];
             b[i] = (byte)presented[i];
         }
 
-        return CryptographicOperations.FixedTimeEquals(a[..expected.Length], b[..expected.Length]);
+        return CryptographicOperations.FixedTimeEquals(a[..expected.Length], b[..expected.Length]) & (nonAscii == 0);
     }
 
     internal static OtpHashMode ToHashMode(OtpAlgorithm algorithm) => algorithm switch

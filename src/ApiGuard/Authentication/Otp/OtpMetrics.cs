@@ -5,7 +5,7 @@ using ApiGuard.Monitoring;
 
 namespace ApiGuard.Authentication.Otp;
 
-/// <summary>OTP metrics: <c>apiguard.otp.verifications</c> (counter, tag <c>apiguard.otp.result</c>).</summary>
+/// <summary>OTP metrics: <c>apiguard.otp.verifications</c> (counter, tag <c>apiguard.otp.result</c>: valid, invalid, replayed, missing, unavailable, throttled).</summary>
 internal sealed class OtpMetrics
 {
     public const string ResultTag = "apiguard.otp.result";

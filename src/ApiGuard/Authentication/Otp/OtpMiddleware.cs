@@ -1,3 +1,4 @@
+using ApiGuard.BruteForce;
 using ApiGuard.Identity;
 using ApiGuard.Monitoring;
 using ApiGuard.Problems;
@@ -16,6 +17,8 @@ namespace ApiGuard.Authentication.Otp;
 /// Step-up: on endpoints marked <c>.RequireOtp()</c>, the authenticated principal must present a valid, unused one-time password.
 /// Runs at <see cref="DependencyInjection.ApiGuardStage.StepUp"/>, after <c>UseAuthentication()</c>.
 /// When the endpoint names its own authentication schemes, they are authenticated here first (results are cached per request).
+/// With brute-force protection registered, a principal (on its address) that failed too often is refused with 429 and
+/// <c>Retry-After</c> before its code is checked, and a valid code clears its failures.
 /// </summary>
 internal sealed partial class OtpMiddleware
 {
@@ -27,6 +30,7 @@ internal sealed partial class OtpMiddleware
     private readonly IOtpVerifier _verifier;
     private readonly IClientIdentityResolver _identities;
     private readonly ISecurityEventPublisher _events;
+    private readonly IBruteForceGuard? _bruteForce;
 
     public OtpMiddleware(
         RequestDelegate next,
@@ -36,7 +40,8 @@ internal sealed partial class OtpMiddleware
         ApiGuardModeResolver modes,
         IOtpVerifier verifier,
         IClientIdentityResolver identities,
-        ISecurityEventPublisher events)
+        ISecurityEventPublisher events,
+        IServiceProvider services)
     {
         _next = next;
         _logger = logger;
@@ -46,6 +51,7 @@ internal sealed partial class OtpMiddleware
         _verifier = verifier;
         _identities = identities;
         _events = events;
+        _bruteForce = services.GetService<IBruteForceGuard>();
     }
 
     public Task Invoke(HttpContext context)
@@ -103,6 +109,22 @@ internal sealed partial class OtpMiddleware
         var subject = options.SubjectSelector is { } selector ? selector(context)
             : options.SubjectClaimType is { } claimType ? context.User.FindFirst(claimType)?.Value
             : GetSubject(context);
+
+        // Failed codes are counted by brute-force protection (it observes the authentication.failed events below, keyed by the
+        // principal's client id and the address); refuse here, before the code is checked or consumed, while it imposes a wait.
+        var account = _bruteForce is null ? null : BruteForceGuard.AccountOf(_identities.Resolve(context).Id);
+        if (_bruteForce is not null)
+        {
+            var decision = await _bruteForce.CheckAsync(context, account, context.RequestAborted).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                _metrics.Verified("throttled");
+                Log.Throttled(_logger, (long)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+                await _bruteForce.WriteRejectionAsync(context, decision).ConfigureAwait(false);
+                return;
+            }
+        }
+
         OtpVerificationResult result;
         try
         {
@@ -133,6 +155,11 @@ internal sealed partial class OtpMiddleware
                 Action = SecurityAction.Allowed,
                 RuleId = "otp-valid",
             }, context);
+            if (_bruteForce is not null && account is not null)
+            {
+                await _bruteForce.RecordSuccessAsync(context, account, context.RequestAborted).ConfigureAwait(false);
+            }
+
             await _next(context).ConfigureAwait(false);
             return;
         }
@@ -235,5 +262,8 @@ internal sealed partial class OtpMiddleware
 
         [LoggerMessage(ApiGuardEventIds.OtpBase + 3, LogLevel.Warning, "The OTP secret or replay store is unavailable; the request was refused with 503.", EventName = "OtpStoreUnavailable")]
         public static partial void StoreUnavailable(ILogger logger, Exception exception);
+
+        [LoggerMessage(ApiGuardEventIds.OtpBase + 4, LogLevel.Information, "One-time password step-up refused by brute-force protection (retry after {RetryAfterSeconds} s).", EventName = "OtpThrottled")]
+        public static partial void Throttled(ILogger logger, long retryAfterSeconds);
     }
 }

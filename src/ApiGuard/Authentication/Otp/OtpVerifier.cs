@@ -32,7 +32,9 @@ public interface IOtpVerifier
 /// The default <see cref="IOtpVerifier"/>. TOTP accepts the current step plus <see cref="OtpOptions.DriftSteps"/> on each side;
 /// HOTP accepts the expected counter plus <see cref="OtpOptions.HotpLookAhead"/>. Codes are computed with Otp.NET and compared with
 /// <see cref="CryptographicOperations.FixedTimeEquals"/> against every candidate, without stopping at the first match.
-/// A used code is recorded in the shared <see cref="IReplayStore"/> under (subject, step or counter), and HOTP counters only move forward.
+/// A used code is recorded in the shared <see cref="IReplayStore"/> under (subject, step or counter), and the subject's counter in
+/// <see cref="IOtpSecretStore"/> (the next HOTP counter, or the TOTP step after the last one used) only moves forward, so a
+/// TOTP step at or below the last used one is refused as <see cref="OtpVerificationResult.Replayed"/> (RFC 6238 §5.2).
 /// </summary>
 public sealed class OtpVerifier : IOtpVerifier
 {
@@ -84,7 +86,14 @@ public sealed class OtpVerifier : IOtpVerifier
         // Long enough to outlive every window in which this step's code could still be accepted.
         var ttl = TimeSpan.FromSeconds(secret.Period * ((2L * options.DriftSteps) + 2));
         var key = string.Concat(subject, ":t:", matched.ToString(CultureInfo.InvariantCulture));
-        return await _replay.TryReserveAsync(OtpDefaults.ReplayScope, key, ttl, cancellationToken).ConfigureAwait(false)
+        if (!await _replay.TryReserveAsync(OtpDefaults.ReplayScope, key, ttl, cancellationToken).ConfigureAwait(false))
+        {
+            return OtpVerificationResult.Replayed;
+        }
+
+        // RFC 6238 §5.2: once a step has been used, no code of that step or an earlier one is accepted (the drift window
+        // would otherwise take an older, unused code after a newer one). The store keeps the step after the last one used.
+        return await _store.TryAdvanceCounterAsync(subject, matched + 1, cancellationToken).ConfigureAwait(false)
             ? OtpVerificationResult.Valid
             : OtpVerificationResult.Replayed;
     }

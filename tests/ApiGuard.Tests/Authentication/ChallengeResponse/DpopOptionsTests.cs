@@ -1,8 +1,11 @@
 using System.Net;
+using ApiGuard.Authentication.ChallengeResponse;
 using ApiGuard.Sample;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ApiGuard.Tests.Authentication.ChallengeResponse;
 
@@ -34,5 +37,28 @@ public sealed class DpopOptionsTests
 
         Assert.Contains("Authentication:Schemes:DPoP:ProofLifetime is 01:00:00; allowed values are 00:00:01 to 00:10:00.", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Authentication:Schemes:DPoP:Algorithms is [HS256]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddDpop_ModeFromConfiguration_Bound()
+    {
+        await using var app = SampleApp.Build(["--contentRoot", AppContext.BaseDirectory, "--Authentication:Schemes:DPoP:Mode=DetectOnly"], b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+
+        var options = app.Services.GetRequiredService<IOptionsMonitor<DpopOptions>>().Get(DpopDefaults.AuthenticationScheme);
+
+        Assert.Equal(ApiGuardMode.DetectOnly, options.Mode);
+    }
+
+    [Fact]
+    public async Task AddDpop_UnknownMode_HostFailsNamingKey()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var app = SampleApp.Build(["--contentRoot", AppContext.BaseDirectory, "--Authentication:Schemes:DPoP:Mode=Sometimes"], b => b.WebHost.UseTestServer());
+            await app.StartAsync();
+        });
+
+        Assert.Contains("Authentication:Schemes:DPoP:Mode has the value '-1'; allowed values are Enforce and DetectOnly.", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -87,6 +87,15 @@ public sealed class OtpCodesTests
         Assert.Equal(equal, OtpCodes.FixedTimeEquals(expected, presented));
     }
 
+    [Theory]
+    [InlineData("123456", "\u013123456")]   // dotless i (U+0131): its low byte is 0x31, '1'
+    [InlineData("123456", "12345\u0136")]        // U+0136: low byte 0x36, '6'
+    [InlineData("12345\u0136", "123456")]        // non-ASCII on the expected side too
+    public void FixedTimeEquals_NonAsciiWhoseLowByteMatches_False(string expected, string presented)
+    {
+        Assert.False(OtpCodes.FixedTimeEquals(expected, presented));
+    }
+
     [Fact]
     public void FromBase32_NotBase32_Throws()
     {

@@ -55,6 +55,7 @@ public sealed class OtpStepUpTests
             b.WebHost.UseTestServer();
             b.Services.AddSingleton<TimeProvider>(time);
             b.Services.AddSingleton<ISecurityEventObserver>(events);
+            b.Services.AddSingleton<IStartupFilter, PeerAddressFilter>();
         });
         await app.StartAsync();
         return (app, app.GetTestServer(), time, events);
@@ -113,6 +114,38 @@ public sealed class OtpStepUpTests
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
         Assert.Contains("error=\"invalid_otp\"", expired.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Transfers_RepeatedWrongCodes_429WithRetryAfterThenRightCodeAfterDelayAccepted()
+    {
+        // Bots and rate limiting report only, so every refusal here is brute-force protection's (pair delay from 3 failures).
+        var (app, server, time, events) = await StartAsync("--ApiGuard:Bots:Mode=DetectOnly", "--ApiGuard:RateLimiting:Mode=DetectOnly");
+        await using var _ = app;
+        var right = OtpCodes.ComputeTotp(SampleSecret(), time.GetUtcNow());
+        var wrong = ((int.Parse(right, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await TransferAsync(server, time, Client, wrong);
+            statuses.Add(failed.StatusCode);
+        }
+
+        using var throttled = await TransferAsync(server, time, Client, right);
+        var waited = throttled.Headers.RetryAfter?.Delta;
+        time.Advance(waited ?? TimeSpan.Zero);
+        using var accepted = await TransferAsync(server, time, Client, right);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), waited);
+        Assert.Equal(ApiGuardProblemTypes.TooManyAttempts, (await throttled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+
+        // The throttled attempt did not consume the right code: it is accepted once the wait is over.
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains(events.Snapshot(), e => e is { Capability: ApiGuardCapabilities.BruteForce, Action: SecurityAction.Throttled, RuleId: "pair" });
+        Assert.Equal(3, events.Snapshot().Count(e => e is { Capability: ApiGuardCapabilities.Otp, RuleId: "otp-invalid" }));
     }
 
     [Fact]
@@ -224,6 +257,20 @@ public sealed class OtpStepUpTests
         });
 
         Assert.Contains(ex.Failures, f => f.StartsWith("ApiGuard:Otp:Secrets:test-shared-secret:Digits", StringComparison.Ordinal));
+    }
+
+    /// <summary>Gives every TestServer request one client address, as a real connection has (brute-force pairs need an address).</summary>
+    private sealed class PeerAddressFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Parse("203.0.113.50");
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     internal sealed class EventCollector : ISecurityEventObserver

@@ -64,6 +64,45 @@ public sealed class OtpVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_OlderStepAfterNewerUsed_ReplayedEvenWithinDrift()
+    {
+        var (services, time) = Build(o => o.DriftSteps = 2);
+        await using var _ = services;
+        var secret = OtpEnrollment.CreateSecret();
+        var store = services.GetRequiredService<IOtpSecretStore>();
+        await store.SetAsync("alice", secret);
+        var verifier = services.GetRequiredService<IOtpVerifier>();
+        var now = time.GetUtcNow();
+        var next = OtpCodes.ComputeTotp(secret, now.AddSeconds(30));
+        var current = OtpCodes.ComputeTotp(secret, now);
+        var previous = OtpCodes.ComputeTotp(secret, now.AddSeconds(-30));
+
+        // None of current and previous was ever used: only "a newer step was used" can refuse them.
+        Assert.Equal(OtpVerificationResult.Valid, await verifier.VerifyAsync("alice", next));
+        Assert.Equal(OtpVerificationResult.Replayed, await verifier.VerifyAsync("alice", current));
+        Assert.Equal(OtpVerificationResult.Replayed, await verifier.VerifyAsync("alice", previous));
+        Assert.Equal(OtpCodes.GetTimeStep(now, 30) + 2, await store.GetCounterAsync("alice"));
+
+        // Later steps are accepted as the clock moves on.
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(OtpVerificationResult.Valid, await verifier.VerifyAsync("alice", OtpCodes.ComputeTotp(secret, time.GetUtcNow().AddSeconds(30))));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ConfiguredSecret_OlderStepAfterNewerUsed_Replayed()
+    {
+        var secret = OtpEnrollment.CreateSecret();
+        var (services, time) = Build(o => o.Secrets["machine"] = new OtpSecretOptions { Secret = secret.ToBase32() });
+        await using var _ = services;
+        var verifier = services.GetRequiredService<IOtpVerifier>();
+        var next = OtpCodes.ComputeTotp(secret, time.GetUtcNow().AddSeconds(30));
+        var current = OtpCodes.ComputeTotp(secret, time.GetUtcNow());
+
+        Assert.Equal(OtpVerificationResult.Valid, await verifier.VerifyAsync("machine", next));
+        Assert.Equal(OtpVerificationResult.Replayed, await verifier.VerifyAsync("machine", current));
+    }
+
+    [Fact]
     public async Task VerifyAsync_ZeroDrift_RejectsPreviousStep()
     {
         var (services, time) = Build(o => o.DriftSteps = 0);
