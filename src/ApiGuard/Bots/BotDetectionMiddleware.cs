@@ -72,12 +72,19 @@ internal sealed class BotDetectionMiddleware
         var identity = _identity.Resolve(context);
         var clientId = identity.Id;
         var clientClass = _classifier.Classify(context, identity);
+        var addressId = BotClientClassifier.AddressIdOf(_identity, context, identity, clientClass);
         var detectOnly = _modes.Resolve(context, ApiGuardCapabilities.Bots, _options.Mode) == ApiGuardMode.DetectOnly;
 
         var sharedListAnswered = true;
         try
         {
-            var ban = await _bans.GetAsync(clientId, context.RequestAborted).ConfigureAwait(false);
+            // An unproven client is refused when either its claimed identity or its address is banned.
+            var ban = await LookupBanAsync(clientId, context.RequestAborted).ConfigureAwait(false);
+            if (ban is null && addressId is not null)
+            {
+                ban = await LookupBanAsync(addressId, context.RequestAborted).ConfigureAwait(false);
+            }
+
             if (ban is not null)
             {
                 _metrics.Rejected(BotAction.Block, detectOnly);
@@ -95,7 +102,7 @@ internal sealed class BotDetectionMiddleware
             _metrics.StoreError("get");
         }
 
-        if (_table.TryGetAction(clientId, out var state) && !state.DetectOnly)
+        if (TryGetAction(clientId, addressId, out var state))
         {
             switch (state.Action)
             {
@@ -113,12 +120,7 @@ internal sealed class BotDetectionMiddleware
                     if (!detectOnly)
                     {
                         // A challenged client that keeps going without proving itself keeps its profile growing (toward a block).
-                        var escalation = Record(context, clientId, clientClass, StatusCodes.Status401Unauthorized, detectOnly);
-                        if (escalation.Changed)
-                        {
-                            await _reporter.ReportAsync(context, clientId, escalation).ConfigureAwait(false);
-                        }
-
+                        await RecordAsync(context, clientId, addressId, clientClass, StatusCodes.Status401Unauthorized, detectOnly).ConfigureAwait(false);
                         await WriteChallengeAsync(context).ConfigureAwait(false);
                         return;
                     }
@@ -142,15 +144,57 @@ internal sealed class BotDetectionMiddleware
         }
         finally
         {
-            var decision = Record(context, clientId, clientClass, status, detectOnly);
+            await RecordAsync(context, clientId, addressId, clientClass, status, detectOnly).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<BanEntry?> LookupBanAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var lookup = await _bans.LookupAsync(clientId, cancellationToken).ConfigureAwait(false);
+        if (lookup.LiftedAt is { } lifted)
+        {
+            // Lifted on some node: this node forgets what it held against the client before then (its actions included).
+            _table.ResetIfBefore(clientId, lifted.ToUnixTimeMilliseconds());
+        }
+
+        return lookup.Ban;
+    }
+
+    /// <summary>The strongest enforced action in force against the client id or its address.</summary>
+    private bool TryGetAction(string clientId, string? addressId, out BotActionState state)
+    {
+        var found = _table.TryGetAction(clientId, out state) && !state.DetectOnly;
+        if (addressId is not null && _table.TryGetAction(addressId, out var byAddress) && !byAddress.DetectOnly &&
+            (!found || byAddress.Action > state.Action))
+        {
+            state = byAddress;
+            found = true;
+        }
+
+        return found;
+    }
+
+    private async ValueTask RecordAsync(HttpContext context, string clientId, string? addressId, ClientClass clientClass, int status, bool detectOnly)
+    {
+        var observation = Observe(context, clientId, clientClass, status);
+        var decision = _table.Record(in observation, detectOnly);
+        if (decision.Changed)
+        {
+            await _reporter.ReportAsync(context, clientId, decision).ConfigureAwait(false);
+        }
+
+        if (addressId is not null)
+        {
+            var byAddress = observation.WithClient(addressId);
+            decision = _table.Record(in byAddress, detectOnly);
             if (decision.Changed)
             {
-                await _reporter.ReportAsync(context, clientId, decision).ConfigureAwait(false);
+                await _reporter.ReportAsync(context, addressId, decision).ConfigureAwait(false);
             }
         }
     }
 
-    private BotDecision Record(HttpContext context, string clientId, ClientClass clientClass, int status, bool detectOnly)
+    private RequestObservation Observe(HttpContext context, string clientId, ClientClass clientClass, int status)
     {
         var endpoint = context.GetEndpoint() as RouteEndpoint;
         string? objectId = null;
@@ -170,9 +214,8 @@ internal sealed class BotDetectionMiddleware
             }
         }
 
-        var observation = new RequestObservation(clientId, clientClass, context.Request.Method, endpoint?.RoutePattern.RawText,
+        return new RequestObservation(clientId, clientClass, context.Request.Method, endpoint?.RoutePattern.RawText,
             endpoint is null ? context.Request.Path.Value : null, status, objectId, values);
-        return _table.Record(in observation, detectOnly);
     }
 
     private bool IsObjectIdParameter(string name)

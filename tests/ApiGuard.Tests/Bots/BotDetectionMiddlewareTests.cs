@@ -248,9 +248,69 @@ public sealed class BotDetectionMiddlewareTests
         Assert.Equal(ClientClass.Verified, host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(keyId)!.ClientClass);
     }
 
+    [Fact]
+    public async Task Invoke_AddressBannedThenHeadersAdded_StillBlockedUnlessAuthenticated()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        await host.Services.GetRequiredService<ApiGuard.Admin.IApiGuardAdmin>().BanAsync(ClientId, TimeSpan.FromMinutes(5), "test");
+
+        // A made-up API key or signing key id does not shed a ban on the address.
+        var withKey = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Api-Key"] = "made-up-1");
+        Assert.Equal(StatusCodes.Status403Forbidden, withKey.Response.StatusCode);
+        var withKeyId = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["Signature-Input"] = "sig1=(\"@method\");keyid=\"made-up-2\"");
+        Assert.Equal(StatusCodes.Status403Forbidden, withKeyId.Response.StatusCode);
+
+        // An authenticated principal behind the same address (a shared NAT) proved who it is and is served.
+        var signedIn = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Test-Principal"] = "alice;Bearer");
+        Assert.Equal(200, signedIn.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_NewApiKeyEachRequest_BehaviourAddsUpOnTheAddressAndActionHolds()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", Ip, r => r.Headers["X-Api-Key"] = $"random-{i}");
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var next = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Api-Key"] = "random-new");
+        Assert.Equal(StatusCodes.Status403Forbidden, next.Response.StatusCode);
+        var blocked = Assert.Single(host.Observer.Bots, e => e.Kind == "bot.blocked");
+        Assert.Equal(ClientId, blocked.ClientId);
+
+        // An unvalidated key is a claim, not a credential: the client is anonymous, not known.
+        var table = host.Services.GetRequiredService<BehaviourProfileTable>();
+        var keyId = "apikey:" + ApiGuard.Identity.DefaultClientIdentityResolver.HashCredential("random-3");
+        Assert.Equal(ClientClass.Anonymous, table.GetSnapshot(keyId)!.ClientClass);
+    }
+
+    [Fact]
+    public async Task Invoke_AuthenticationFailuresUnderRandomKeys_CountOnTheAddress()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        for (var i = 0; i < 8; i++)
+        {
+            await host.SendAsync("POST", "/api/login", Ip, r =>
+            {
+                r.Headers["X-Api-Key"] = $"stuffing-{i}";
+                r.Headers["X-Test-Password"] = "wrong";
+            });
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var profile = host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(ClientId)!;
+        Assert.True(profile.AuthFailures >= 7.5, profile.AuthFailures.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(host.Services.GetRequiredService<BehaviourProfileTable>().GetTimeline(ClientId), t => t.Kind == "authentication.failed");
+    }
+
     private sealed class UnavailableBanList : IBanList
     {
         public ValueTask<BanEntry?> GetAsync(string clientId, CancellationToken cancellationToken = default) =>
+            throw new ApiGuardStoreUnavailableException("down");
+
+        public ValueTask<BanLookup> LookupAsync(string clientId, CancellationToken cancellationToken = default) =>
             throw new ApiGuardStoreUnavailableException("down");
 
         public ValueTask<bool> BanAsync(BanEntry entry, CancellationToken cancellationToken = default) =>
