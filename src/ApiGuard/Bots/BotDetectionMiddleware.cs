@@ -1,10 +1,12 @@
 using System.Globalization;
+using ApiGuard.Authentication.Otp;
 using ApiGuard.Identity;
 using ApiGuard.Problems;
 using ApiGuard.RateLimiting;
 using ApiGuard.Replay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +15,9 @@ namespace ApiGuard.Bots;
 /// <summary>
 /// Stage <c>Bans</c>: before the request, refuses banned (403 with <c>Retry-After</c>) and challenged (401 with
 /// <c>WWW-Authenticate</c>) clients and marks throttled ones (<see cref="IBotDecisionFeature"/>); after it, records the
-/// response in the client's behaviour profile and reports any change of action.
+/// response in the client's behaviour profile and reports any change of action. A challenged authenticated principal gets
+/// through with a verified credential, or, when OTP step-up is registered (<c>AddOtp()</c>), with a valid one-time password in
+/// its header, which lifts the challenge.
 /// </summary>
 internal sealed class BotDetectionMiddleware
 {
@@ -29,6 +33,8 @@ internal sealed class BotDetectionMiddleware
     private readonly BotMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly string[] _objectIdParameters;
+    private readonly IOtpVerifier? _otp;
+    private readonly IOptionsMonitor<OtpOptions>? _otpOptions;
 
     public BotDetectionMiddleware(
         RequestDelegate next,
@@ -41,7 +47,8 @@ internal sealed class BotDetectionMiddleware
         ApiGuardModeResolver modes,
         IBanList bans,
         BotDecisionReporter reporter,
-        TimeProvider time)
+        TimeProvider time,
+        IServiceProvider services)
     {
         _next = next;
         _logger = logger;
@@ -55,6 +62,8 @@ internal sealed class BotDetectionMiddleware
         _reporter = reporter;
         _time = time;
         _objectIdParameters = table.ObjectIdParameters;
+        _otp = services.GetService<IOtpVerifier>();
+        _otpOptions = _otp is null ? null : services.GetService<IOptionsMonitor<OtpOptions>>();
     }
 
     public Task Invoke(HttpContext context)
@@ -102,6 +111,7 @@ internal sealed class BotDetectionMiddleware
             _metrics.StoreError("get");
         }
 
+        var steppingUp = false;
         if (TryGetAction(clientId, addressId, out var state))
         {
             switch (state.Action)
@@ -116,12 +126,29 @@ internal sealed class BotDetectionMiddleware
 
                     break;
                 case BotAction.Challenge when clientClass != ClientClass.Verified:
+                    if (!detectOnly && identity.IsAuthenticated && _otp is not null)
+                    {
+                        var stepUp = await TryStepUpAsync(context, identity).ConfigureAwait(false);
+                        if (stepUp == StepUp.Passed)
+                        {
+                            await _reporter.ReportChallengePassedAsync(context, clientId, clientClass, "otp").ConfigureAwait(false);
+                            break;
+                        }
+
+                        // On an endpoint that asks for the OTP itself, the step-up stage checks the code (once); a success lifts the challenge.
+                        steppingUp = stepUp == StepUp.Deferred;
+                        if (steppingUp)
+                        {
+                            break;
+                        }
+                    }
+
                     _metrics.Rejected(BotAction.Challenge, detectOnly);
                     if (!detectOnly)
                     {
                         // A challenged client that keeps going without proving itself keeps its profile growing (toward a block).
                         await RecordAsync(context, clientId, addressId, clientClass, StatusCodes.Status401Unauthorized, detectOnly).ConfigureAwait(false);
-                        await WriteChallengeAsync(context).ConfigureAwait(false);
+                        await WriteChallengeAsync(context, identity.IsAuthenticated && _otp is not null).ConfigureAwait(false);
                         return;
                     }
 
@@ -144,7 +171,56 @@ internal sealed class BotDetectionMiddleware
         }
         finally
         {
+            if (steppingUp && status < 400)
+            {
+                await _reporter.ReportChallengePassedAsync(context, clientId, clientClass, "otp").ConfigureAwait(false);
+            }
+
             await RecordAsync(context, clientId, addressId, clientClass, status, detectOnly).ConfigureAwait(false);
+        }
+    }
+
+    private enum StepUp
+    {
+        Failed,
+        Passed,
+        Deferred,
+    }
+
+    /// <summary>Checks the one-time password a challenged principal presents (once: a used code is never accepted again).</summary>
+    private async ValueTask<StepUp> TryStepUpAsync(HttpContext context, ClientIdentity identity)
+    {
+        var options = _otpOptions!.CurrentValue;
+        var code = context.Request.Headers[options.HeaderName];
+        if (code.Count != 1 || string.IsNullOrWhiteSpace(code[0]))
+        {
+            return StepUp.Failed;
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequireOtpMetadata>() is not null)
+        {
+            return StepUp.Deferred;
+        }
+
+        var subject = options.SubjectSelector is { } selector ? selector(context)
+            : options.SubjectClaimType is { } claimType ? context.User.FindFirst(claimType)?.Value
+            : identity.Id["principal:".Length..];
+        if (string.IsNullOrEmpty(subject))
+        {
+            return StepUp.Failed;
+        }
+
+        try
+        {
+            return await _otp!.VerifyAsync(subject, code[0]!.Trim(), context.RequestAborted).ConfigureAwait(false) == OtpVerificationResult.Valid
+                ? StepUp.Passed
+                : StepUp.Failed;
+        }
+        catch (ApiGuardStoreUnavailableException ex)
+        {
+            BotLog.StepUpUnavailable(_logger, ex);
+            _metrics.StoreError("otp");
+            return StepUp.Failed;
         }
     }
 
@@ -252,14 +328,22 @@ internal sealed class BotDetectionMiddleware
         });
     }
 
-    private Task WriteChallengeAsync(HttpContext context)
+    private Task WriteChallengeAsync(HttpContext context, bool offerOtp)
     {
-        context.Response.Headers.WWWAuthenticate = _options.ChallengeAuthenticate;
+        var otpHeader = offerOtp ? _otpOptions!.CurrentValue.HeaderName : null;
+        context.Response.Headers.WWWAuthenticate = otpHeader is null
+            ? _options.ChallengeAuthenticate
+            : new Microsoft.Extensions.Primitives.StringValues([
+                _options.ChallengeAuthenticate,
+                $"{OtpDefaults.ChallengeScheme} realm=\"ApiGuard\", header=\"{otpHeader}\", error=\"step_up_required\"",
+            ]);
         return ApiGuardProblemWriter.WriteAsync(context, new ApiGuardProblem(
             ApiGuardProblemTypes.ClientBlocked,
             StatusCodes.Status401Unauthorized,
             "Client verification required",
-            "Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate) to continue.")
+            otpHeader is null
+                ? "Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate) to continue."
+                : $"Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate), or send a one-time password in the {otpHeader} header, to continue.")
         {
             Extensions = [new("action", "challenge")],
         });

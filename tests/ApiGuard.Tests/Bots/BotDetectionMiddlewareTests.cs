@@ -305,6 +305,57 @@ public sealed class BotDetectionMiddlewareTests
         Assert.Contains(host.Services.GetRequiredService<BehaviourProfileTable>().GetTimeline(ClientId), t => t.Kind == "authentication.failed");
     }
 
+    [Fact]
+    public async Task Invoke_ChallengedPrincipalWithOtpRegistered_ValidOneTimePasswordLiftsTheChallenge()
+    {
+        var secret = ApiGuard.Authentication.Otp.OtpEnrollment.CreateSecret();
+        await using var host = await BotTestHost.StartAsync(
+            o => o.Known.BlockScore = 0,
+            build: b => b.Services.AddApiGuard().AddOtp(o => o.Secrets["alice"] = new ApiGuard.Authentication.Otp.OtpSecretOptions { Secret = secret.ToBase32() }));
+        void Alice(HttpRequest r) => r.Headers["X-Test-Principal"] = "alice;Bearer";
+        for (var i = 0; i < 25; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", Ip, Alice);
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // Challenged, and told both ways through.
+        var challenged = await host.SendAsync("GET", "/api/products", Ip, Alice);
+        Assert.Equal(StatusCodes.Status401Unauthorized, challenged.Response.StatusCode);
+        var offered = challenged.Response.Headers.WWWAuthenticate;
+        Assert.Equal(2, offered.Count);
+        Assert.StartsWith("DPoP", offered[0], StringComparison.Ordinal);
+        Assert.StartsWith("OTP realm=\"ApiGuard\", header=\"X-ApiGuard-OTP\"", offered[1], StringComparison.Ordinal);
+
+        // A wrong code does not help; a valid one lifts the challenge, once and for all requests after it.
+        var wrong = await host.SendAsync("GET", "/api/products", Ip, r =>
+        {
+            Alice(r);
+            r.Headers["X-ApiGuard-OTP"] = "000000";
+        });
+        Assert.Equal(StatusCodes.Status401Unauthorized, wrong.Response.StatusCode);
+        var code = ApiGuard.Authentication.Otp.OtpCodes.ComputeTotp(secret, host.Time.GetUtcNow());
+        var passed = await host.SendAsync("GET", "/api/products", Ip, r =>
+        {
+            Alice(r);
+            r.Headers["X-ApiGuard-OTP"] = code;
+        });
+        Assert.Equal(200, passed.Response.StatusCode);
+        Assert.Contains(host.Observer.Bots, e => e.Kind == "bot.challenge-passed" && e.ClientId == "principal:alice" && e.RuleId == "otp");
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", Ip, Alice)).Response.StatusCode);
+
+        // An anonymous client has no second factor to offer: only the verified-credential challenge is sent.
+        for (var i = 0; i < 12; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", "203.0.113.99");
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var anonymous = await host.SendAsync("GET", "/api/products", "203.0.113.99");
+        Assert.Equal(StatusCodes.Status401Unauthorized, anonymous.Response.StatusCode);
+        Assert.Single(anonymous.Response.Headers.WWWAuthenticate);
+    }
+
     private sealed class UnavailableBanList : IBanList
     {
         public ValueTask<BanEntry?> GetAsync(string clientId, CancellationToken cancellationToken = default) =>
