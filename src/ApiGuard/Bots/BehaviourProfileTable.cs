@@ -14,6 +14,12 @@ namespace ApiGuard.Bots;
 internal sealed class BehaviourProfileTable
 {
     internal const int Ways = 8;
+
+    /// <summary>Object-id trackers per client, indexed by route hash (routes hashing alike share one, adding up their ids).</summary>
+    internal const int TrackersPerClient = 4;
+
+    /// <summary>Routes per client whose last numeric id is followed for sequential walks.</summary>
+    internal const int SequenceRoutes = 4;
     private const float PointsPerReason = 30f;
     private const float MaxMultiple = 3f;
     private const float FastTauMs = 1000f;
@@ -24,6 +30,7 @@ internal sealed class BehaviourProfileTable
     private readonly int _bucketMask;
     private readonly BotFlowRule[] _rules;
     private readonly FlowState[] _flows;
+    private readonly ObjectIdTracker[] _objects;
     private readonly BotClassOptions[] _classes;
     private readonly TimeProvider _time;
     private readonly BotTimelines _timelines;
@@ -50,6 +57,7 @@ internal sealed class BehaviourProfileTable
             _locks[i] = new Lock();
         }
 
+        _objects = new ObjectIdTracker[capacity * TrackersPerClient];
         _rules = [.. o.FlowRules];
         _flows = _rules.Length == 0 ? [] : new FlowState[capacity * _rules.Length];
         _classes = [o.Anonymous, o.Known, o.Verified];
@@ -80,7 +88,8 @@ internal sealed class BehaviourProfileTable
 
     /// <summary>The bytes the table's own arrays hold (allocated once at construction): the proof of the memory bound, client id strings aside.</summary>
     public long FixedBytes =>
-        ((long)_slots.Length * (Unsafe.SizeOf<ProfileSlot>() + Unsafe.SizeOf<SlotMeta>())) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>());
+        ((long)_slots.Length * (Unsafe.SizeOf<ProfileSlot>() + Unsafe.SizeOf<SlotMeta>())) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>()) +
+        ((long)_objects.Length * Unsafe.SizeOf<ObjectIdTracker>());
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -94,7 +103,7 @@ internal sealed class BehaviourProfileTable
         {
             var index = FindOrInsert(bucket, o.ClientId, hash, now);
             ref var s = ref _slots[index];
-            Advance(ref s, now);
+            Advance(ref s, index, now);
             s.Class = o.ClientClass;
             s.LastSeenMs = now;
             s.TotalRequests++;
@@ -140,10 +149,17 @@ internal sealed class BehaviourProfileTable
 
             if (o.Route is not null)
             {
-                s.RouteBits |= Bit64(o.Route);
+                var routeHash = Mix(o.Route.GetHashCode());
+                var routeBit = 1UL << (int)(routeHash & 63);
+                if ((s.RouteBits & routeBit) == 0)
+                {
+                    s.RouteBits |= routeBit;
+                    s.Routes = Linear64(s.RouteBits);
+                }
+
                 if (o.ObjectId is not null)
                 {
-                    TrackObjectId(ref s, o.Route, o.ObjectId);
+                    TrackObjectId(ref s, index, o.Route, routeHash, o.ObjectId);
                 }
             }
 
@@ -177,7 +193,7 @@ internal sealed class BehaviourProfileTable
         {
             var index = FindOrInsert(bucket, clientId, hash, now);
             ref var s = ref _slots[index];
-            Advance(ref s, now);
+            Advance(ref s, index, now);
             s.LastSeenMs = now;
             _meta[index].LastSeenMs = now;
             switch (signal)
@@ -255,14 +271,21 @@ internal sealed class BehaviourProfileTable
     }
 
     /// <summary>Forgets a client's behaviour and action (after an unban), keeping its timeline.</summary>
-    public bool Reset(string clientId)
+    public bool Reset(string clientId) => ResetIfBefore(clientId, long.MaxValue);
+
+    /// <summary>
+    /// Forgets a client's behaviour and action, keeping its timeline, unless the profile was created or last reset at or after
+    /// <paramref name="unixMs"/> (a ban lifted on another node at that time: what came after it stands).
+    /// </summary>
+    public bool ResetIfBefore(string clientId, long unixMs)
     {
+        var now = NowMs;
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
         lock (_locks[bucket])
         {
             var index = Find(bucket, clientId, hash);
-            if (index < 0)
+            if (index < 0 || _slots[index].ResetMs >= unixMs)
             {
                 return false;
             }
@@ -274,14 +297,21 @@ internal sealed class BehaviourProfileTable
             _meta[index].ActiveUntilMs = 0;
             s = default;
             s.Key = keep.Key;
+            s.Epoch = keep.Epoch + 1;
             s.Class = keep.Class;
             s.FirstSeenMs = keep.FirstSeenMs;
             s.LastSeenMs = keep.LastSeenMs;
             s.LastDecayMs = keep.LastDecayMs;
             s.WindowStartMs = keep.LastDecayMs;
+            s.ResetMs = Math.Max(now, unixMs == long.MaxValue ? now : unixMs);
             s.TotalRequests = keep.TotalRequests;
             s.TimelineIndex = keep.TimelineIndex;
             s.TimelineGeneration = keep.TimelineGeneration;
+            if (keep.Action != BotAction.Allow)
+            {
+                _timelines.Protect(s.TimelineIndex, s.TimelineGeneration, false);
+            }
+
             return true;
         }
     }
@@ -294,7 +324,7 @@ internal sealed class BehaviourProfileTable
         lock (_locks[bucket])
         {
             var index = Find(bucket, clientId, hash);
-            return index < 0 ? null : Snapshot(ref _slots[index], NowMs);
+            return index < 0 ? null : Snapshot(ref _slots[index], index, NowMs);
         }
     }
 
@@ -336,7 +366,7 @@ internal sealed class BehaviourProfileTable
                         continue;
                     }
 
-                    Advance(ref s, now);
+                    Advance(ref s, i, now);
                     var action = s.Action != BotAction.Allow && now < s.ActionUntilMs ? (int)s.Action : 0;
                     s.Score = Evaluate(ref s, now, out s.Reasons);
                     if (action == 0 && s.Score <= 0)
@@ -361,7 +391,7 @@ internal sealed class BehaviourProfileTable
             {
                 if (_slots[index].Key is not null)
                 {
-                    result.Add(Snapshot(ref _slots[index], now));
+                    result.Add(Snapshot(ref _slots[index], index, now));
                 }
             }
         }
@@ -446,6 +476,7 @@ internal sealed class BehaviourProfileTable
     private float Evaluate(ref ProfileSlot s, long now, out BotReasons reasons)
     {
         var c = _classes[(int)s.Class];
+        var carry = Carry(now, ref s);
         reasons = BotReasons.None;
         var score = 0f;
         Add(ref score, ref reasons, BotReasons.HighRate, s.Requests * 1000f / _windowMs, c.MaxRequestsPerSecond);
@@ -453,12 +484,16 @@ internal sealed class BehaviourProfileTable
         if (s.Requests >= _minRequestsForRatios)
         {
             Add(ref score, ref reasons, BotReasons.ErrorRatio, s.Errors / s.Requests, c.MaxErrorRatio);
+            Add(ref score, ref reasons, BotReasons.NotFoundRatio, s.NotFound / s.Requests, c.MaxNotFoundRatio);
+            Add(ref score, ref reasons, BotReasons.TooManyRequestsRatio, s.TooMany / s.Requests, c.MaxTooManyRequestsRatio);
         }
+
+        Add(ref score, ref reasons, BotReasons.DistinctRoutes, MathF.Max(s.Routes, s.PrevRoutes * carry), c.MaxDistinctRoutes);
 
         Add(ref score, ref reasons, BotReasons.AuthFailures, MathF.Max(s.Unauthorized, s.AuthFailures), c.MaxAuthFailures);
         Add(ref score, ref reasons, BotReasons.Forbidden, s.Forbidden, c.MaxForbidden);
         Add(ref score, ref reasons, BotReasons.RouteScanning, s.Unmatched, c.MaxRouteScans);
-        Add(ref score, ref reasons, BotReasons.Enumeration, DistinctObjects(ref s, now, out _), c.MaxDistinctObjectIds);
+        Add(ref score, ref reasons, BotReasons.Enumeration, MathF.Max(s.Objects, s.PrevObjects * carry), c.MaxDistinctObjectIds);
         Add(ref score, ref reasons, BotReasons.SequentialIds, s.Sequential, c.MaxSequentialIds);
         Add(ref score, ref reasons, BotReasons.Injection, s.Injection, c.MaxInjectionFindings);
         Add(ref score, ref reasons, BotReasons.RateLimited, MathF.Max(s.RateLimited, s.TooMany), c.MaxRateLimitRejections);
@@ -479,7 +514,7 @@ internal sealed class BehaviourProfileTable
     }
 
     /// <summary>Decays the counters to <paramref name="now"/> and rolls the distinct-count window.</summary>
-    private void Advance(ref ProfileSlot s, long now)
+    private void Advance(ref ProfileSlot s, int index, long now)
     {
         var dt = now - s.LastDecayMs;
         if (dt > 0)
@@ -499,8 +534,6 @@ internal sealed class BehaviourProfileTable
             s.BruteForce *= f;
             s.UnusualMethods *= f;
             s.Sequential *= f;
-            s.Objects0.Hits *= f;
-            s.Objects1.Hits *= f;
             s.Fast *= MathF.Exp(-dt / FastTauMs);
             s.LastDecayMs = now;
         }
@@ -509,20 +542,25 @@ internal sealed class BehaviourProfileTable
         {
             // A window with nothing in it leaves nothing behind; otherwise its estimates carry over into the next.
             var idle = now - s.WindowStartMs >= 2 * (long)_windowMs;
-            s.PrevRoutes = idle ? 0 : Linear64(s.RouteBits);
+            s.PrevRoutes = idle ? 0 : s.Routes;
             s.PrevUnmatched = idle ? 0 : Linear64(s.UnmatchedBits);
+            s.PrevObjects = idle ? 0 : s.Objects;
             s.RouteBits = 0;
             s.UnmatchedBits = 0;
-            Roll(ref s.Objects0, idle);
-            Roll(ref s.Objects1, idle);
+            s.Routes = 0;
+            s.Objects = 0;
+            for (var k = index * TrackersPerClient; k < (index + 1) * TrackersPerClient; k++)
+            {
+                ref var t = ref _objects[k];
+                if (t.Epoch == s.Epoch)
+                {
+                    t.Prev = idle ? 0 : Linear256(t.B0, t.B1, t.B2, t.B3);
+                    t.B0 = t.B1 = t.B2 = t.B3 = 0;
+                }
+            }
+
             s.WindowStartMs = now;
         }
-    }
-
-    private static void Roll(ref ObjectIdTracker t, bool idle)
-    {
-        t.Prev = idle ? 0 : Linear256(t.B0, t.B1, t.B2, t.B3);
-        t.B0 = t.B1 = t.B2 = t.B3 = 0;
     }
 
     private float Carry(long now, ref ProfileSlot s)
@@ -531,60 +569,90 @@ internal sealed class BehaviourProfileTable
         return Math.Clamp(1f - elapsed, 0f, 1f);
     }
 
-    private float DistinctObjects(ref ProfileSlot s, long now, out string? route)
+    /// <summary>The route whose tracker holds the most distinct object ids (snapshots only).</summary>
+    private string? ObjectIdRoute(ref ProfileSlot s, int index, float carry)
     {
-        var carry = Carry(now, ref s);
-        var a = MathF.Max(Linear256(s.Objects0.B0, s.Objects0.B1, s.Objects0.B2, s.Objects0.B3), s.Objects0.Prev * carry);
-        var b = MathF.Max(Linear256(s.Objects1.B0, s.Objects1.B1, s.Objects1.B2, s.Objects1.B3), s.Objects1.Prev * carry);
-        route = a >= b ? s.Objects0.Route : s.Objects1.Route;
-        return MathF.Max(a, b);
-    }
-
-    private static void TrackObjectId(ref ProfileSlot s, string route, string objectId)
-    {
-        ref var t = ref s.Objects0;
-        if (!SameRoute(s.Objects0.Route, route))
+        string? route = null;
+        var best = 0f;
+        for (var k = index * TrackersPerClient; k < (index + 1) * TrackersPerClient; k++)
         {
-            if (SameRoute(s.Objects1.Route, route))
+            ref var t = ref _objects[k];
+            var estimate = t.Epoch == s.Epoch ? MathF.Max(Linear256(t.B0, t.B1, t.B2, t.B3), t.Prev * carry) : 0;
+            if (estimate > best)
             {
-                t = ref s.Objects1;
-            }
-            else
-            {
-                // Take over the tracker with fewer recent hits.
-                t = ref s.Objects0.Route is null || (s.Objects1.Route is not null && s.Objects0.Hits <= s.Objects1.Hits) ? ref s.Objects0 : ref s.Objects1;
-                t = default;
-                t.Route = route;
+                best = estimate;
+                route = t.Route;
             }
         }
 
-        t.Hits += 1;
+        return route;
+    }
+
+    private void TrackObjectId(ref ProfileSlot s, int index, string route, uint routeHash, string objectId)
+    {
+        // Direct-mapped by route hash: a client alternating between routes never wipes one route's state with another's.
+        ref var t = ref _objects[(index * TrackersPerClient) + (int)((routeHash >> 8) & (TrackersPerClient - 1))];
+        if (t.Epoch != s.Epoch)
+        {
+            t = default;
+            t.Epoch = s.Epoch;
+        }
+
+        t.Route = route;
         var bit = Mix(objectId.GetHashCode()) & 255;
+        var mask = 1UL << (int)(bit & 63);
+        ref var word = ref t.B0;
         switch (bit >> 6)
         {
-            case 0: t.B0 |= 1UL << (int)(bit & 63); break;
-            case 1: t.B1 |= 1UL << (int)(bit & 63); break;
-            case 2: t.B2 |= 1UL << (int)(bit & 63); break;
-            default: t.B3 |= 1UL << (int)(bit & 63); break;
+            case 1: word = ref t.B1; break;
+            case 2: word = ref t.B2; break;
+            case 3: word = ref t.B3; break;
+        }
+
+        if ((word & mask) == 0)
+        {
+            word |= mask;
+            s.Objects = MathF.Max(s.Objects, Linear256(t.B0, t.B1, t.B2, t.B3));
         }
 
         if (long.TryParse(objectId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            if (t.HasLastId)
-            {
-                var gap = unchecked(id - t.LastId);
-                if (gap is >= -3 and <= 3 and not 0)
-                {
-                    s.Sequential += 1;
-                }
-            }
-
-            t.LastId = id;
-            t.HasLastId = true;
+            TrackSequence(ref s, (ushort)((routeHash >> 16) | 1), unchecked((int)id));
         }
     }
 
-    private static bool SameRoute(string? a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+    /// <summary>Follows the route's last id: O(<see cref="SequenceRoutes"/>), in the profile itself.</summary>
+    private static void TrackSequence(ref ProfileSlot s, ushort tag, int id)
+    {
+        Span<SequenceEntry> entries = s.Sequences;
+        var free = -1;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            ref var e = ref entries[i];
+            if (e.Tag == tag)
+            {
+                if (IsStep(unchecked(id - e.LastId)))
+                {
+                    s.Sequential += 1;
+                }
+
+                e.LastId = id;
+                return;
+            }
+
+            if (e.Tag == 0 && free < 0)
+            {
+                free = i;
+            }
+        }
+
+        var taken = free >= 0 ? free : s.NewestSequence;
+        entries[taken] = new SequenceEntry { Tag = tag, LastId = id };
+        s.NewestSequence = (byte)taken;
+    }
+
+    /// <summary>Whether an id follows another in sequence: a gap of 1 to 3 either way.</summary>
+    private static bool IsStep(int gap) => gap is >= -3 and <= 3 and not 0;
 
     private BotAction EvaluateFlows(ref ProfileSlot s, int index, in RequestObservation o, long now)
     {
@@ -725,8 +793,11 @@ internal sealed class BehaviourProfileTable
         meta.ActiveUntilMs = 0;
         ClearFlows(victim);
         ref var v = ref _slots[victim];
+        var epoch = v.Epoch + 1;
         v = default;
         v.Key = key;
+        v.Epoch = epoch;
+        v.ResetMs = now;
         v.FirstSeenMs = now;
         v.LastSeenMs = now;
         v.LastDecayMs = now;
@@ -752,9 +823,9 @@ internal sealed class BehaviourProfileTable
         return a.LastSeenMs < b.LastSeenMs;
     }
 
-    private BotProfileSnapshot Snapshot(ref ProfileSlot s, long now)
+    private BotProfileSnapshot Snapshot(ref ProfileSlot s, int index, long now)
     {
-        Advance(ref s, now);
+        Advance(ref s, index, now);
         var score = Evaluate(ref s, now, out var reasons);
         if (s.FlowRule is not null && s.Action != BotAction.Allow && (s.ActionReasons & BotReasons.FlowRule) != 0)
         {
@@ -762,10 +833,11 @@ internal sealed class BehaviourProfileTable
         }
 
         var c = _classes[(int)s.Class];
-        var distinct = DistinctObjects(ref s, now, out var objectRoute);
         var carry = Carry(now, ref s);
         var active = s.Action != BotAction.Allow && now < s.ActionUntilMs;
         var errorRatio = s.Requests > 0 ? s.Errors / s.Requests : 0;
+        var notFoundRatio = s.Requests > 0 ? s.NotFound / s.Requests : 0;
+        var tooManyRatio = s.Requests > 0 ? s.TooMany / s.Requests : 0;
         var snapshot = new BotProfileSnapshot
         {
             ClientId = s.Key!,
@@ -779,10 +851,12 @@ internal sealed class BehaviourProfileTable
             AuthFailures = Round(MathF.Max(s.Unauthorized, s.AuthFailures)),
             Forbidden = Round(s.Forbidden),
             NotFound = Round(s.NotFound),
+            NotFoundRatio = Round(notFoundRatio),
+            TooManyRequestsRatio = Round(tooManyRatio),
             RouteScans = Round(s.Unmatched),
-            DistinctRoutes = Round(MathF.Max(Linear64(s.RouteBits), s.PrevRoutes * carry)),
-            DistinctObjectIds = Round(distinct),
-            ObjectIdRoute = objectRoute,
+            DistinctRoutes = Round(MathF.Max(s.Routes, s.PrevRoutes * carry)),
+            DistinctObjectIds = Round(MathF.Max(s.Objects, s.PrevObjects * carry)),
+            ObjectIdRoute = ObjectIdRoute(ref s, index, carry),
             SequentialIds = Round(s.Sequential),
             InjectionFindings = Round(s.Injection),
             RateLimitRejections = Round(MathF.Max(s.RateLimited, s.TooMany)),
@@ -796,10 +870,11 @@ internal sealed class BehaviourProfileTable
             ActionUntil = active ? DateTimeOffset.FromUnixTimeMilliseconds(s.ActionUntilMs) : null,
             ActionDetectOnly = active && s.ActionDetectOnly,
         };
-        return Explain(snapshot, c, Linear64(s.UnmatchedBits));
+        snapshot.Explanation = Explain(snapshot, c, Linear64(s.UnmatchedBits));
+        return snapshot;
     }
 
-    private static BotProfileSnapshot Explain(BotProfileSnapshot p, BotClassOptions c, float distinctUnmatched)
+    private static List<string> Explain(BotProfileSnapshot p, BotClassOptions c, float distinctUnmatched)
     {
         var lines = new List<string>();
         var reasons = p.Reasons;
@@ -869,42 +944,27 @@ internal sealed class BehaviourProfileTable
             lines.Add($"unusual-methods: {L(p.UnusualMethods)} requests with unusual methods (limit {L(c.MaxUnusualMethods)})");
         }
 
+        if ((reasons & BotReasons.DistinctRoutes) != 0)
+        {
+            lines.Add($"distinct-routes: ~{L(p.DistinctRoutes)} distinct routes called (limit {L(c.MaxDistinctRoutes)})");
+        }
+
+        if ((reasons & BotReasons.NotFoundRatio) != 0)
+        {
+            lines.Add($"not-found-ratio: {L(p.NotFoundRatio * 100)}% of responses were 404 (limit {L(c.MaxNotFoundRatio * 100)}%)");
+        }
+
+        if ((reasons & BotReasons.TooManyRequestsRatio) != 0)
+        {
+            lines.Add($"too-many-requests-ratio: {L(p.TooManyRequestsRatio * 100)}% of responses were 429 (limit {L(c.MaxTooManyRequestsRatio * 100)}%)");
+        }
+
         if ((reasons & BotReasons.FlowRule) != 0)
         {
             lines.Add($"flow-rule: business-flow rule '{p.FlowRule}' matched");
         }
 
-        return new BotProfileSnapshot
-        {
-            ClientId = p.ClientId,
-            ClientClass = p.ClientClass,
-            FirstSeen = p.FirstSeen,
-            LastSeen = p.LastSeen,
-            TotalRequests = p.TotalRequests,
-            RequestsPerSecond = p.RequestsPerSecond,
-            BurstPerSecond = p.BurstPerSecond,
-            ErrorRatio = p.ErrorRatio,
-            AuthFailures = p.AuthFailures,
-            Forbidden = p.Forbidden,
-            NotFound = p.NotFound,
-            RouteScans = p.RouteScans,
-            DistinctRoutes = p.DistinctRoutes,
-            DistinctObjectIds = p.DistinctObjectIds,
-            ObjectIdRoute = p.ObjectIdRoute,
-            SequentialIds = p.SequentialIds,
-            InjectionFindings = p.InjectionFindings,
-            RateLimitRejections = p.RateLimitRejections,
-            BruteForceEvents = p.BruteForceEvents,
-            ServerErrors = p.ServerErrors,
-            UnusualMethods = p.UnusualMethods,
-            Score = p.Score,
-            Reasons = p.Reasons,
-            Explanation = lines,
-            FlowRule = p.FlowRule,
-            Action = p.Action,
-            ActionUntil = p.ActionUntil,
-            ActionDetectOnly = p.ActionDetectOnly,
-        };
+        return lines;
     }
 
     private static double Round(float value) => Math.Round(value, 2);

@@ -84,6 +84,27 @@ internal sealed class BotDecisionReporter
         }
     }
 
+    /// <summary>A challenged client proved itself (for example with a one-time password): its profile starts afresh.</summary>
+    public ValueTask ReportChallengePassedAsync(HttpContext context, string clientId, ClientClass clientClass, string how)
+    {
+        _table.Reset(clientId);
+        _table.AddTimelineEntry(clientId, "bot.challenge-passed", how);
+        _metrics.ActionChanged(BotAction.Allow, clientClass, detectOnly: false);
+        BotLog.ChallengePassed(_logger, clientId, how);
+        _publisher.Publish(new SecurityEvent
+        {
+            Capability = ApiGuardCapabilities.Bots,
+            Kind = "bot.challenge-passed",
+            Severity = SecuritySeverity.Info,
+            Action = SecurityAction.Allowed,
+            ClientId = clientId,
+            RuleId = how,
+            Reason = "the challenged client proved itself; its behaviour record starts afresh",
+            Properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["class"] = clientClass.ToString() },
+        }, context);
+        return ValueTask.CompletedTask;
+    }
+
     internal static string KindOf(BotAction action) => action switch
     {
         BotAction.Throttle => "bot.throttled",

@@ -1,10 +1,12 @@
 using System.Globalization;
+using ApiGuard.Authentication.Otp;
 using ApiGuard.Identity;
 using ApiGuard.Problems;
 using ApiGuard.RateLimiting;
 using ApiGuard.Replay;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +15,9 @@ namespace ApiGuard.Bots;
 /// <summary>
 /// Stage <c>Bans</c>: before the request, refuses banned (403 with <c>Retry-After</c>) and challenged (401 with
 /// <c>WWW-Authenticate</c>) clients and marks throttled ones (<see cref="IBotDecisionFeature"/>); after it, records the
-/// response in the client's behaviour profile and reports any change of action.
+/// response in the client's behaviour profile and reports any change of action. A challenged authenticated principal gets
+/// through with a verified credential, or, when OTP step-up is registered (<c>AddOtp()</c>), with a valid one-time password in
+/// its header, which lifts the challenge.
 /// </summary>
 internal sealed class BotDetectionMiddleware
 {
@@ -29,6 +33,8 @@ internal sealed class BotDetectionMiddleware
     private readonly BotMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly string[] _objectIdParameters;
+    private readonly IOtpVerifier? _otp;
+    private readonly IOptionsMonitor<OtpOptions>? _otpOptions;
 
     public BotDetectionMiddleware(
         RequestDelegate next,
@@ -41,7 +47,8 @@ internal sealed class BotDetectionMiddleware
         ApiGuardModeResolver modes,
         IBanList bans,
         BotDecisionReporter reporter,
-        TimeProvider time)
+        TimeProvider time,
+        IServiceProvider services)
     {
         _next = next;
         _logger = logger;
@@ -55,6 +62,8 @@ internal sealed class BotDetectionMiddleware
         _reporter = reporter;
         _time = time;
         _objectIdParameters = table.ObjectIdParameters;
+        _otp = services.GetService<IOtpVerifier>();
+        _otpOptions = _otp is null ? null : services.GetService<IOptionsMonitor<OtpOptions>>();
     }
 
     public Task Invoke(HttpContext context)
@@ -72,12 +81,19 @@ internal sealed class BotDetectionMiddleware
         var identity = _identity.Resolve(context);
         var clientId = identity.Id;
         var clientClass = _classifier.Classify(context, identity);
+        var addressId = BotClientClassifier.AddressIdOf(_identity, context, identity, clientClass);
         var detectOnly = _modes.Resolve(context, ApiGuardCapabilities.Bots, _options.Mode) == ApiGuardMode.DetectOnly;
 
         var sharedListAnswered = true;
         try
         {
-            var ban = await _bans.GetAsync(clientId, context.RequestAborted).ConfigureAwait(false);
+            // An unproven client is refused when either its claimed identity or its address is banned.
+            var ban = await LookupBanAsync(clientId, context.RequestAborted).ConfigureAwait(false);
+            if (ban is null && addressId is not null)
+            {
+                ban = await LookupBanAsync(addressId, context.RequestAborted).ConfigureAwait(false);
+            }
+
             if (ban is not null)
             {
                 _metrics.Rejected(BotAction.Block, detectOnly);
@@ -95,7 +111,8 @@ internal sealed class BotDetectionMiddleware
             _metrics.StoreError("get");
         }
 
-        if (_table.TryGetAction(clientId, out var state) && !state.DetectOnly)
+        var steppingUp = false;
+        if (TryGetAction(clientId, addressId, out var state))
         {
             switch (state.Action)
             {
@@ -109,17 +126,29 @@ internal sealed class BotDetectionMiddleware
 
                     break;
                 case BotAction.Challenge when clientClass != ClientClass.Verified:
+                    if (!detectOnly && identity.IsAuthenticated && _otp is not null)
+                    {
+                        var stepUp = await TryStepUpAsync(context, identity).ConfigureAwait(false);
+                        if (stepUp == StepUp.Passed)
+                        {
+                            await _reporter.ReportChallengePassedAsync(context, clientId, clientClass, "otp").ConfigureAwait(false);
+                            break;
+                        }
+
+                        // On an endpoint that asks for the OTP itself, the step-up stage checks the code (once); a success lifts the challenge.
+                        steppingUp = stepUp == StepUp.Deferred;
+                        if (steppingUp)
+                        {
+                            break;
+                        }
+                    }
+
                     _metrics.Rejected(BotAction.Challenge, detectOnly);
                     if (!detectOnly)
                     {
                         // A challenged client that keeps going without proving itself keeps its profile growing (toward a block).
-                        var escalation = Record(context, clientId, clientClass, StatusCodes.Status401Unauthorized, detectOnly);
-                        if (escalation.Changed)
-                        {
-                            await _reporter.ReportAsync(context, clientId, escalation).ConfigureAwait(false);
-                        }
-
-                        await WriteChallengeAsync(context).ConfigureAwait(false);
+                        await RecordAsync(context, clientId, addressId, clientClass, StatusCodes.Status401Unauthorized, detectOnly).ConfigureAwait(false);
+                        await WriteChallengeAsync(context, identity.IsAuthenticated && _otp is not null).ConfigureAwait(false);
                         return;
                     }
 
@@ -142,15 +171,106 @@ internal sealed class BotDetectionMiddleware
         }
         finally
         {
-            var decision = Record(context, clientId, clientClass, status, detectOnly);
+            if (steppingUp && status < 400)
+            {
+                await _reporter.ReportChallengePassedAsync(context, clientId, clientClass, "otp").ConfigureAwait(false);
+            }
+
+            await RecordAsync(context, clientId, addressId, clientClass, status, detectOnly).ConfigureAwait(false);
+        }
+    }
+
+    private enum StepUp
+    {
+        Failed,
+        Passed,
+        Deferred,
+    }
+
+    /// <summary>Checks the one-time password a challenged principal presents (once: a used code is never accepted again).</summary>
+    private async ValueTask<StepUp> TryStepUpAsync(HttpContext context, ClientIdentity identity)
+    {
+        var options = _otpOptions!.CurrentValue;
+        var code = context.Request.Headers[options.HeaderName];
+        if (code.Count != 1 || string.IsNullOrWhiteSpace(code[0]))
+        {
+            return StepUp.Failed;
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequireOtpMetadata>() is not null)
+        {
+            return StepUp.Deferred;
+        }
+
+        var subject = options.SubjectSelector is { } selector ? selector(context)
+            : options.SubjectClaimType is { } claimType ? context.User.FindFirst(claimType)?.Value
+            : identity.Id["principal:".Length..];
+        if (string.IsNullOrEmpty(subject))
+        {
+            return StepUp.Failed;
+        }
+
+        try
+        {
+            return await _otp!.VerifyAsync(subject, code[0]!.Trim(), context.RequestAborted).ConfigureAwait(false) == OtpVerificationResult.Valid
+                ? StepUp.Passed
+                : StepUp.Failed;
+        }
+        catch (ApiGuardStoreUnavailableException ex)
+        {
+            BotLog.StepUpUnavailable(_logger, ex);
+            _metrics.StoreError("otp");
+            return StepUp.Failed;
+        }
+    }
+
+    private async ValueTask<BanEntry?> LookupBanAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var lookup = await _bans.LookupAsync(clientId, cancellationToken).ConfigureAwait(false);
+        if (lookup.LiftedAt is { } lifted)
+        {
+            // Lifted on some node: this node forgets what it held against the client before then (its actions included).
+            _table.ResetIfBefore(clientId, lifted.ToUnixTimeMilliseconds());
+        }
+
+        return lookup.Ban;
+    }
+
+    /// <summary>The strongest enforced action in force against the client id or its address.</summary>
+    private bool TryGetAction(string clientId, string? addressId, out BotActionState state)
+    {
+        var found = _table.TryGetAction(clientId, out state) && !state.DetectOnly;
+        if (addressId is not null && _table.TryGetAction(addressId, out var byAddress) && !byAddress.DetectOnly &&
+            (!found || byAddress.Action > state.Action))
+        {
+            state = byAddress;
+            found = true;
+        }
+
+        return found;
+    }
+
+    private async ValueTask RecordAsync(HttpContext context, string clientId, string? addressId, ClientClass clientClass, int status, bool detectOnly)
+    {
+        var observation = Observe(context, clientId, clientClass, status);
+        var decision = _table.Record(in observation, detectOnly);
+        if (decision.Changed)
+        {
+            await _reporter.ReportAsync(context, clientId, decision).ConfigureAwait(false);
+        }
+
+        if (addressId is not null)
+        {
+            var byAddress = observation.WithClient(addressId);
+            decision = _table.Record(in byAddress, detectOnly);
             if (decision.Changed)
             {
-                await _reporter.ReportAsync(context, clientId, decision).ConfigureAwait(false);
+                await _reporter.ReportAsync(context, addressId, decision).ConfigureAwait(false);
             }
         }
     }
 
-    private BotDecision Record(HttpContext context, string clientId, ClientClass clientClass, int status, bool detectOnly)
+    private RequestObservation Observe(HttpContext context, string clientId, ClientClass clientClass, int status)
     {
         var endpoint = context.GetEndpoint() as RouteEndpoint;
         string? objectId = null;
@@ -170,9 +290,8 @@ internal sealed class BotDetectionMiddleware
             }
         }
 
-        var observation = new RequestObservation(clientId, clientClass, context.Request.Method, endpoint?.RoutePattern.RawText,
+        return new RequestObservation(clientId, clientClass, context.Request.Method, endpoint?.RoutePattern.RawText,
             endpoint is null ? context.Request.Path.Value : null, status, objectId, values);
-        return _table.Record(in observation, detectOnly);
     }
 
     private bool IsObjectIdParameter(string name)
@@ -209,14 +328,22 @@ internal sealed class BotDetectionMiddleware
         });
     }
 
-    private Task WriteChallengeAsync(HttpContext context)
+    private Task WriteChallengeAsync(HttpContext context, bool offerOtp)
     {
-        context.Response.Headers.WWWAuthenticate = _options.ChallengeAuthenticate;
+        var otpHeader = offerOtp ? _otpOptions!.CurrentValue.HeaderName : null;
+        context.Response.Headers.WWWAuthenticate = otpHeader is null
+            ? _options.ChallengeAuthenticate
+            : new Microsoft.Extensions.Primitives.StringValues([
+                _options.ChallengeAuthenticate,
+                $"{OtpDefaults.ChallengeScheme} realm=\"ApiGuard\", header=\"{otpHeader}\", error=\"step_up_required\"",
+            ]);
         return ApiGuardProblemWriter.WriteAsync(context, new ApiGuardProblem(
             ApiGuardProblemTypes.ClientBlocked,
             StatusCodes.Status401Unauthorized,
             "Client verification required",
-            "Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate) to continue.")
+            otpHeader is null
+                ? "Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate) to continue."
+                : $"Unusual behaviour was seen from this client. Authenticate with a verified credential (HTTP message signature, DPoP or client certificate), or send a one-time password in the {otpHeader} header, to continue.")
         {
             Extensions = [new("action", "challenge")],
         });

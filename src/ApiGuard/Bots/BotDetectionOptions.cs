@@ -121,6 +121,15 @@ public sealed class BotClassOptions
     /// <summary>Share of 401/403/404/5xx responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
     public double MaxErrorRatio { get; set; }
 
+    /// <summary>Share of 404 responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
+    public double MaxNotFoundRatio { get; set; }
+
+    /// <summary>Share of 429 responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
+    public double MaxTooManyRequestsRatio { get; set; }
+
+    /// <summary>Distinct route templates called. Allowed: 0 to 100 (approximate count).</summary>
+    public double MaxDistinctRoutes { get; set; }
+
     /// <summary>Authentication failures.</summary>
     public double MaxAuthFailures { get; set; }
 
@@ -165,6 +174,9 @@ public sealed class BotClassOptions
         MaxRequestsPerSecond = 10,
         MaxBurstPerSecond = 30,
         MaxErrorRatio = 0.5,
+        MaxNotFoundRatio = 0.4,
+        MaxTooManyRequestsRatio = 0.3,
+        MaxDistinctRoutes = 30,
         MaxAuthFailures = 5,
         MaxForbidden = 10,
         MaxRouteScans = 5,
@@ -182,6 +194,9 @@ public sealed class BotClassOptions
         MaxRequestsPerSecond = 30,
         MaxBurstPerSecond = 100,
         MaxErrorRatio = 0.6,
+        MaxNotFoundRatio = 0.5,
+        MaxTooManyRequestsRatio = 0.5,
+        MaxDistinctRoutes = 50,
         MaxAuthFailures = 10,
         MaxForbidden = 20,
         MaxRouteScans = 10,
@@ -194,8 +209,8 @@ public sealed class BotClassOptions
         MaxUnusualMethods = 5,
     };
 
-    // Verified integrations are bot-like by design: volume, bursts, object cardinality and sequential walks are never held
-    // against them. What still counts is what no integration does: failing to authenticate, scanning, injecting, fuzzing.
+    // Verified integrations are bot-like by design: volume, bursts, breadth of routes, object cardinality, 404 lookups and
+    // sequential walks are never held against them. What still counts is what no integration does: failing to authenticate, scanning, injecting, fuzzing.
     internal static BotClassOptions CreateVerified() => new()
     {
         MaxErrorRatio = 0.8,

@@ -109,21 +109,25 @@ internal sealed class BotDetectionOptionsValidator : IValidateOptions<BotDetecti
         NonNegative(failures, name, "ThrottleScore", c.ThrottleScore);
         NonNegative(failures, name, "ChallengeScore", c.ChallengeScore);
         NonNegative(failures, name, "BlockScore", c.BlockScore);
-        if (c.MaxErrorRatio is < 0 or > 1 || double.IsNaN(c.MaxErrorRatio))
-        {
-            failures.Add($"{P}:{name}:MaxErrorRatio is {c.MaxErrorRatio}; allowed values are 0 (off) to 1.");
-        }
-
-        if (c.MaxDistinctObjectIds is < 0 or > 500 || double.IsNaN(c.MaxDistinctObjectIds))
-        {
-            failures.Add($"{P}:{name}:MaxDistinctObjectIds is {c.MaxDistinctObjectIds}; allowed values are 0 (off) to 500.");
-        }
+        Bounded(failures, name, "MaxErrorRatio", c.MaxErrorRatio, 1);
+        Bounded(failures, name, "MaxNotFoundRatio", c.MaxNotFoundRatio, 1);
+        Bounded(failures, name, "MaxTooManyRequestsRatio", c.MaxTooManyRequestsRatio, 1);
+        Bounded(failures, name, "MaxDistinctObjectIds", c.MaxDistinctObjectIds, 500);
+        Bounded(failures, name, "MaxDistinctRoutes", c.MaxDistinctRoutes, 100);
 
         if ((c.ThrottleScore > 0 && c.ChallengeScore > 0 && c.ChallengeScore < c.ThrottleScore) ||
             (c.ChallengeScore > 0 && c.BlockScore > 0 && c.BlockScore < c.ChallengeScore) ||
             (c.ThrottleScore > 0 && c.BlockScore > 0 && c.BlockScore < c.ThrottleScore))
         {
             failures.Add($"{P}:{name} thresholds must not decrease: ThrottleScore ({c.ThrottleScore}) <= ChallengeScore ({c.ChallengeScore}) <= BlockScore ({c.BlockScore}), 0 switching one off.");
+        }
+    }
+
+    private static void Bounded(List<string> failures, string cls, string key, double value, double max)
+    {
+        if (value < 0 || value > max || double.IsNaN(value))
+        {
+            failures.Add($"{P}:{cls}:{key} is {value}; allowed values are 0 (off) to {max}.");
         }
     }
 

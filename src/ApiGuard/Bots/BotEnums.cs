@@ -80,6 +80,15 @@ public enum BotReasons
 
     /// <summary>A business-flow rule matched (see <see cref="BotFlowRule"/>).</summary>
     FlowRule = 1 << 13,
+
+    /// <summary>Many distinct route templates called in the window: crawling the API's surface.</summary>
+    DistinctRoutes = 1 << 14,
+
+    /// <summary>Share of 404 responses above the class's expectation: guessing objects or paths.</summary>
+    NotFoundRatio = 1 << 15,
+
+    /// <summary>Share of 429 responses above the class's expectation: ignoring rate limits.</summary>
+    TooManyRequestsRatio = 1 << 16,
 }
 
 /// <summary>The stable, log-safe codes of <see cref="BotReasons"/>, as used in events and the admin API.</summary>
@@ -102,6 +111,9 @@ public static class BotReasonCodes
         BotReasons.ServerErrors => "server-errors",
         BotReasons.UnusualMethods => "unusual-methods",
         BotReasons.FlowRule => "flow-rule",
+        BotReasons.DistinctRoutes => "distinct-routes",
+        BotReasons.NotFoundRatio => "not-found-ratio",
+        BotReasons.TooManyRequestsRatio => "too-many-requests-ratio",
         _ => "none",
     };
 
@@ -109,7 +121,7 @@ public static class BotReasonCodes
     public static IReadOnlyList<string> ToCodes(BotReasons reasons)
     {
         var list = new List<string>();
-        for (var bit = 0; bit < 14; bit++)
+        for (var bit = 0; bit < 17; bit++)
         {
             var r = (BotReasons)(1 << bit);
             if ((reasons & r) != 0)

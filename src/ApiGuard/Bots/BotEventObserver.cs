@@ -1,3 +1,4 @@
+using ApiGuard.Identity;
 using ApiGuard.Monitoring;
 using Microsoft.AspNetCore.Http;
 
@@ -5,15 +6,20 @@ namespace ApiGuard.Bots;
 
 /// <summary>
 /// Learns from other capabilities' events, synchronously and in O(1): <c>authentication.failed</c>, <c>injection.*</c>,
-/// <c>ratelimit.exceeded</c> and <c>bruteforce.*</c> raise the client's counters. Never throws.
+/// <c>ratelimit.exceeded</c> and <c>bruteforce.*</c> raise the client's counters, and those of its address too when the client
+/// did not prove who it is (as the middleware records its requests). Never throws.
 /// </summary>
 internal sealed class BotEventObserver : ISecurityEventObserver
 {
     private readonly BehaviourProfileTable _table;
+    private readonly IClientIdentityResolver _identity;
+    private readonly BotClientClassifier _classifier;
 
-    public BotEventObserver(BehaviourProfileTable table)
+    public BotEventObserver(BehaviourProfileTable table, IClientIdentityResolver identity, BotClientClassifier classifier)
     {
         _table = table;
+        _identity = identity;
+        _classifier = classifier;
     }
 
     private static readonly object s_injectionCounted = new();
@@ -56,5 +62,17 @@ internal sealed class BotEventObserver : ISecurityEventObserver
         }
 
         _table.RecordSignal(clientId, signal, kind, securityEvent.Method, securityEvent.Route, securityEvent.RuleId);
+        if (context is not null && AddressIdOf(context, clientId) is { } addressId)
+        {
+            _table.RecordSignal(addressId, signal, kind, securityEvent.Method, securityEvent.Route, securityEvent.RuleId);
+        }
+    }
+
+    private string? AddressIdOf(HttpContext context, string clientId)
+    {
+        var identity = _identity.Resolve(context);
+        return string.Equals(identity.Id, clientId, StringComparison.Ordinal)
+            ? BotClientClassifier.AddressIdOf(_identity, context, identity, _classifier.Classify(context, identity))
+            : null;
     }
 }

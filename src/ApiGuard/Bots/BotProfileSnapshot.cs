@@ -36,6 +36,12 @@ public sealed class BotProfileSnapshot
     /// <summary>404 responses in the window.</summary>
     public double NotFound { get; init; }
 
+    /// <summary>Share of 404 responses in the window.</summary>
+    public double NotFoundRatio { get; init; }
+
+    /// <summary>Share of 429 responses in the window.</summary>
+    public double TooManyRequestsRatio { get; init; }
+
     /// <summary>404 responses for routes that do not exist, in the window.</summary>
     public double RouteScans { get; init; }
 
@@ -73,7 +79,7 @@ public sealed class BotProfileSnapshot
     public BotReasons Reasons { get; init; }
 
     /// <summary>Each reason in words, with its value and the class's limit, for example <c>enumeration: 57 distinct ids on /api/orders/{id} (limit 30)</c>.</summary>
-    public IReadOnlyList<string> Explanation { get; init; } = [];
+    public IReadOnlyList<string> Explanation { get; internal set; } = [];
 
     /// <summary>The flow rule that matched last, if any.</summary>
     public string? FlowRule { get; init; }

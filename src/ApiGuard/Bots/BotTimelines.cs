@@ -3,10 +3,18 @@ namespace ApiGuard.Bots;
 /// <summary>
 /// A fixed pool of ring buffers, one per tracked client, allocated once (<c>TimelineClients × TimelineLength</c> entries).
 /// A client gets a buffer on its first notable event; when the pool is exhausted the next buffer in turn is reclaimed,
-/// skipping buffers of clients with an action in force. Writes are O(1) and allocate nothing.
+/// skipping buffers of clients with an action in force. Writes are O(1) and allocate nothing for ordinary requests; text longer
+/// than its bound (a scanner's path of any length) is cut when written, so the pool never holds more than
+/// <see cref="MaxTextLength"/> characters per field whatever the requests.
 /// </summary>
 internal sealed class BotTimelines
 {
+    /// <summary>The most characters a route, path or detail keeps.</summary>
+    internal const int MaxTextLength = 200;
+
+    /// <summary>The most characters a method keeps.</summary>
+    internal const int MaxMethodLength = 16;
+
     private readonly Entry[] _entries;
     private readonly Owner[] _owners;
     private readonly Lock[] _locks;
@@ -96,11 +104,11 @@ internal sealed class BotTimelines
 
             ref var e = ref _entries[(i * _length) + owner.Next];
             e.UnixMs = unixMs;
-            e.Kind = kind;
-            e.Method = method;
-            e.Route = route;
+            e.Kind = Bound(kind, MaxTextLength);
+            e.Method = Bound(method, MaxMethodLength);
+            e.Route = Bound(route, MaxTextLength);
             e.Status = status;
-            e.Detail = detail;
+            e.Detail = Bound(detail, MaxTextLength);
             owner.Next = (owner.Next + 1) % _length;
             if (owner.Count < _length)
             {
@@ -133,13 +141,36 @@ internal sealed class BotTimelines
             {
                 var pos = ((owner.Next - k) % _length + _length) % _length;
                 ref var e = ref _entries[(i * _length) + pos];
-                var route = e.Route is { Length: > 200 } r ? r[..200] : e.Route;
-                list.Add(new BotTimelineEntry(DateTimeOffset.FromUnixTimeMilliseconds(e.UnixMs), e.Kind ?? "request", e.Method, route, e.Status, e.Detail));
+                list.Add(new BotTimelineEntry(DateTimeOffset.FromUnixTimeMilliseconds(e.UnixMs), e.Kind ?? "request", e.Method, e.Route, e.Status, e.Detail));
             }
         }
 
         return list;
     }
+
+    /// <summary>The characters every entry holds (test and diagnostics use: a full scan).</summary>
+    internal long StoredChars
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _owners.Length; i++)
+            {
+                lock (_locks[i])
+                {
+                    for (var k = i * _length; k < (i + 1) * _length; k++)
+                    {
+                        ref var e = ref _entries[k];
+                        total += (e.Kind?.Length ?? 0) + (e.Method?.Length ?? 0) + (e.Route?.Length ?? 0) + (e.Detail?.Length ?? 0);
+                    }
+                }
+            }
+
+            return total;
+        }
+    }
+
+    private static string? Bound(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
     private struct Entry
     {

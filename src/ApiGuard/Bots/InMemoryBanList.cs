@@ -25,21 +25,12 @@ public sealed class InMemoryBanList : IBanList
     public int Count => _bans.Count;
 
     /// <inheritdoc />
-    public ValueTask<BanEntry?> GetAsync(string clientId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(clientId);
-        if (_bans.TryGetValue(clientId, out var ban))
-        {
-            if (ban.Until > _time.GetUtcNow())
-            {
-                return ValueTask.FromResult<BanEntry?>(ban);
-            }
+    public ValueTask<BanEntry?> GetAsync(string clientId, CancellationToken cancellationToken = default) => ValueTask.FromResult(Get(clientId));
 
-            _bans.TryRemove(new KeyValuePair<string, BanEntry>(clientId, ban));
-        }
-
-        return ValueTask.FromResult<BanEntry?>(null);
-    }
+    /// <inheritdoc />
+    /// <remarks>A node's own list has nothing to tell other nodes: <see cref="BanLookup.LiftedAt"/> is always <see langword="null"/>.</remarks>
+    public ValueTask<BanLookup> LookupAsync(string clientId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new BanLookup(Get(clientId), null));
 
     /// <inheritdoc />
     public ValueTask<bool> BanAsync(BanEntry entry, CancellationToken cancellationToken = default)
@@ -71,6 +62,22 @@ public sealed class InMemoryBanList : IBanList
         var now = _time.GetUtcNow();
         IReadOnlyList<BanEntry> list = _bans.Values.Where(b => b.Until > now).OrderBy(b => b.Until).Take(Math.Max(0, max)).ToList();
         return ValueTask.FromResult(list);
+    }
+
+    private BanEntry? Get(string clientId)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        if (_bans.TryGetValue(clientId, out var ban))
+        {
+            if (ban.Until > _time.GetUtcNow())
+            {
+                return ban;
+            }
+
+            _bans.TryRemove(new KeyValuePair<string, BanEntry>(clientId, ban));
+        }
+
+        return null;
     }
 
     private void Sweep()

@@ -14,6 +14,8 @@ internal struct ProfileSlot
     public long LastDecayMs;
     public long WindowStartMs;
     public long TotalRequests;
+    public long ResetMs; // when the profile was created or last reset (a ban lifted anywhere after this resets it)
+    public int Epoch; // the slot's occupancy number: object-id trackers of earlier occupants (other Epoch) count as empty
 
     // Counters decaying with the window's time constant (≈ events in the last window), Fast with 1 s (≈ requests per second).
     public float Requests;
@@ -32,13 +34,17 @@ internal struct ProfileSlot
     public float UnusualMethods;
     public float Sequential;
 
-    // Linear-counting sketches, per window (the previous window's estimate is kept for continuity).
+    // Linear-counting sketches, per window (the previous window's estimate is kept for continuity); the estimates are
+    // cached when a sketch gains a bit, so scoring a request computes no logarithm.
     public ulong RouteBits;
     public ulong UnmatchedBits;
+    public float Routes;
     public float PrevRoutes;
     public float PrevUnmatched;
-    public ObjectIdTracker Objects0;
-    public ObjectIdTracker Objects1;
+    public float Objects; // the most distinct object ids on one tracker (route) this window
+    public float PrevObjects;
+    public SequenceEntries Sequences; // the last numeric id per route, for sequential walks
+    public byte NewestSequence; // the entry filled last: the one a new route takes over when all are in use
 
     public float Score;
     public BotReasons Reasons;
@@ -66,7 +72,10 @@ internal struct SlotMeta
     public long ActiveUntilMs;
 }
 
-/// <summary>Distinct object ids (256-bit linear counting) and sequential walking on one route template.</summary>
+/// <summary>
+/// Distinct object ids (256-bit linear counting) on the route templates that hash to it; a client has
+/// <see cref="BehaviourProfileTable.TrackersPerClient"/> of them, indexed by route hash, so routes never evict each other.
+/// </summary>
 [StructLayout(LayoutKind.Auto)]
 internal struct ObjectIdTracker
 {
@@ -75,10 +84,25 @@ internal struct ObjectIdTracker
     public ulong B1;
     public ulong B2;
     public ulong B3;
-    public long LastId;
-    public bool HasLastId;
-    public float Hits;
+    public int Epoch;
     public float Prev;
+}
+
+/// <summary>The last numeric id seen on one route (identified by a 16-bit tag of its hash; 0 = unused).</summary>
+internal struct SequenceEntry
+{
+    public int LastId; // low 32 bits: a gap of 1 to 3 survives the truncation
+    public ushort Tag;
+}
+
+/// <summary>
+/// <see cref="BehaviourProfileTable.SequenceRoutes"/> routes' last ids, inline in the profile. A new route takes an unused entry,
+/// else the entry filled last, so a client cycling over more routes than entries still has most of them followed.
+/// </summary>
+[System.Runtime.CompilerServices.InlineArray(BehaviourProfileTable.SequenceRoutes)]
+internal struct SequenceEntries
+{
+    private SequenceEntry _entry;
 }
 
 /// <summary>One business-flow rule's state for one client.</summary>
@@ -127,6 +151,10 @@ internal readonly struct RequestObservation
     public string? ObjectId { get; }
 
     public Microsoft.AspNetCore.Routing.RouteValueDictionary? RouteValues { get; }
+
+    /// <summary>The same request, seen as made by <paramref name="clientId"/> (its address).</summary>
+    public RequestObservation WithClient(string clientId) =>
+        new(clientId, ClientClass, Method, Route, Path, StatusCode, ObjectId, RouteValues);
 }
 
 /// <summary>The outcome of recording one request or event.</summary>

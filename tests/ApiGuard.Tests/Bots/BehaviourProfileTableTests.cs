@@ -254,6 +254,224 @@ public sealed class BehaviourProfileTableTests
     }
 
     [Fact]
+    public void Record_RoundRobinOverThreeIdRoutes_BuildsUpSequenceAndEnumeration()
+    {
+        // Each route walked in sequence, the routes taken in turn: no route may wipe another's state.
+        var (table, time) = Create();
+        string[] routes = ["/api/orders/{id}", "/api/invoices/{id}", "/api/shipments/{id}"];
+        BotDecision last = default;
+        for (var i = 0; i < 150; i++)
+        {
+            var id = (5000 + (i / 3)).ToString(CultureInfo.InvariantCulture);
+            last = Get(table, "ip:198.51.100.20", "/x", 200, routes[i % 3], id);
+            time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        var profile = table.GetSnapshot("ip:198.51.100.20")!;
+        Assert.True(profile.SequentialIds > 100, profile.SequentialIds.ToString(CultureInfo.InvariantCulture));
+        Assert.InRange(profile.DistinctObjectIds, 40, 60);
+        Assert.Contains(profile.ObjectIdRoute, routes);
+        Assert.True((last.Reasons & BotReasons.SequentialIds) != 0, last.Reasons.ToString());
+        Assert.True((last.Reasons & BotReasons.Enumeration) != 0, last.Reasons.ToString());
+        Assert.True(last.Action >= BotAction.Challenge, last.Action.ToString());
+    }
+
+    [Fact]
+    public void Record_RoundRobinOverMoreRoutesThanTrackers_StillBuildsUp()
+    {
+        var (table, time) = Create();
+        var routes = Enumerable.Range(0, (BehaviourProfileTable.TrackersPerClient * 2) + 1).Select(r => $"/api/r{r}/{{id}}").ToArray();
+        for (var i = 0; i < routes.Length * 40; i++)
+        {
+            var id = (9000 + (i / routes.Length)).ToString(CultureInfo.InvariantCulture);
+            Get(table, "ip:198.51.100.21", "/x", 200, routes[i % routes.Length], id);
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var profile = table.GetSnapshot("ip:198.51.100.21")!;
+        Assert.True((profile.Reasons & BotReasons.Enumeration) != 0, profile.Reasons.ToString());
+        Assert.True(profile.DistinctObjectIds >= 35, profile.DistinctObjectIds.ToString(CultureInfo.InvariantCulture));
+
+        // The routes that hold a sequence entry keep it: a new route takes over only the entry filled last.
+        Assert.True(profile.SequentialIds > 40, profile.SequentialIds.ToString(CultureInfo.InvariantCulture));
+        Assert.True((profile.Reasons & BotReasons.SequentialIds) != 0, profile.Reasons.ToString());
+    }
+
+    [Fact]
+    public void Record_ManyDistinctRoutes_ScoredAsDistinctRoutesAndExplained()
+    {
+        var (table, time) = Create(o => o.Anonymous = new BotClassOptions { MaxDistinctRoutes = 20 });
+        for (var i = 0; i < 60; i++)
+        {
+            Get(table, "ip:198.51.100.22", "/x", 200, $"/api/area{i}");
+            time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        var profile = table.GetSnapshot("ip:198.51.100.22")!;
+        Assert.InRange(profile.DistinctRoutes, 35, 100);
+        Assert.Equal(BotReasons.DistinctRoutes, profile.Reasons);
+        Assert.True(profile.Score > 0);
+        Assert.Contains(profile.Explanation, l => l.StartsWith("distinct-routes: ~", StringComparison.Ordinal) && l.EndsWith("(limit 20)", StringComparison.Ordinal));
+        Assert.Equal("distinct-routes", BotReasonCodes.ToCode(BotReasons.DistinctRoutes));
+
+        // The same client calling a few routes over and over is not.
+        var (few, time2) = Create(o => o.Anonymous = new BotClassOptions { MaxDistinctRoutes = 20 });
+        for (var i = 0; i < 60; i++)
+        {
+            Get(few, "ip:198.51.100.23", "/x", 200, $"/api/area{i % 5}");
+            time2.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal(BotReasons.None, few.GetSnapshot("ip:198.51.100.23")!.Reasons);
+    }
+
+    [Theory]
+    [InlineData(404, BotReasons.NotFoundRatio, "not-found-ratio: ")]
+    [InlineData(429, BotReasons.TooManyRequestsRatio, "too-many-requests-ratio: ")]
+    public void Record_ShareOfStatusAboveClassRatio_ScoredAndExplained(int status, BotReasons reason, string line)
+    {
+        var (table, time) = Create(o => o.Anonymous = new BotClassOptions { MaxNotFoundRatio = 0.3, MaxTooManyRequestsRatio = 0.3 });
+        for (var i = 0; i < 40; i++)
+        {
+            Get(table, "ip:198.51.100.24", "/x", i % 2 == 0 ? status : 200, "/api/products/{id}", "7");
+            time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        var profile = table.GetSnapshot("ip:198.51.100.24")!;
+        Assert.Equal(reason, profile.Reasons);
+        Assert.Contains(profile.Explanation, l => l.StartsWith(line, StringComparison.Ordinal) && l.Contains("(limit 30%)", StringComparison.Ordinal));
+    }
+
+    /// <summary>A class with a single expectation, so that only the signal under test can move the score.</summary>
+    private static (BehaviourProfileTable Table, FakeTimeProvider Time) CreateOnly(Action<BotClassOptions> limit) =>
+        Create(o =>
+        {
+            o.Anonymous = new BotClassOptions { ThrottleScore = 0, ChallengeScore = 0, BlockScore = 0 };
+            limit(o.Anonymous);
+        });
+
+    [Fact]
+    public void RecordSignal_RateLimitEvents_MoveTheScore()
+    {
+        var (table, time) = CreateOnly(c => c.MaxRateLimitRejections = 5);
+        var before = Get(table, "ip:198.51.100.30", "/x", 200, "/api/products").Score;
+        for (var i = 0; i < 10; i++)
+        {
+            table.RecordSignal("ip:198.51.100.30", ObservedSignal.RateLimited, "ratelimit.exceeded", "GET", "/api/products", "api");
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var after = Get(table, "ip:198.51.100.30", "/x", 200, "/api/products");
+        Assert.Equal(0f, before);
+        Assert.True(after.Score > before, after.Score.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(BotReasons.RateLimited, after.Reasons);
+    }
+
+    [Fact]
+    public void RecordSignal_BruteForceEvents_MoveTheScore()
+    {
+        var (table, time) = CreateOnly(c => c.MaxBruteForceEvents = 2);
+        var before = Get(table, "ip:198.51.100.31", "/x", 200, "/api/login", method: "POST").Score;
+        for (var i = 0; i < 4; i++)
+        {
+            table.RecordSignal("ip:198.51.100.31", ObservedSignal.BruteForce, "bruteforce.locked", "POST", "/api/login", "login");
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var after = Get(table, "ip:198.51.100.31", "/x", 200, "/api/login", method: "POST");
+        Assert.Equal(0f, before);
+        Assert.True(after.Score > before, after.Score.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(BotReasons.BruteForce, after.Reasons);
+    }
+
+    [Fact]
+    public void Record_ServerErrors_MoveTheScore()
+    {
+        var (table, time) = CreateOnly(c => c.MaxServerErrors = 5);
+        var scores = new List<float>();
+        for (var i = 0; i < 12; i++)
+        {
+            scores.Add(Get(table, "ip:198.51.100.32", "/x", 500, "/api/fail").Score);
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(0f, scores[0]);
+        Assert.True(scores[^1] > 0, scores[^1].ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(BotReasons.ServerErrors, table.GetSnapshot("ip:198.51.100.32")!.Reasons);
+    }
+
+    [Fact]
+    public void Record_ErrorRatio_MovesTheScore()
+    {
+        var (table, time) = CreateOnly(c => c.MaxErrorRatio = 0.5);
+        BotDecision last = default;
+        for (var i = 0; i < 30; i++)
+        {
+            last = Get(table, "ip:198.51.100.33", "/x", i % 4 == 0 ? 200 : 403, "/api/orders/{id}");
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // The same number of requests with few errors does not.
+        var (calm, time2) = CreateOnly(c => c.MaxErrorRatio = 0.5);
+        BotDecision control = default;
+        for (var i = 0; i < 30; i++)
+        {
+            control = Get(calm, "ip:198.51.100.34", "/x", i % 4 == 0 ? 403 : 200, "/api/orders/{id}");
+            time2.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.True(last.Score > 0, last.Score.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(BotReasons.ErrorRatio, last.Reasons);
+        Assert.Equal(0f, control.Score);
+    }
+
+    [Fact]
+    public void Record_HighRequestRate_MovesTheScore()
+    {
+        var (table, time) = CreateOnly(c => c.MaxRequestsPerSecond = 5);
+        BotDecision slow = default;
+        for (var i = 0; i < 60; i++)
+        {
+            slow = Get(table, "ip:198.51.100.35", "/x", 200, "/api/products");
+            time.Advance(TimeSpan.FromSeconds(1)); // 1 request/s
+        }
+
+        BotDecision fast = default;
+        for (var i = 0; i < 1200; i++)
+        {
+            fast = Get(table, "ip:198.51.100.35", "/x", 200, "/api/products");
+            time.Advance(TimeSpan.FromMilliseconds(50)); // 20 requests/s for a minute
+        }
+
+        Assert.Equal(0f, slow.Score);
+        Assert.True(fast.Score > 0, fast.Score.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(BotReasons.HighRate, fast.Reasons);
+    }
+
+    [Fact]
+    public void Record_VeryLongPaths_TimelineHoldsBoundedText()
+    {
+        var (table, time) = Create(o =>
+        {
+            o.TimelineClients = 16;
+            o.TimelineLength = 8;
+        });
+        for (var i = 0; i < 200; i++)
+        {
+            var path = "/" + new string((char)('a' + (i % 26)), 100_000) + i.ToString(CultureInfo.InvariantCulture);
+            Get(table, $"ip:198.51.100.{40 + (i % 20)}", path, 404, method: "X-" + new string('M', 1000));
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // Every entry of every buffer is full, and none holds more than the bounds: the pool cannot grow with the paths.
+        var perEntry = (3 * BotTimelines.MaxTextLength) + BotTimelines.MaxMethodLength;
+        Assert.True(table.Timelines.StoredChars <= 16L * 8 * perEntry, $"{table.Timelines.StoredChars} characters held");
+        var entry = table.GetTimeline("ip:198.51.100.59")[0];
+        Assert.Equal(BotTimelines.MaxTextLength, entry.Route!.Length);
+        Assert.Equal(BotTimelines.MaxMethodLength, entry.Method!.Length);
+    }
+
+    [Fact]
     public void Record_SameClientConcurrently_CountsEveryRequest()
     {
         var (table, _) = Create();

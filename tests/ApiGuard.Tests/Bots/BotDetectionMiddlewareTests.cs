@@ -248,9 +248,120 @@ public sealed class BotDetectionMiddlewareTests
         Assert.Equal(ClientClass.Verified, host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(keyId)!.ClientClass);
     }
 
+    [Fact]
+    public async Task Invoke_AddressBannedThenHeadersAdded_StillBlockedUnlessAuthenticated()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        await host.Services.GetRequiredService<ApiGuard.Admin.IApiGuardAdmin>().BanAsync(ClientId, TimeSpan.FromMinutes(5), "test");
+
+        // A made-up API key or signing key id does not shed a ban on the address.
+        var withKey = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Api-Key"] = "made-up-1");
+        Assert.Equal(StatusCodes.Status403Forbidden, withKey.Response.StatusCode);
+        var withKeyId = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["Signature-Input"] = "sig1=(\"@method\");keyid=\"made-up-2\"");
+        Assert.Equal(StatusCodes.Status403Forbidden, withKeyId.Response.StatusCode);
+
+        // An authenticated principal behind the same address (a shared NAT) proved who it is and is served.
+        var signedIn = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Test-Principal"] = "alice;Bearer");
+        Assert.Equal(200, signedIn.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoke_NewApiKeyEachRequest_BehaviourAddsUpOnTheAddressAndActionHolds()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", Ip, r => r.Headers["X-Api-Key"] = $"random-{i}");
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var next = await host.SendAsync("GET", "/api/products", Ip, r => r.Headers["X-Api-Key"] = "random-new");
+        Assert.Equal(StatusCodes.Status403Forbidden, next.Response.StatusCode);
+        var blocked = Assert.Single(host.Observer.Bots, e => e.Kind == "bot.blocked");
+        Assert.Equal(ClientId, blocked.ClientId);
+
+        // An unvalidated key is a claim, not a credential: the client is anonymous, not known.
+        var table = host.Services.GetRequiredService<BehaviourProfileTable>();
+        var keyId = "apikey:" + ApiGuard.Identity.DefaultClientIdentityResolver.HashCredential("random-3");
+        Assert.Equal(ClientClass.Anonymous, table.GetSnapshot(keyId)!.ClientClass);
+    }
+
+    [Fact]
+    public async Task Invoke_AuthenticationFailuresUnderRandomKeys_CountOnTheAddress()
+    {
+        await using var host = await BotTestHost.StartAsync();
+        for (var i = 0; i < 8; i++)
+        {
+            await host.SendAsync("POST", "/api/login", Ip, r =>
+            {
+                r.Headers["X-Api-Key"] = $"stuffing-{i}";
+                r.Headers["X-Test-Password"] = "wrong";
+            });
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var profile = host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(ClientId)!;
+        Assert.True(profile.AuthFailures >= 7.5, profile.AuthFailures.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(host.Services.GetRequiredService<BehaviourProfileTable>().GetTimeline(ClientId), t => t.Kind == "authentication.failed");
+    }
+
+    [Fact]
+    public async Task Invoke_ChallengedPrincipalWithOtpRegistered_ValidOneTimePasswordLiftsTheChallenge()
+    {
+        var secret = ApiGuard.Authentication.Otp.OtpEnrollment.CreateSecret();
+        await using var host = await BotTestHost.StartAsync(
+            o => o.Known.BlockScore = 0,
+            build: b => b.Services.AddApiGuard().AddOtp(o => o.Secrets["alice"] = new ApiGuard.Authentication.Otp.OtpSecretOptions { Secret = secret.ToBase32() }));
+        void Alice(HttpRequest r) => r.Headers["X-Test-Principal"] = "alice;Bearer";
+        for (var i = 0; i < 25; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", Ip, Alice);
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // Challenged, and told both ways through.
+        var challenged = await host.SendAsync("GET", "/api/products", Ip, Alice);
+        Assert.Equal(StatusCodes.Status401Unauthorized, challenged.Response.StatusCode);
+        var offered = challenged.Response.Headers.WWWAuthenticate;
+        Assert.Equal(2, offered.Count);
+        Assert.StartsWith("DPoP", offered[0], StringComparison.Ordinal);
+        Assert.StartsWith("OTP realm=\"ApiGuard\", header=\"X-ApiGuard-OTP\"", offered[1], StringComparison.Ordinal);
+
+        // A wrong code does not help; a valid one lifts the challenge, once and for all requests after it.
+        var wrong = await host.SendAsync("GET", "/api/products", Ip, r =>
+        {
+            Alice(r);
+            r.Headers["X-ApiGuard-OTP"] = "000000";
+        });
+        Assert.Equal(StatusCodes.Status401Unauthorized, wrong.Response.StatusCode);
+        var code = ApiGuard.Authentication.Otp.OtpCodes.ComputeTotp(secret, host.Time.GetUtcNow());
+        var passed = await host.SendAsync("GET", "/api/products", Ip, r =>
+        {
+            Alice(r);
+            r.Headers["X-ApiGuard-OTP"] = code;
+        });
+        Assert.Equal(200, passed.Response.StatusCode);
+        Assert.Contains(host.Observer.Bots, e => e.Kind == "bot.challenge-passed" && e.ClientId == "principal:alice" && e.RuleId == "otp");
+        Assert.Equal(200, (await host.SendAsync("GET", "/api/products", Ip, Alice)).Response.StatusCode);
+
+        // An anonymous client has no second factor to offer: only the verified-credential challenge is sent.
+        for (var i = 0; i < 12; i++)
+        {
+            await host.SendAsync("GET", $"/nope-{i}", "203.0.113.99");
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        var anonymous = await host.SendAsync("GET", "/api/products", "203.0.113.99");
+        Assert.Equal(StatusCodes.Status401Unauthorized, anonymous.Response.StatusCode);
+        Assert.Single(anonymous.Response.Headers.WWWAuthenticate);
+    }
+
     private sealed class UnavailableBanList : IBanList
     {
         public ValueTask<BanEntry?> GetAsync(string clientId, CancellationToken cancellationToken = default) =>
+            throw new ApiGuardStoreUnavailableException("down");
+
+        public ValueTask<BanLookup> LookupAsync(string clientId, CancellationToken cancellationToken = default) =>
             throw new ApiGuardStoreUnavailableException("down");
 
         public ValueTask<bool> BanAsync(BanEntry entry, CancellationToken cancellationToken = default) =>

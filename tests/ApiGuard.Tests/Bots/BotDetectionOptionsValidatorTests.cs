@@ -32,6 +32,9 @@ public sealed class BotDetectionOptionsValidatorTests
         options.Verified.BlockScore = 10;
         options.Verified.ChallengeScore = 60;
         options.Anonymous.MaxBurstPerSecond = -1;
+        options.Known.MaxDistinctRoutes = 101;
+        options.Anonymous.MaxNotFoundRatio = 1.5;
+        options.Verified.MaxTooManyRequestsRatio = -0.1;
 
         var failures = new BotDetectionOptionsValidator().Validate(null, options).Failures!.ToList();
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Capacity is 10; allowed values are 64 to 4194304", StringComparison.Ordinal));
@@ -43,6 +46,9 @@ public sealed class BotDetectionOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Known:MaxErrorRatio", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Verified thresholds must not decrease", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Anonymous:MaxBurstPerSecond", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Known:MaxDistinctRoutes is 101; allowed values are 0 (off) to 100", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Anonymous:MaxNotFoundRatio is 1.5; allowed values are 0 (off) to 1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Verified:MaxTooManyRequestsRatio is -0.1; allowed values are 0 (off) to 1", StringComparison.Ordinal));
     }
 
     [Fact]

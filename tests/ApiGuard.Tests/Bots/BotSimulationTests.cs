@@ -11,7 +11,8 @@ namespace ApiGuard.Tests.Bots;
 /// <summary>
 /// The acceptance simulation: three mixes at once on one TestServer, on simulated time. A verified integration bot
 /// (signature-authenticated) at 200 requests/s, including a sequential order export; twenty ordinary mobile clients;
-/// one attacker that walks /api/orders/{id} sequentially, scans for routes that do not exist and stuffs credentials.
+/// one attacker that walks /api/orders/{id} sequentially, scans for routes that do not exist and stuffs credentials; in the
+/// hopping variant the attacker also presents a new random X-Api-Key or a made-up Signature-Input key id on every request.
 /// </summary>
 public sealed class BotSimulationTests
 {
@@ -27,8 +28,10 @@ public sealed class BotSimulationTests
 
     private static readonly string[] s_escalation = ["bot.throttled", "bot.challenged", "bot.blocked"];
 
-    [Fact]
-    public async Task Simulation_BotMobileAndAttacker_OnlyAttackerActedOnWithin30SecondsAndEventsExplain()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Simulation_BotMobileAndAttacker_OnlyAttackerActedOnWithin30SecondsAndEventsExplain(bool attackerHopsIdentities)
     {
         await using var host = await BotTestHost.StartAsync();
         var random = new Random(7);
@@ -43,6 +46,27 @@ public sealed class BotSimulationTests
         var botRejections = 0;
         var mobileRequests = 0;
         var mobileRejections = 0;
+        var hops = 0;
+
+        // The hopping attacker claims a new identity on every request: a random API key, or a made-up signing key id.
+        void Disguise(HttpRequest request)
+        {
+            if (!attackerHopsIdentities)
+            {
+                return;
+            }
+
+            var n = Interlocked.Increment(ref hops);
+            var token = Convert.ToHexString(BitConverter.GetBytes(random.NextInt64()));
+            if (n % 2 == 0)
+            {
+                request.Headers["X-Api-Key"] = token;
+            }
+            else
+            {
+                request.Headers["Signature-Input"] = $"sig1=(\"@method\" \"@path\");created={n};keyid=\"k-{token}\"";
+            }
+        }
 
         for (var second = 0; second < 30; second++)
         {
@@ -100,9 +124,13 @@ public sealed class BotSimulationTests
                     // The attacker: 10 requests/s mixing a sequential order walk, route scanning and credential stuffing.
                     HttpContext attack = (attackerStep++ % 10) switch
                     {
-                        < 6 => await host.SendAsync("GET", $"/api/orders/{attackerOrderId++}", AttackerIp),
-                        < 8 => await host.SendAsync("GET", s_scanPaths[attackerStep % s_scanPaths.Length], AttackerIp),
-                        _ => await host.SendAsync("POST", "/api/login", AttackerIp, r => r.Headers["X-Test-Password"] = $"guess{attackerStep}"),
+                        < 6 => await host.SendAsync("GET", $"/api/orders/{attackerOrderId++}", AttackerIp, Disguise),
+                        < 8 => await host.SendAsync("GET", s_scanPaths[attackerStep % s_scanPaths.Length], AttackerIp, Disguise),
+                        _ => await host.SendAsync("POST", "/api/login", AttackerIp, r =>
+                        {
+                            r.Headers["X-Test-Password"] = $"guess{attackerStep}";
+                            Disguise(r);
+                        }),
                     };
                     if (IsBotRejection(attack) && attackerStopped is null)
                     {
@@ -117,6 +145,14 @@ public sealed class BotSimulationTests
         // The attacker is challenged or blocked within 30 simulated seconds.
         Assert.NotNull(attackerStopped);
         Assert.True(attackerStopped <= TimeSpan.FromSeconds(30), $"attacker stopped after {attackerStopped}");
+
+        if (attackerHopsIdentities)
+        {
+            // It really hopped, and yet another new identity is still refused.
+            Assert.True(hops >= 250, $"{hops} identities");
+            Assert.True(IsBotRejection(await host.SendAsync("GET", "/api/products", AttackerIp, Disguise)));
+            Assert.True(IsBotRejection(await host.SendAsync("GET", "/api/products", AttackerIp, Disguise)));
+        }
 
         // Zero actions against the bot and the mobile clients.
         Assert.Equal(6000, botRequests);

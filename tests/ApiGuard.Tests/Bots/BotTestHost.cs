@@ -70,7 +70,7 @@ internal sealed class BotTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Client ids whose request carried a throttle decision when it reached the endpoint.</summary>
+    /// <summary>Client addresses (<c>ip:…</c>) whose request carried a throttle decision when it reached the endpoint.</summary>
     public ConcurrentDictionary<string, int> Throttled { get; } = new();
 
     public static async Task<BotTestHost> StartAsync(
@@ -120,7 +120,7 @@ internal sealed class BotTestHost : IAsyncDisposable
         {
             if (context.Features.Get<IBotDecisionFeature>() is { Action: BotAction.Throttle })
             {
-                host!.Throttled.AddOrUpdate(context.RequestServices.GetRequiredService<ApiGuard.Identity.IClientIdentityResolver>().Resolve(context).Id, 1, (_, n) => n + 1);
+                host!.Throttled.AddOrUpdate(context.RequestServices.GetRequiredService<ApiGuard.Identity.IClientIdentityResolver>().ResolveAddress(context).Id, 1, (_, n) => n + 1);
             }
 
             return next(context);
