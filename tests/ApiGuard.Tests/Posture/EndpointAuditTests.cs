@@ -199,6 +199,67 @@ public sealed class EndpointAuditTests
         Assert.Equal(SecuritySeverity.Low, finding.Severity);
     }
 
+    public static TheoryData<string, Action<IServiceCollection>> CapabilityModes() => new()
+    {
+        { ApiGuardCapabilities.Posture, s => s.Configure<ApiGuard.Posture.PostureOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.RateLimiting, s => s.Configure<ApiGuard.RateLimiting.RateLimitingOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Inspection, s => s.Configure<ApiGuard.Inspection.PayloadInspectionOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.BruteForce, s => s.Configure<ApiGuard.BruteForce.BruteForceOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Bots, s => s.Configure<ApiGuard.Bots.BotDetectionOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Otp, s => s.Configure<ApiGuard.Authentication.Otp.OtpOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Signatures, s => s.AddAuthentication().AddHttpMessageSignatures(o => o.Mode = ApiGuardMode.DetectOnly) },
+    };
+
+    [Theory]
+    [MemberData(nameof(CapabilityModes))]
+    public async Task Audit_CapabilityModeDetectOnlyUnderGlobalEnforce_ReportsTheCapability(string capability, Action<IServiceCollection> configure)
+    {
+        await using var app = await StartAsync(Environments.Production, b => configure(b.Services), SecureBaseline);
+
+        var finding = Assert.Single(app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings);
+        Assert.Equal(AuditFindingIds.DetectOnlyInProduction, finding.Id);
+        Assert.Equal(SecuritySeverity.Low, finding.Severity);
+        Assert.Contains($"'{capability}'", finding.Title, StringComparison.Ordinal);
+        Assert.Contains(":Mode", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_CapabilityModeDetectOnlyOutsideProduction_NotReported()
+    {
+        await using var app = await StartAsync(Environments.Staging, b => b.Services.Configure<ApiGuard.Bots.BotDetectionOptions>(o => o.Mode = ApiGuardMode.DetectOnly), SecureBaseline);
+
+        Assert.Empty(Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_CapabilityEnforceUnderGlobalDetectOnly_ReportsOnlyTheGlobalMode()
+    {
+        await using var app = await StartAsync(Environments.Production,
+            b => b.Services.Configure<ApiGuard.Inspection.PayloadInspectionOptions>(o => o.Mode = ApiGuardMode.Enforce),
+            SecureBaseline,
+            o => o.Mode = ApiGuardMode.DetectOnly);
+
+        var finding = Assert.Single(app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings);
+        Assert.Contains("ApiGuard:Mode", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_EndpointAndPolicyModeDetectOnly_ReportsEachWithTheRoute()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapPost("/api/orders", () => "ok").RequireAuthorization().WithApiGuardMode(ApiGuardMode.DetectOnly, ApiGuardCapabilities.Inspection);
+            app.MapPut("/api/legacy", () => "ok").RequireAuthorization().WithApiGuardMode(ApiGuardMode.DetectOnly);
+            app.MapGet("/api/strict", () => "ok").RequireAuthorization().WithApiGuardMode(ApiGuardMode.Enforce);
+        }, o => o.Policies["partner"] = new ApiGuardPolicyOptions { Mode = ApiGuardMode.DetectOnly });
+
+        Assert.Equal(["APIG-POSTURE-009", "APIG-POSTURE-009@/api/legacy", "APIG-POSTURE-009@/api/orders"], Keys(app));
+        var findings = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings;
+        Assert.Contains(findings, f => f.RoutePattern == "/api/orders" && f.Title.Contains("'inspection'", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.RoutePattern is null && f.Title.Contains("'partner'", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Audit_FallbackPolicy_EndpointsWithoutMetadataAreProtected()
     {
