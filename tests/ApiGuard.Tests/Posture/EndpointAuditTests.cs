@@ -260,6 +260,57 @@ public sealed class EndpointAuditTests
         Assert.Contains(findings, f => f.RoutePattern is null && f.Title.Contains("'partner'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Production", "true", true)]
+    [InlineData("Staging", "1", true)]
+    [InlineData("Production", "false", false)]
+    [InlineData("Development", "true", false)]
+    public async Task Audit_DetailedErrorsSetting_ReportedOutsideDevelopment(string environment, string value, bool expected)
+    {
+        await using var app = await StartAsync(environment, b => b.Configuration["detailedErrors"] = value, environment == "Development" ? DevelopmentBaseline : SecureBaseline);
+
+        Assert.Equal(expected, Keys(app).Contains(AuditFindingIds.DetailedErrors));
+        if (expected)
+        {
+            var finding = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings.Single(f => f.Id == AuditFindingIds.DetailedErrors);
+            Assert.Equal(SecuritySeverity.Medium, finding.Severity);
+            Assert.Null(finding.RoutePattern);
+        }
+    }
+
+    private static void DevelopmentBaseline(WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/api/items", () => "items").RequireAuthorization();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Audit_KestrelServerHeader_ReportedUnlessSwitchedOff(bool serverHeader)
+    {
+        // The Server header finding is about Kestrel, so this host runs real Kestrel on 127.0.0.1.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseKestrel(o => o.AddServerHeader = serverHeader).UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
+        builder.Services.AddApiGuard().AddEndpointAudit();
+        await using var app = builder.Build();
+        SecureBaseline(app);
+        await app.StartAsync();
+
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var response = await client.GetAsync("/api/items");
+        Assert.Equal(serverHeader, response.Headers.Server.Count > 0);
+        Assert.Equal(serverHeader ? [AuditFindingIds.ServerHeader] : [], Keys(app));
+        if (serverHeader)
+        {
+            Assert.Equal(SecuritySeverity.Low, app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings.Single().Severity);
+        }
+    }
+
     [Fact]
     public async Task Audit_FallbackPolicy_EndpointsWithoutMetadataAreProtected()
     {
@@ -322,6 +373,24 @@ public sealed class EndpointAuditTests
 
         Assert.Contains(findings, f => f.Key == "APIG-POSTURE-002@/api/debug/cache");
         Assert.DoesNotContain(findings, f => f.Id is "APIG-POSTURE-001" or "APIG-POSTURE-008");
+    }
+
+    [Fact]
+    public void NoFindings_OverWebApplicationFactoryOfTheSample_AcceptsTheAllowListAndFailsOnTheDeliberateFinding()
+    {
+        // The way an application's own CI would use it: a WebApplicationFactory over the real entry point (any public type of
+        // the sample assembly locates it), started in Production.
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<ApiGuard.Sample.Demos.SampleDpopTokenIssuer>()
+            .WithWebHostBuilder(b =>
+            {
+                b.UseEnvironment(Environments.Production);
+                b.ConfigureLogging(l => l.ClearProviders());
+            });
+
+        EndpointAuditAssert.NoFindings(factory.Services, "APIG-POSTURE-001", "APIG-POSTURE-008", "APIG-POSTURE-002@/api/debug/cache");
+        var ex = Assert.Throws<EndpointAuditException>(() => EndpointAuditAssert.NoFindings(factory.Services, "APIG-POSTURE-001", "APIG-POSTURE-008"));
+        Assert.Equal("APIG-POSTURE-002@/api/debug/cache", Assert.Single(ex.Findings).Key);
+        Assert.Contains("/api/debug/cache", ex.Message, StringComparison.Ordinal);
     }
 
     private sealed class RequireBruteForceProtection;

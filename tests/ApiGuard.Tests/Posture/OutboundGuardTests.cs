@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -404,6 +405,26 @@ public sealed class OutboundGuardTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<OutboundRequestBlockedException>(() => drain.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(OutboundBlockReason.Timeout, ex.Reason);
         Assert.Contains(sp.GetRequiredService<PostureEventCollector>().Events, e => e.Kind == "outbound.timeout");
+    }
+
+    [Fact]
+    public async Task SampleOutboundMetadata_ThroughTheSampleHost_RefusesTheMetadataAddress()
+    {
+        await using var app = ApiGuard.Sample.SampleApp.Build([], b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        using var client = Microsoft.AspNetCore.TestHost.WebApplicationTestExtensions.GetTestClient(app);
+
+        using var response = await client.GetAsync("/api/outbound/metadata");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(doc.RootElement.GetProperty("blocked").GetBoolean());
+        Assert.Equal(nameof(OutboundBlockReason.BlockedAddress), doc.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("169.254.169.254", doc.RootElement.GetProperty("address").GetString());
     }
 
     [Fact]
