@@ -37,6 +37,10 @@ internal static partial class PostureLog
         "ApiGuard outbound guard blocked a request from client '{ClientName}' to host '{Host}': {Reason}.", EventName = "OutboundBlocked")]
     public static partial void OutboundBlocked(ILogger logger, string clientName, string host, string reason);
 
+    [LoggerMessage(ApiGuardEventIds.PostureBase + 201, LogLevel.Error,
+        "ApiGuard outbound guard of client '{ClientName}' refuses to send: {Problem}. The primary handler was replaced after AddApiGuardOutboundGuard(), so the connect-time address check would not run.", EventName = "OutboundPrimaryHandlerReplaced")]
+    public static partial void OutboundPrimaryHandlerReplaced(ILogger logger, string clientName, string problem);
+
     [LoggerMessage(ApiGuardEventIds.PostureBase + 300, LogLevel.Information,
         "ApiGuard route inventory: the table of unmatched path shapes is full ({Capacity}); further shapes are counted as overflow.", EventName = "InventoryFull")]
     public static partial void InventoryFull(ILogger logger, int capacity);

@@ -199,6 +199,118 @@ public sealed class EndpointAuditTests
         Assert.Equal(SecuritySeverity.Low, finding.Severity);
     }
 
+    public static TheoryData<string, Action<IServiceCollection>> CapabilityModes() => new()
+    {
+        { ApiGuardCapabilities.Posture, s => s.Configure<ApiGuard.Posture.PostureOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.RateLimiting, s => s.Configure<ApiGuard.RateLimiting.RateLimitingOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Inspection, s => s.Configure<ApiGuard.Inspection.PayloadInspectionOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.BruteForce, s => s.Configure<ApiGuard.BruteForce.BruteForceOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Bots, s => s.Configure<ApiGuard.Bots.BotDetectionOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Otp, s => s.Configure<ApiGuard.Authentication.Otp.OtpOptions>(o => o.Mode = ApiGuardMode.DetectOnly) },
+        { ApiGuardCapabilities.Signatures, s => s.AddAuthentication().AddHttpMessageSignatures(o => o.Mode = ApiGuardMode.DetectOnly) },
+    };
+
+    [Theory]
+    [MemberData(nameof(CapabilityModes))]
+    public async Task Audit_CapabilityModeDetectOnlyUnderGlobalEnforce_ReportsTheCapability(string capability, Action<IServiceCollection> configure)
+    {
+        await using var app = await StartAsync(Environments.Production, b => configure(b.Services), SecureBaseline);
+
+        var finding = Assert.Single(app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings);
+        Assert.Equal(AuditFindingIds.DetectOnlyInProduction, finding.Id);
+        Assert.Equal(SecuritySeverity.Low, finding.Severity);
+        Assert.Contains($"'{capability}'", finding.Title, StringComparison.Ordinal);
+        Assert.Contains(":Mode", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_CapabilityModeDetectOnlyOutsideProduction_NotReported()
+    {
+        await using var app = await StartAsync(Environments.Staging, b => b.Services.Configure<ApiGuard.Bots.BotDetectionOptions>(o => o.Mode = ApiGuardMode.DetectOnly), SecureBaseline);
+
+        Assert.Empty(Keys(app));
+    }
+
+    [Fact]
+    public async Task Audit_CapabilityEnforceUnderGlobalDetectOnly_ReportsOnlyTheGlobalMode()
+    {
+        await using var app = await StartAsync(Environments.Production,
+            b => b.Services.Configure<ApiGuard.Inspection.PayloadInspectionOptions>(o => o.Mode = ApiGuardMode.Enforce),
+            SecureBaseline,
+            o => o.Mode = ApiGuardMode.DetectOnly);
+
+        var finding = Assert.Single(app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings);
+        Assert.Contains("ApiGuard:Mode", finding.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_EndpointAndPolicyModeDetectOnly_ReportsEachWithTheRoute()
+    {
+        await using var app = await StartAsync(Environments.Production, null, app =>
+        {
+            SecureBaseline(app);
+            app.MapPost("/api/orders", () => "ok").RequireAuthorization().WithApiGuardMode(ApiGuardMode.DetectOnly, ApiGuardCapabilities.Inspection);
+            app.MapPut("/api/legacy", () => "ok").RequireAuthorization().WithApiGuardMode(ApiGuardMode.DetectOnly);
+            app.MapGet("/api/strict", () => "ok").RequireAuthorization().WithApiGuardMode(ApiGuardMode.Enforce);
+        }, o => o.Policies["partner"] = new ApiGuardPolicyOptions { Mode = ApiGuardMode.DetectOnly });
+
+        Assert.Equal(["APIG-POSTURE-009", "APIG-POSTURE-009@/api/legacy", "APIG-POSTURE-009@/api/orders"], Keys(app));
+        var findings = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings;
+        Assert.Contains(findings, f => f.RoutePattern == "/api/orders" && f.Title.Contains("'inspection'", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.RoutePattern is null && f.Title.Contains("'partner'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Production", "true", true)]
+    [InlineData("Staging", "1", true)]
+    [InlineData("Production", "false", false)]
+    [InlineData("Development", "true", false)]
+    public async Task Audit_DetailedErrorsSetting_ReportedOutsideDevelopment(string environment, string value, bool expected)
+    {
+        await using var app = await StartAsync(environment, b => b.Configuration["detailedErrors"] = value, environment == "Development" ? DevelopmentBaseline : SecureBaseline);
+
+        Assert.Equal(expected, Keys(app).Contains(AuditFindingIds.DetailedErrors));
+        if (expected)
+        {
+            var finding = app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings.Single(f => f.Id == AuditFindingIds.DetailedErrors);
+            Assert.Equal(SecuritySeverity.Medium, finding.Severity);
+            Assert.Null(finding.RoutePattern);
+        }
+    }
+
+    private static void DevelopmentBaseline(WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/api/items", () => "items").RequireAuthorization();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Audit_KestrelServerHeader_ReportedUnlessSwitchedOff(bool serverHeader)
+    {
+        // The Server header finding is about Kestrel, so this host runs real Kestrel on 127.0.0.1.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseKestrel(o => o.AddServerHeader = serverHeader).UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
+        builder.Services.AddApiGuard().AddEndpointAudit();
+        await using var app = builder.Build();
+        SecureBaseline(app);
+        await app.StartAsync();
+
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var response = await client.GetAsync("/api/items");
+        Assert.Equal(serverHeader, response.Headers.Server.Count > 0);
+        Assert.Equal(serverHeader ? [AuditFindingIds.ServerHeader] : [], Keys(app));
+        if (serverHeader)
+        {
+            Assert.Equal(SecuritySeverity.Low, app.Services.GetRequiredService<IEndpointAuditReport>().GetResult().Findings.Single().Severity);
+        }
+    }
+
     [Fact]
     public async Task Audit_FallbackPolicy_EndpointsWithoutMetadataAreProtected()
     {
@@ -261,6 +373,24 @@ public sealed class EndpointAuditTests
 
         Assert.Contains(findings, f => f.Key == "APIG-POSTURE-002@/api/debug/cache");
         Assert.DoesNotContain(findings, f => f.Id is "APIG-POSTURE-001" or "APIG-POSTURE-008");
+    }
+
+    [Fact]
+    public void NoFindings_OverWebApplicationFactoryOfTheSample_AcceptsTheAllowListAndFailsOnTheDeliberateFinding()
+    {
+        // The way an application's own CI would use it: a WebApplicationFactory over the real entry point (any public type of
+        // the sample assembly locates it), started in Production.
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<ApiGuard.Sample.Demos.SampleDpopTokenIssuer>()
+            .WithWebHostBuilder(b =>
+            {
+                b.UseEnvironment(Environments.Production);
+                b.ConfigureLogging(l => l.ClearProviders());
+            });
+
+        EndpointAuditAssert.NoFindings(factory.Services, "APIG-POSTURE-001", "APIG-POSTURE-008", "APIG-POSTURE-002@/api/debug/cache");
+        var ex = Assert.Throws<EndpointAuditException>(() => EndpointAuditAssert.NoFindings(factory.Services, "APIG-POSTURE-001", "APIG-POSTURE-008"));
+        Assert.Equal("APIG-POSTURE-002@/api/debug/cache", Assert.Single(ex.Findings).Key);
+        Assert.Contains("/api/debug/cache", ex.Message, StringComparison.Ordinal);
     }
 
     private sealed class RequireBruteForceProtection;

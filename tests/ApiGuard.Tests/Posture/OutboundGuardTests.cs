@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,13 @@ public sealed class OutboundGuardTests : IAsyncLifetime
                 await ctx.Response.Body.FlushAsync();
             }
         });
+        _server.MapGet("/stall-body", async (HttpContext ctx, SlowSignal signal) =>
+        {
+            await ctx.Response.WriteAsync("first part");
+            await ctx.Response.Body.FlushAsync();
+            signal.Arrived.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+        });
         _server.MapGet("/slow", async (HttpContext ctx, SlowSignal signal) =>
         {
             signal.Arrived.TrySetResult();
@@ -82,7 +90,22 @@ public sealed class OutboundGuardTests : IAsyncLifetime
         ["mixed.test"] = [IPAddress.Loopback, IPAddress.Parse("10.0.0.7")],
     };
 
-    private ServiceProvider Services(Action<OutboundGuardOptions>? configure, TimeProvider? time = null)
+    private sealed class VersionRecorder : DelegatingHandler
+    {
+        public List<(Version Version, HttpVersionPolicy Policy)> Seen { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (Seen)
+            {
+                Seen.Add((request.Version, request.VersionPolicy));
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private ServiceProvider Services(Action<OutboundGuardOptions>? configure, TimeProvider? time = null, Action<IHttpClientBuilder>? client = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -95,7 +118,8 @@ public sealed class OutboundGuardTests : IAsyncLifetime
         services.AddSingleton<ISecurityEventObserver>(sp => sp.GetRequiredService<PostureEventCollector>());
         services.AddSingleton<IOutboundHostResolver>(new MapResolver(s_dns));
         services.AddApiGuard();
-        services.AddHttpClient("guarded").AddApiGuardOutboundGuard(configure);
+        var builder = services.AddHttpClient("guarded").AddApiGuardOutboundGuard(configure);
+        client?.Invoke(builder);
         return services.BuildServiceProvider();
     }
 
@@ -278,6 +302,129 @@ public sealed class OutboundGuardTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<OutboundRequestBlockedException>(() => request);
         Assert.Equal(OutboundBlockReason.Timeout, ex.Reason);
+    }
+
+    [Theory]
+    [InlineData(HttpVersionPolicy.RequestVersionExact)]
+    [InlineData(HttpVersionPolicy.RequestVersionOrHigher)]
+    public async Task Send_Http3Demanded_RefusedBeforeAnyConnect(HttpVersionPolicy policy)
+    {
+        // QUIC resolves and connects without ConnectCallback: an HTTP/3 request must never reach the primary handler.
+        await using var sp = Services(null);
+        using var connects = Connects(sp);
+        using var client = Client(sp);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://rebind.test:{_port}/ok") { Version = HttpVersion.Version30, VersionPolicy = policy };
+
+        var ex = await Assert.ThrowsAsync<OutboundRequestBlockedException>(() => client.SendAsync(request));
+
+        Assert.Equal(OutboundBlockReason.UnsupportedProtocol, ex.Reason);
+        Assert.Equal(0, Allowed(connects));
+        Assert.Equal(0, _serverHits);
+        var e = Assert.Single(sp.GetRequiredService<PostureEventCollector>().Events);
+        Assert.Equal("outbound.unsupported-protocol", e.Kind);
+    }
+
+    [Theory]
+    [InlineData("3.0", HttpVersionPolicy.RequestVersionOrLower)]
+    [InlineData("1.1", HttpVersionPolicy.RequestVersionOrHigher)]
+    [InlineData("2.0", HttpVersionPolicy.RequestVersionOrHigher)]
+    public async Task Send_VersionAllowingHttp3ToHostResolvingToLoopback_CappedAtHttp2AndRefusedAtConnect(string version, HttpVersionPolicy policy)
+    {
+        var recorder = new VersionRecorder();
+        await using var sp = Services(null, client: b => b.AddHttpMessageHandler(() => recorder));
+        using var connects = Connects(sp);
+        using var client = Client(sp);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://rebind.test:{_port}/ok") { Version = Version.Parse(version), VersionPolicy = policy };
+
+        var ex = await Assert.ThrowsAsync<OutboundRequestBlockedException>(() => client.SendAsync(request));
+
+        Assert.Equal(OutboundBlockReason.BlockedAddress, ex.Reason);
+        Assert.Equal(IPAddress.Loopback, ex.Address);
+        Assert.Equal(0, Allowed(connects));
+        var (sentVersion, sentPolicy) = Assert.Single(recorder.Seen);
+        Assert.True(sentVersion.Major <= 2, $"sent HTTP/{sentVersion}");
+        Assert.NotEqual(HttpVersionPolicy.RequestVersionOrHigher, sentPolicy);
+    }
+
+    [Fact]
+    public async Task Send_RedirectOfRequestAllowingHttp3_EveryHopCappedAtHttp2()
+    {
+        var recorder = new VersionRecorder();
+        await using var sp = Services(o => o.AllowedNetworks.Add("127.0.0.1/32"), client: b => b.AddHttpMessageHandler(() => recorder));
+        using var client = Client(sp);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{_port}/redirect-ok")
+        {
+            Version = HttpVersion.Version30,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal("hello", await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, recorder.Seen.Count);
+        Assert.All(recorder.Seen, s => Assert.True(s.Version.Major <= 2 && s.Policy != HttpVersionPolicy.RequestVersionOrHigher, $"HTTP/{s.Version} {s.Policy}"));
+    }
+
+    [Fact]
+    public async Task Send_PrimaryHandlerReplacedAfterTheGuard_RefusesToSendWithoutTheConnectCheck()
+    {
+        await using var sp = Services(o => o.AllowedNetworks.Add("127.0.0.1/32"), client: b => b.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler()));
+        using var client = Client(sp);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAsync($"http://rebind.test:{_port}/ok"));
+
+        Assert.Contains("'guarded'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectCallback", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _serverHits);
+    }
+
+    [Fact]
+    public async Task Send_PrimaryHandlerAdjustedKeepingTheCallback_Passes()
+    {
+        await using var sp = Services(
+            o => o.AllowedNetworks.Add("127.0.0.1/32"),
+            client: b => b.ConfigurePrimaryHttpMessageHandler((handler, _) => ((SocketsHttpHandler)handler).MaxConnectionsPerServer = 4));
+        using var client = Client(sp);
+
+        Assert.Equal("hello", await client.GetStringAsync($"http://api.test:{_port}/ok"));
+    }
+
+    [Fact]
+    public async Task Read_BodyStalledPastTimeout_RefusedAsTimeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var sp = Services(o => { o.AllowedNetworks.Add("127.0.0.1/32"); o.Timeout = TimeSpan.FromSeconds(5); }, time);
+        using var client = Client(sp);
+
+        using var response = await client.GetAsync($"http://127.0.0.1:{_port}/stall-body", HttpCompletionOption.ResponseHeadersRead);
+        await _server.Services.GetRequiredService<SlowSignal>().Arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stream = await response.Content.ReadAsStreamAsync();
+        var drain = stream.CopyToAsync(Stream.Null);
+        time.Advance(TimeSpan.FromSeconds(6));
+
+        var ex = await Assert.ThrowsAsync<OutboundRequestBlockedException>(() => drain.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(OutboundBlockReason.Timeout, ex.Reason);
+        Assert.Contains(sp.GetRequiredService<PostureEventCollector>().Events, e => e.Kind == "outbound.timeout");
+    }
+
+    [Fact]
+    public async Task SampleOutboundMetadata_ThroughTheSampleHost_RefusesTheMetadataAddress()
+    {
+        await using var app = ApiGuard.Sample.SampleApp.Build([], b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        using var client = Microsoft.AspNetCore.TestHost.WebApplicationTestExtensions.GetTestClient(app);
+
+        using var response = await client.GetAsync("/api/outbound/metadata");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(doc.RootElement.GetProperty("blocked").GetBoolean());
+        Assert.Equal(nameof(OutboundBlockReason.BlockedAddress), doc.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("169.254.169.254", doc.RootElement.GetProperty("address").GetString());
     }
 
     [Fact]

@@ -277,6 +277,52 @@ public sealed class ResponseLeakMiddlewareTests
     }
 
     [Fact]
+    public async Task AddResponseLeakDetector_CustomDetectorFromDI_RedactsAndReportsUnderItsName()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<PostureEventCollector>();
+        builder.Services.AddSingleton<ISecurityEventObserver>(sp => sp.GetRequiredService<PostureEventCollector>());
+        builder.Services.AddSingleton(new InternalHostSuffix(".corp.internal"));
+        builder.Services.AddApiGuard()
+            .AddResponseLeakDetection(o => o.Leaks.Action = LeakAction.Redact)
+            .AddResponseLeakDetector<InternalHostDetector>();
+        await using var app = builder.Build();
+        app.UseApiGuard();
+        app.MapGet("/upstream", () => Results.Json(new { upstream = "db01.corp.internal", status = "ok" }));
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        var body = await client.GetStringAsync("/upstream");
+
+        Assert.DoesNotContain(".corp.internal", body, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(body);
+        Assert.Equal("ok", doc.RootElement.GetProperty("status").GetString());
+        var e = Assert.Single(Events(app));
+        Assert.Equal("leak.internal-host", e.Kind);
+        Assert.Equal(SecuritySeverity.Low, e.Severity);
+        Assert.Equal(SecurityAction.Blocked, e.Action);
+    }
+
+    internal sealed record InternalHostSuffix(string Value);
+
+    /// <summary>A custom detector resolved from DI with its own dependency.</summary>
+    internal sealed class InternalHostDetector(InternalHostSuffix suffix) : IResponseLeakDetector
+    {
+        public string Name => "internal-host";
+
+        public SecuritySeverity Severity => SecuritySeverity.Low;
+
+        public int FindNext(ReadOnlySpan<char> text, int start, out int length)
+        {
+            length = suffix.Value.Length;
+            var i = text[start..].IndexOf(suffix.Value, StringComparison.Ordinal);
+            return i < 0 ? -1 : start + i;
+        }
+    }
+
+    [Fact]
     public async Task Options_InvalidMaxScanBytes_FailsStartupNamingTheKey()
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.Leaks.MaxScanBytes = 10, MapLeaks));

@@ -1,6 +1,13 @@
+using ApiGuard.Authentication.Otp;
+using ApiGuard.Authentication.Signatures;
+using ApiGuard.Bots;
+using ApiGuard.BruteForce;
 using ApiGuard.DependencyInjection;
 using ApiGuard.Endpoints;
+using ApiGuard.Inspection;
 using ApiGuard.Monitoring;
+using ApiGuard.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -47,6 +54,7 @@ internal sealed class EndpointAuditor
         var endpoints = _services.GetService<EndpointDataSource>()?.Endpoints ?? [];
         var checkedCount = 0;
         var corsPolicies = new List<(string? Name, CorsPolicy Policy, RouteEndpoint? Endpoint)>();
+        var detectOnlyEndpoints = new List<(RouteEndpoint Endpoint, string? Capability)>();
         foreach (var endpoint in endpoints)
         {
             if (endpoint is not RouteEndpoint route)
@@ -99,6 +107,14 @@ internal sealed class EndpointAuditor
                 findings.Add(new AuditFinding(AuditFindingIds.AnonymousObjectRoute, SecuritySeverity.Medium,
                     "Route with an object id is reachable anonymously (object-level authorization, OWASP API1)", pattern, display,
                     "Require authorization and check that the caller owns the object identified by the route."));
+            }
+
+            foreach (var mode in metadata.GetOrderedMetadata<IApiGuardModeMetadata>())
+            {
+                if (mode.Mode == ApiGuardMode.DetectOnly)
+                {
+                    detectOnlyEndpoints.Add((route, mode.Capability));
+                }
             }
 
             if (metadata.GetMetadata<ICorsPolicyMetadata>()?.Policy is { } inline)
@@ -176,11 +192,9 @@ internal sealed class EndpointAuditor
             }
         }
 
-        if (production && _services.GetService<IOptions<ApiGuardOptions>>()?.Value.Mode == ApiGuardMode.DetectOnly)
+        if (production)
         {
-            findings.Add(new AuditFinding(AuditFindingIds.DetectOnlyInProduction, SecuritySeverity.Low,
-                "ApiGuard runs in DetectOnly mode in Production: nothing is blocked", null, null,
-                "Set ApiGuard:Mode to Enforce once the detections have been reviewed."));
+            AddDetectOnlyReminders(findings, detectOnlyEndpoints);
         }
 
         findings.Sort(static (a, b) =>
@@ -194,6 +208,77 @@ internal sealed class EndpointAuditor
             return c == 0 ? string.CompareOrdinal(a.RoutePattern, b.RoutePattern) : c;
         });
         return (findings, checkedCount, inspected);
+    }
+
+    /// <summary>
+    /// The DetectOnly reminders: the global mode, each capability's own <c>Mode</c>, named policies, and endpoint metadata
+    /// (<c>WithApiGuardMode(DetectOnly)</c>). A capability or endpoint that overrides to DetectOnly blocks nothing even when the
+    /// global mode is Enforce; one that overrides to Enforce under a global DetectOnly is not reported.
+    /// </summary>
+    private void AddDetectOnlyReminders(List<AuditFinding> findings, List<(RouteEndpoint Endpoint, string? Capability)> endpoints)
+    {
+        var global = _services.GetService<IOptions<ApiGuardOptions>>()?.Value;
+        if (global?.Mode == ApiGuardMode.DetectOnly)
+        {
+            findings.Add(new AuditFinding(AuditFindingIds.DetectOnlyInProduction, SecuritySeverity.Low,
+                "ApiGuard runs in DetectOnly mode in Production: nothing is blocked", null, null,
+                "Set ApiGuard:Mode to Enforce once the detections have been reviewed."));
+        }
+
+        foreach (var (capability, section, mode) in CapabilityModes())
+        {
+            if (mode == ApiGuardMode.DetectOnly && global?.Mode != ApiGuardMode.DetectOnly)
+            {
+                findings.Add(new AuditFinding(AuditFindingIds.DetectOnlyInProduction, SecuritySeverity.Low,
+                    $"ApiGuard capability '{capability}' runs in DetectOnly mode in Production: it blocks nothing", null, null,
+                    $"Set ApiGuard:{section}:Mode to Enforce (or remove it to inherit ApiGuard:Mode) once the detections have been reviewed."));
+            }
+        }
+
+        if (global is not null)
+        {
+            foreach (var (name, policy) in global.Policies)
+            {
+                if (policy.Mode == ApiGuardMode.DetectOnly)
+                {
+                    findings.Add(new AuditFinding(AuditFindingIds.DetectOnlyInProduction, SecuritySeverity.Low,
+                        $"ApiGuard policy '{name}' runs its endpoints in DetectOnly mode in Production", null, null,
+                        $"Set ApiGuard:Policies:{name}:Mode to Enforce once the detections have been reviewed."));
+                }
+            }
+        }
+
+        foreach (var (endpoint, capability) in endpoints)
+        {
+            findings.Add(new AuditFinding(AuditFindingIds.DetectOnlyInProduction, SecuritySeverity.Low,
+                capability is null
+                    ? "Endpoint runs every ApiGuard capability in DetectOnly mode in Production"
+                    : $"Endpoint runs ApiGuard capability '{capability}' in DetectOnly mode in Production",
+                endpoint.RoutePattern.RawText ?? "/", endpoint.DisplayName ?? endpoint.RoutePattern.RawText,
+                "Remove .WithApiGuardMode(ApiGuardMode.DetectOnly) from the endpoint once its detections have been reviewed."));
+        }
+    }
+
+    /// <summary>Each capability's own mode as configured (null: inherits the global mode).</summary>
+    private IEnumerable<(string Capability, string Section, ApiGuardMode? Mode)> CapabilityModes()
+    {
+        yield return (ApiGuardCapabilities.Posture, PostureOptions.SectionName, _services.GetService<IOptions<PostureOptions>>()?.Value.Mode);
+        yield return (ApiGuardCapabilities.RateLimiting, RateLimitingOptions.SectionName, _services.GetService<IOptions<RateLimitingOptions>>()?.Value.Mode);
+        yield return (ApiGuardCapabilities.Inspection, PayloadInspectionOptions.SectionName, _services.GetService<IOptions<PayloadInspectionOptions>>()?.Value.Mode);
+        yield return (ApiGuardCapabilities.BruteForce, BruteForceOptions.SectionName, _services.GetService<IOptions<BruteForceOptions>>()?.Value.Mode);
+        yield return (ApiGuardCapabilities.Bots, BotDetectionOptions.SectionName, _services.GetService<IOptions<BotDetectionOptions>>()?.Value.Mode);
+        yield return (ApiGuardCapabilities.Otp, OtpOptions.SectionName, _services.GetService<IOptions<OtpOptions>>()?.Value.Mode);
+
+        // Signatures are an authentication scheme: one named options instance per registered scheme.
+        var schemes = _services.GetService<IOptions<AuthenticationOptions>>()?.Value.Schemes ?? [];
+        var signatureOptions = _services.GetService<IOptionsMonitor<SignatureAuthenticationOptions>>();
+        foreach (var scheme in schemes)
+        {
+            if (scheme.HandlerType == typeof(SignatureAuthenticationHandler) && signatureOptions is not null)
+            {
+                yield return (ApiGuardCapabilities.Signatures, SignatureAuthenticationDefaults.SectionName, signatureOptions.Get(scheme.Name).Mode);
+            }
+        }
     }
 
     private static bool IsLoginLike(string pattern, List<string> keywords)

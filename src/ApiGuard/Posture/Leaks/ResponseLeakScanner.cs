@@ -30,12 +30,13 @@ internal sealed class ResponseLeakScanner
 
     /// <summary>
     /// Scans <paramref name="text"/> (body bytes widened one-to-one) and writes matches; returns how many were written.
-    /// JSON string escapes (<c>\n</c>, <c>\"</c>, <c>\u0027</c> for ASCII) are decoded first so detectors see the text as
-    /// written; match offsets are mapped back to the original bytes (a match then covers the escape sequences too).
+    /// JSON string escapes (<c>\n</c>, <c>\"</c>, <c>\u0027</c> for ASCII) and the HTML entities error pages use
+    /// (<c>&amp;quot;</c>, <c>&amp;#39;</c>, <c>&amp;lt;</c>, <c>&amp;gt;</c>, <c>&amp;amp;</c>) are decoded first so detectors see
+    /// the text as written; match offsets are mapped back to the original bytes (a match then covers the escapes too).
     /// </summary>
     public int Scan(ReadOnlySpan<char> text, Span<LeakMatch> matches)
     {
-        if (!text.Contains('\\'))
+        if (!text.ContainsAny(s_escapeStarts))
         {
             return ScanCore(text, matches);
         }
@@ -62,7 +63,15 @@ internal sealed class ResponseLeakScanner
         }
     }
 
-    /// <summary>Decodes JSON escapes that stand for ASCII; <paramref name="map"/>[j] is the source index of output char j, plus one entry for the end.</summary>
+    private static readonly SearchValues<char> s_escapeStarts = SearchValues.Create("\\&");
+
+    private static readonly (string Entity, char Value)[] s_entities =
+        [("&quot;", '"'), ("&#34;", '"'), ("&#39;", '\''), ("&#x27;", '\''), ("&apos;", '\''), ("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&')];
+
+    /// <summary>
+    /// Decodes JSON escapes that stand for ASCII and the common HTML entities; <paramref name="map"/>[j] is the source index
+    /// of output char j, plus one entry for the end.
+    /// </summary>
     internal static int Unescape(ReadOnlySpan<char> text, Span<char> output, Span<int> map)
     {
         var o = 0;
@@ -88,6 +97,18 @@ internal sealed class ResponseLeakScanner
                         break;
                 }
             }
+            else if (c == '&')
+            {
+                foreach (var (entity, value) in s_entities)
+                {
+                    if (text[i..].StartsWith(entity, StringComparison.Ordinal))
+                    {
+                        c = value;
+                        consumed = entity.Length;
+                        break;
+                    }
+                }
+            }
 
             map[o] = i;
             output[o++] = c;
@@ -111,9 +132,19 @@ internal sealed class ResponseLeakScanner
             ScanFrames(text, ref sink);
         }
 
-        if (_enabled[(int)LeakType.ExceptionType] && !sink.Full)
+        if ((_enabled[(int)LeakType.ExceptionType] || _enabled[(int)LeakType.SqlError]) && !sink.Full)
         {
-            ScanExceptionTypes(text, ref sink);
+            ScanExceptionTypes(text, ref sink, _enabled[(int)LeakType.ExceptionType], _enabled[(int)LeakType.SqlError]);
+        }
+
+        if (_enabled[(int)LeakType.SqlError] && !sink.Full)
+        {
+            ScanSqlStates(text, ref sink);
+        }
+
+        if (_enabled[(int)LeakType.SqlError] && !sink.Full)
+        {
+            ScanErrnoTuples(text, ref sink);
         }
 
         if (_enabled[(int)LeakType.PrivateKey] && !sink.Full)
@@ -183,6 +214,17 @@ internal sealed class ResponseLeakScanner
         JavaLine,        // .java:123)
         PythonLine,      // ", line 12, in
         Near,            // another fixed text follows within 160 chars
+        LineLabel,       // "ERROR:  ", "DETAIL:": exact case, at the start of a line or string
+        ErrorCode,       // ER_BAD_FIELD_ERROR: (mysqljs): exact case, an upper-case code then ':'
+        SourceJavaLine,  // File.kt:14) after a file name
+        SourceLine,      // File.cs:line 12, File.cs, line 12, File.php on line 3 after a file name
+        SourceLineColumn, // file.js:88:31 after a file name
+        SourceGoOffset,  // file.go:74 +0x1ba after a file name
+        SourceRubyIn,    // file.rb:23:in after a file name
+        SourceParenLine, // file.php(18) after a file name
+        SourceLineEnd,   // file.php:712 then the end of the token, after a file name
+        NodeInternal,    // (node:internal/process/task_queues:95:5)
+        FourDigitsDot,   // Error Code: 1175. (MySQL clients)
     }
 
     private readonly record struct Phrase(string Text, LeakType Type, Check Check, string? Near = null);
@@ -203,6 +245,28 @@ internal sealed class ResponseLeakScanner
         // Python
         new("Traceback (most recent call last)", LeakType.StackTrace, Check.None),
         new("\", line ", LeakType.StackTrace, Check.PythonLine),
+        // Source locations: a file name with a language's extension and a line (stack frames of any runtime)
+        new(".cs:line ", LeakType.StackTrace, Check.SourceLine),
+        new(".vb:line ", LeakType.StackTrace, Check.SourceLine),
+        new(".fs:line ", LeakType.StackTrace, Check.SourceLine),
+        new(".cs, line ", LeakType.StackTrace, Check.SourceLine),
+        new(".cshtml, line ", LeakType.StackTrace, Check.SourceLine),
+        new(".razor, line ", LeakType.StackTrace, Check.SourceLine),
+        new(".php on line ", LeakType.StackTrace, Check.SourceLine),
+        new(".kt:", LeakType.StackTrace, Check.SourceJavaLine),
+        new(".scala:", LeakType.StackTrace, Check.SourceJavaLine),
+        new(".groovy:", LeakType.StackTrace, Check.SourceJavaLine),
+        new(".js:", LeakType.StackTrace, Check.SourceLineColumn),
+        new(".mjs:", LeakType.StackTrace, Check.SourceLineColumn),
+        new(".cjs:", LeakType.StackTrace, Check.SourceLineColumn),
+        new(".ts:", LeakType.StackTrace, Check.SourceLineColumn),
+        new(".tsx:", LeakType.StackTrace, Check.SourceLineColumn),
+        new(".jsx:", LeakType.StackTrace, Check.SourceLineColumn),
+        new(".go:", LeakType.StackTrace, Check.SourceGoOffset),
+        new(".rb:", LeakType.StackTrace, Check.SourceRubyIn),
+        new(".php(", LeakType.StackTrace, Check.SourceParenLine),
+        new(".php:", LeakType.StackTrace, Check.SourceLineEnd),
+        new("(node:", LeakType.StackTrace, Check.NodeInternal),
         // SQL Server
         new("Incorrect syntax near", LeakType.SqlError, Check.None),
         new("Unclosed quotation mark after the character string", LeakType.SqlError, Check.None),
@@ -222,6 +286,8 @@ internal sealed class ResponseLeakScanner
         new("Microsoft.Data.SqlClient", LeakType.SqlError, Check.None),
         new("System.Data.SqlClient", LeakType.SqlError, Check.None),
         new("Msg ", LeakType.SqlError, Check.Near, ", Level "),
+        new("[SQL Server]", LeakType.SqlError, Check.None),
+        new("com.microsoft.sqlserver.jdbc", LeakType.SqlError, Check.None),
         // PostgreSQL
         new("syntax error at or near", LeakType.SqlError, Check.None),
         new("syntax error at end of input", LeakType.SqlError, Check.None),
@@ -243,6 +309,12 @@ internal sealed class ResponseLeakScanner
         new("SQLSTATE[", LeakType.SqlError, Check.None),
         new("pg_query(): Query failed", LeakType.SqlError, Check.None),
         new("sqlalchemy.exc.", LeakType.SqlError, Check.None),
+        // libpq / server message layout: "ERROR:  text", then DETAIL/HINT/CONTEXT lines
+        new("ERROR:  ", LeakType.SqlError, Check.LineLabel),
+        new("FATAL:  ", LeakType.SqlError, Check.LineLabel),
+        new("DETAIL: ", LeakType.SqlError, Check.LineLabel),
+        new("HINT: ", LeakType.SqlError, Check.LineLabel),
+        new("CONTEXT: ", LeakType.SqlError, Check.LineLabel),
         // MySQL
         new("You have an error in your SQL syntax", LeakType.SqlError, Check.None),
         new("manual that corresponds to your MySQL server version", LeakType.SqlError, Check.None),
@@ -259,6 +331,10 @@ internal sealed class ResponseLeakScanner
         new("Deadlock found when trying to get lock", LeakType.SqlError, Check.None),
         new("mysqli_", LeakType.SqlError, Check.None),
         new("pymysql.err.", LeakType.SqlError, Check.None),
+        new("mysql.connector.errors.", LeakType.SqlError, Check.None),
+        new("ER_", LeakType.SqlError, Check.ErrorCode),
+        new("for column '", LeakType.SqlError, Check.Near, "' at row "),
+        new("Error Code: ", LeakType.SqlError, Check.FourDigitsDot),
         // Oracle
         new("ORA-", LeakType.SqlError, Check.FiveDigits),
         new("PLS-", LeakType.SqlError, Check.FiveDigits),
@@ -309,7 +385,7 @@ internal sealed class ResponseLeakScanner
                     continue;
                 }
 
-                var length = Verify(rest, phrase);
+                var length = Verify(text, idx, phrase);
                 if (length == 0)
                 {
                     continue;
@@ -328,13 +404,52 @@ internal sealed class ResponseLeakScanner
         }
     }
 
-    private static int Verify(ReadOnlySpan<char> rest, in Phrase phrase)
+    private static int Verify(ReadOnlySpan<char> text, int idx, in Phrase phrase)
     {
+        var rest = text[idx..];
         var n = phrase.Text.Length;
+        var before = idx > 0 ? text[idx - 1] : '\n';
         switch (phrase.Check)
         {
             case Check.None:
                 return n;
+            case Check.LineLabel:
+                return before is '\n' or '\r' or '"' && rest.StartsWith(phrase.Text, StringComparison.Ordinal) && rest.Length > n && char.IsAsciiLetter(rest[n]) ? n : 0;
+            case Check.ErrorCode:
+                {
+                    if (char.IsAsciiLetterOrDigit(before) || before == '_' || !rest.StartsWith(phrase.Text, StringComparison.Ordinal))
+                    {
+                        return 0;
+                    }
+
+                    var code = RunLength(rest[n..], s_upperUnderscore);
+                    return code >= 3 && rest.Length > n + code && rest[n + code] == ':' ? n + code + 1 : 0;
+                }
+
+            case Check.SourceJavaLine or Check.SourceLine or Check.SourceLineColumn or Check.SourceGoOffset or Check.SourceRubyIn or Check.SourceParenLine or Check.SourceLineEnd:
+                return IsFileNameChar(before) ? VerifySourceLine(rest, n, phrase.Check) : 0;
+            case Check.FourDigitsDot:
+                return rest.Length > n + 4 && IsAsciiDigits(rest.Slice(n, 4)) && rest[n + 4] == '.' ? n + 5 : 0;
+            case Check.NodeInternal:
+                {
+                    // (node:internal/process/task_queues:95:5) or (node:net:1595:16)
+                    var module = RunLength(rest[n..], s_nodeModuleChars);
+                    if (module == 0 || rest.Length <= n + module || rest[n + module] != ':')
+                    {
+                        return 0;
+                    }
+
+                    var at = n + module + 1;
+                    var line = CountDigits(rest[at..]);
+                    if (line == 0 || rest.Length <= at + line || rest[at + line] != ':')
+                    {
+                        return 0;
+                    }
+
+                    at += line + 1;
+                    var column = CountDigits(rest[at..]);
+                    return column > 0 && rest.Length > at + column && rest[at + column] == ')' ? at + column + 1 : 0;
+                }
             case Check.FiveDigits:
                 return rest.Length >= n + 5 && IsAsciiDigits(rest.Slice(n, 5)) && (rest.Length == n + 5 || !char.IsAsciiDigit(rest[n + 5]))
                     ? n + 5 : 0;
@@ -366,6 +481,34 @@ internal sealed class ResponseLeakScanner
             default:
                 return 0;
         }
+    }
+
+    private static readonly SearchValues<char> s_upperUnderscore = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+    private static readonly SearchValues<char> s_nodeModuleChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz_/");
+
+    private static bool IsFileNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '$';
+
+    /// <summary>The line part of a source location after a file extension: each runtime writes it its own way.</summary>
+    private static int VerifySourceLine(ReadOnlySpan<char> rest, int n, Check check)
+    {
+        var d = CountDigits(rest[n..]);
+        if (d is 0 or > 7)
+        {
+            return 0;
+        }
+
+        var end = n + d;
+        var tail = rest[end..];
+        return check switch
+        {
+            Check.SourceLine => end,
+            Check.SourceJavaLine or Check.SourceParenLine => tail.StartsWith(')') ? end + 1 : 0,
+            Check.SourceLineColumn => tail.Length > 1 && tail[0] == ':' && char.IsAsciiDigit(tail[1]) ? end + 1 + CountDigits(tail[1..]) : 0,
+            Check.SourceGoOffset => tail.StartsWith(" +0x", StringComparison.Ordinal) ? end + 4 : 0,
+            Check.SourceRubyIn => tail.StartsWith(":in ", StringComparison.Ordinal) ? end + 4 : 0,
+            Check.SourceLineEnd => tail.IsEmpty || !(char.IsAsciiLetterOrDigit(tail[0]) || tail[0] is '.' or '/' or ':' or '-' or '_') ? end : 0,
+            _ => 0,
+        };
     }
 
     private static bool IsAsciiDigits(ReadOnlySpan<char> s) => !s.ContainsAnyExceptInRange('0', '9');
@@ -439,16 +582,20 @@ internal sealed class ResponseLeakScanner
     private static readonly SearchValues<char> s_identChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.");
 
-    private static void ScanExceptionTypes(ReadOnlySpan<char> text, ref MatchSink sink)
+    private static void ScanExceptionTypes(ReadOnlySpan<char> text, ref MatchSink sink, bool types, bool sql)
     {
-        ScanDottedSuffix(text, "Exception", requireColon: false, ref sink);
+        ScanDottedSuffix(text, "Exception", requireColon: false, ref sink, types, sql);
         if (!sink.Full)
         {
-            ScanDottedSuffix(text, "Error", requireColon: true, ref sink);
+            ScanDottedSuffix(text, "Error", requireColon: true, ref sink, types, sql);
         }
     }
 
-    private static void ScanDottedSuffix(ReadOnlySpan<char> text, string suffix, bool requireColon, ref MatchSink sink)
+    /// <summary>Database drivers' exception types (SqlException, PSQLException, SQLServerException, OracleException, ...) are SQL errors.</summary>
+    private static bool IsDatabaseType(ReadOnlySpan<char> name) =>
+        name.Contains("sql", StringComparison.OrdinalIgnoreCase) || name.Contains("Oracle", StringComparison.Ordinal) || name.Contains("Postgres", StringComparison.Ordinal);
+
+    private static void ScanDottedSuffix(ReadOnlySpan<char> text, string suffix, bool requireColon, ref MatchSink sink, bool types, bool sql)
     {
         var pos = 0;
         while (pos < text.Length && !sink.Full)
@@ -481,7 +628,18 @@ internal sealed class ResponseLeakScanner
             }
 
             var lastDot = name.LastIndexOf('.');
-            if (lastDot <= 0 || lastDot == name.Length - suffix.Length - 1 || name.Contains("..", StringComparison.Ordinal))
+            if (lastDot < 0)
+            {
+                // An undotted name is reported only for database drivers' types before a message (SqliteError: ..., MySqlException: ...).
+                if (sql && end < text.Length && text[end] == ':' && IsDatabaseType(name))
+                {
+                    sink.Add(new LeakMatch(LeakType.SqlError, start, name.Length));
+                }
+
+                continue;
+            }
+
+            if (lastDot == 0 || lastDot == name.Length - suffix.Length - 1 || name.Contains("..", StringComparison.Ordinal))
             {
                 // Needs a namespace and a type name before the suffix ("System.Exception" is a type too: allow "X.Exception" only with 2+ segments).
                 if (!(lastDot > 0 && name[..lastDot].Contains('.')))
@@ -496,8 +654,102 @@ internal sealed class ResponseLeakScanner
                 continue;
             }
 
-            sink.Add(new LeakMatch(LeakType.ExceptionType, start, name.Length));
+            var type = sql && IsDatabaseType(name) ? LeakType.SqlError : LeakType.ExceptionType;
+            if (type == LeakType.SqlError || types)
+            {
+                sink.Add(new LeakMatch(type, start, name.Length));
+            }
         }
+    }
+
+    // ---- SQLSTATE-prefixed driver messages: "42P01: relation ... does not exist" (Npgsql's Message), "23505: duplicate key ..." ----
+
+    private static readonly SearchValues<char> s_sqlStateChars = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    private static void ScanSqlStates(ReadOnlySpan<char> text, ref MatchSink sink)
+    {
+        var pos = 5;
+        while (pos < text.Length && !sink.Full)
+        {
+            var rel = text[pos..].IndexOf(": ", StringComparison.Ordinal);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var colon = pos + rel;
+            pos = colon + 2;
+            var start = colon - 5;
+            if (start > 0 && text[start - 1] is not (' ' or '\n' or '\t' or '"' or '(' or '['))
+            {
+                continue;
+            }
+
+            if (pos >= text.Length || !char.IsAsciiLetterLower(text[pos]) || !IsSqlState(text.Slice(start, 5)))
+            {
+                continue;
+            }
+
+            sink.Add(new LeakMatch(LeakType.SqlError, start, 7));
+        }
+    }
+
+    // ---- Python DB-API exception arguments: (1452, 'Cannot add or update a child row: ...') (MySQLdb, PyMySQL) ----
+
+    private static void ScanErrnoTuples(ReadOnlySpan<char> text, ref MatchSink sink)
+    {
+        var pos = 5;
+        while (pos < text.Length && !sink.Full)
+        {
+            var rel = text[pos..].IndexOf(", ", StringComparison.Ordinal);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var comma = pos + rel;
+            pos = comma + 2;
+            var start = comma - 5;
+            if (start < 0 || text[start] != '(' || !IsAsciiDigits(text.Slice(start + 1, 4)) || text[start + 1] is < '1' or > '4')
+            {
+                continue;
+            }
+
+            if (pos + 1 >= text.Length || text[pos] is not ('\'' or '"') || !char.IsAsciiLetterUpper(text[pos + 1]))
+            {
+                continue;
+            }
+
+            sink.Add(new LeakMatch(LeakType.SqlError, start, 8));
+        }
+    }
+
+    /// <summary>A five-character SQLSTATE of an error class (connection, data, integrity, transaction, syntax/access, resources, system).</summary>
+    private static bool IsSqlState(ReadOnlySpan<char> code)
+    {
+        if (code.ContainsAnyExcept(s_sqlStateChars))
+        {
+            return false;
+        }
+
+        var digits = 0;
+        foreach (var c in code)
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+
+        if (digits < 2)
+        {
+            return false;
+        }
+
+        return code[..2] switch
+        {
+            "08" or "0A" or "0B" or "0F" or "0L" or "0P" or "0Z" or "20" or "21" or "22" or "23" or "24" or "25" or "26" or "27" or "28"
+                or "2B" or "2D" or "2F" or "34" or "38" or "39" or "3B" or "3D" or "3F" or "40" or "42" or "44" or "53" or "54" or "55"
+                or "57" or "58" or "72" or "F0" or "HV" or "P0" or "XX" => true,
+            _ => false,
+        };
     }
 
     // ---- PEM private keys ----
@@ -837,8 +1089,60 @@ internal sealed class ResponseLeakScanner
                 continue;
             }
 
+            // Grouped digits are written for people: card formatting. A bare digit run is as often a numeric id (one in ten
+            // passes Luhn), so it counts only with card words shortly before it.
+            if (separator == '\0' && !HasCardContext(text[Math.Max(0, idx - CardContextWindow)..idx]))
+            {
+                continue;
+            }
+
             sink.Add(new LeakMatch(LeakType.CardNumber, idx, runEnd - idx));
         }
+    }
+
+    private const int CardContextWindow = 64;
+
+    /// <summary>Words naming a payment card; found anywhere in a key or text (cardNumber, credit_card, "Card 4111...").</summary>
+    private static readonly string[] s_cardWords = ["card", "credit", "debit", "visa", "mastercard", "amex", "discover", "maestro", "unionpay", "primaryaccount"];
+
+    /// <summary>Abbreviations that are card words only as a whole token (pan, PAN=, cc=, ccNumber), not inside other words (company, accept).</summary>
+    private static readonly string[] s_cardTokens = ["pan", "cc", "ccn"];
+
+    private static bool HasCardContext(ReadOnlySpan<char> window)
+    {
+        foreach (var word in s_cardWords)
+        {
+            if (window.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        foreach (var token in s_cardTokens)
+        {
+            var from = 0;
+            while (from < window.Length)
+            {
+                var rel = window[from..].IndexOf(token, StringComparison.OrdinalIgnoreCase);
+                if (rel < 0)
+                {
+                    break;
+                }
+
+                var at = from + rel;
+                var end = at + token.Length;
+                var startsToken = at == 0 || !char.IsAsciiLetter(window[at - 1]);
+                var endsToken = end >= window.Length || !char.IsAsciiLetterLower(window[end]);
+                if (startsToken && endsToken)
+                {
+                    return true;
+                }
+
+                from = at + 1;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsCardBoundaryViolation(char c) =>

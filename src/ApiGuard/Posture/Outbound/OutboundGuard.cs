@@ -42,13 +42,19 @@ internal sealed class OutboundGuard
         _time = time;
         _logger = logger;
         _httpContext = httpContext;
+        ConnectCallback = ConnectAsync;
     }
+
+    /// <summary>The one <see cref="SocketsHttpHandler.ConnectCallback"/> instance of this guard, so the handler can tell that its primary handler uses it.</summary>
+    public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback { get; }
 
     public string ClientName { get; }
 
     public OutboundGuardOptions Options => _options.Get(ClientName);
 
     public TimeProvider Time => _time;
+
+    public ILogger Logger => _logger;
 
     private IPNetwork[] AllowedNetworks
     {
@@ -192,7 +198,7 @@ internal sealed class OutboundGuard
             Severity = reason switch
             {
                 OutboundBlockReason.BlockedAddress or OutboundBlockReason.HostNotAllowed or OutboundBlockReason.InsecureRedirect => SecuritySeverity.High,
-                OutboundBlockReason.Timeout or OutboundBlockReason.InvalidTarget => SecuritySeverity.Low,
+                OutboundBlockReason.Timeout or OutboundBlockReason.InvalidTarget or OutboundBlockReason.UnsupportedProtocol => SecuritySeverity.Low,
                 _ => SecuritySeverity.Medium,
             },
             Action = SecurityAction.Blocked,
@@ -213,6 +219,7 @@ internal sealed class OutboundGuard
         OutboundBlockReason.InsecureRedirect => "insecure-redirect",
         OutboundBlockReason.ResponseTooLarge => "response-too-large",
         OutboundBlockReason.Timeout => "timeout",
+        OutboundBlockReason.UnsupportedProtocol => "unsupported-protocol",
         _ => "invalid-target",
     };
 }

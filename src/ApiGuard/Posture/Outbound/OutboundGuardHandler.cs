@@ -3,17 +3,22 @@ using System.Net;
 namespace ApiGuard.Posture.Outbound;
 
 /// <summary>
-/// The request side of the outbound guard: checks each target, follows redirects itself (the primary handler has
-/// auto-redirect off) so every hop is checked again, limits the time to the response headers and the response size,
-/// and surfaces blocks as <see cref="OutboundRequestBlockedException"/>.
+/// The request side of the outbound guard: checks that the primary handler is the guarded one, checks each target, keeps
+/// every hop off HTTP/3 (QUIC connects outside <see cref="SocketsHttpHandler.ConnectCallback"/>), follows redirects itself
+/// (the primary handler has auto-redirect off) so every hop is checked again, limits the time of the whole exchange
+/// (headers and body reads) and the response size, and surfaces blocks as <see cref="OutboundRequestBlockedException"/>.
 /// </summary>
 internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHandler
 {
+    private volatile bool _primaryVerified;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        VerifyPrimaryHandler();
         var options = guard.Options;
-        using var timeout = new CancellationTokenSource(options.Timeout, guard.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var deadline = new CancellationTokenSource(options.Timeout, guard.Time);
+        var deadlineOwned = true;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var current = request;
         var hops = 0;
         try
@@ -21,6 +26,7 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
             while (true)
             {
                 guard.CheckTarget(current.RequestUri);
+                KeepOffHttp3(current);
                 HttpResponseMessage response;
                 try
                 {
@@ -33,7 +39,9 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
 
                 if (!IsRedirect(response.StatusCode) || response.Headers.Location is null || options.MaxRedirects == 0)
                 {
-                    return Limit(response, current, options.MaxResponseBytes);
+                    var limited = Limit(response, current, options, deadline);
+                    deadlineOwned = false;
+                    return limited;
                 }
 
                 var from = current.RequestUri!;
@@ -54,7 +62,9 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
                 if (next is null)
                 {
                     // A 307/308 with a body that cannot be replayed: hand the redirect back to the caller.
-                    return Limit(response, current, options.MaxResponseBytes);
+                    var limited = Limit(response, current, options, deadline);
+                    deadlineOwned = false;
+                    return limited;
                 }
 
                 response.Dispose();
@@ -66,9 +76,83 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
                 current = next;
             }
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw guard.Block(OutboundBlockReason.Timeout, current.RequestUri?.IdnHost ?? "(none)", null, $"no response within {options.Timeout}", null, ex);
+        }
+        finally
+        {
+            if (deadlineOwned)
+            {
+                deadline.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The connect-time address check lives in the primary handler's <see cref="SocketsHttpHandler.ConnectCallback"/>. A
+    /// <c>ConfigurePrimaryHttpMessageHandler</c> or <c>UseSocketsHttpHandler</c> call after <c>AddApiGuardOutboundGuard()</c>
+    /// replaces that handler; the guard then refuses to send rather than run without the check.
+    /// </summary>
+    private void VerifyPrimaryHandler()
+    {
+        if (_primaryVerified)
+        {
+            return;
+        }
+
+        var primary = InnerHandler;
+        while (primary is DelegatingHandler delegating)
+        {
+            primary = delegating.InnerHandler;
+        }
+
+        string? problem = primary switch
+        {
+            SocketsHttpHandler s when !ReferenceEquals(s.ConnectCallback, guard.ConnectCallback) => "its SocketsHttpHandler has another ConnectCallback",
+            SocketsHttpHandler s when s.UseProxy => "its SocketsHttpHandler uses a proxy",
+            SocketsHttpHandler s when s.AllowAutoRedirect => "its SocketsHttpHandler follows redirects itself",
+            SocketsHttpHandler => null,
+            null => "it has no primary handler",
+            _ => $"its primary handler is a {primary.GetType().Name}, not the guard's SocketsHttpHandler",
+        };
+        if (problem is not null)
+        {
+            var message = $"The ApiGuard outbound guard of HttpClient '{guard.ClientName}' cannot check addresses at connect time: {problem}. "
+                + "The primary handler was replaced after AddApiGuardOutboundGuard() (ConfigurePrimaryHttpMessageHandler or UseSocketsHttpHandler). "
+                + "Call AddApiGuardOutboundGuard() last, or change the guard's handler with ConfigurePrimaryHttpMessageHandler((handler, services) => ...) "
+                + "keeping its ConnectCallback, UseProxy = false and AllowAutoRedirect = false.";
+            PostureLog.OutboundPrimaryHandlerReplaced(guard.Logger, guard.ClientName, problem);
+            throw new InvalidOperationException(message);
+        }
+
+        _primaryVerified = true;
+    }
+
+    /// <summary>
+    /// HTTP/3 runs over QUIC, which resolves and connects without <see cref="SocketsHttpHandler.ConnectCallback"/>: a request
+    /// that allows HTTP/3 would reach any address unchecked. A request that demands it is refused; any other is capped at HTTP/2.
+    /// </summary>
+    private void KeepOffHttp3(HttpRequestMessage request)
+    {
+        var version = request.Version;
+        switch (request.VersionPolicy)
+        {
+            case HttpVersionPolicy.RequestVersionExact or HttpVersionPolicy.RequestVersionOrHigher when version.Major >= 3:
+                throw guard.Block(OutboundBlockReason.UnsupportedProtocol, request.RequestUri?.IdnHost ?? "(none)", null,
+                    $"HTTP/{version} was demanded ({request.VersionPolicy}); QUIC connects without the guard's address check, so HTTP/3 is not allowed", null);
+            case HttpVersionPolicy.RequestVersionOrLower when version.Major >= 3:
+                request.Version = HttpVersion.Version20;
+                break;
+            case HttpVersionPolicy.RequestVersionOrHigher when version.Major == 2:
+                // "2 or higher" without 3 is exactly 2.
+                request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+                break;
+            case HttpVersionPolicy.RequestVersionOrHigher:
+                // "1.x or higher" without 3: HTTP/2 or lower (ALPN picks h2 or HTTP/1.1, as before).
+                request.Version = HttpVersion.Version20;
+                request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+                break;
         }
     }
 
@@ -133,32 +217,42 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
         return next;
     }
 
-    private HttpResponseMessage Limit(HttpResponseMessage response, HttpRequestMessage request, long max)
+    /// <summary>
+    /// Bounds the response body: a declared length over the limit is refused now; otherwise the content is wrapped so reads
+    /// fail past the limit or after the deadline. The returned content owns <paramref name="deadline"/>.
+    /// </summary>
+    private HttpResponseMessage Limit(HttpResponseMessage response, HttpRequestMessage request, OutboundGuardOptions options, CancellationTokenSource deadline)
     {
         var host = request.RequestUri?.IdnHost ?? "(none)";
+        var max = options.MaxResponseBytes;
         if (response.Content.Headers.ContentLength is { } length && length > max)
         {
             response.Dispose();
             throw guard.Block(OutboundBlockReason.ResponseTooLarge, host, null, $"the response has {length} bytes, more than {max}", null);
         }
 
-        response.Content = new LimitedContent(response.Content, max, () =>
-            guard.Block(OutboundBlockReason.ResponseTooLarge, host, null, $"the response is larger than {max} bytes", null));
+        var timeout = options.Timeout;
+        response.Content = new LimitedContent(response.Content, new BodyLimits(
+            max,
+            deadline,
+            () => guard.Block(OutboundBlockReason.ResponseTooLarge, host, null, $"the response is larger than {max} bytes", null),
+            inner => guard.Block(OutboundBlockReason.Timeout, host, null, $"the response body was not read within {timeout}", null, inner)));
         return response;
     }
 
-    /// <summary>Content that fails once more than the limit has been read.</summary>
+    /// <summary>The bounds of one response body: its size, and the deadline of the whole exchange (owned: disposed with the content).</summary>
+    private sealed record BodyLimits(long Max, CancellationTokenSource Deadline, Func<Exception> Exceeded, Func<Exception?, Exception> TimedOut);
+
+    /// <summary>Content that fails once more than the limit has been read, or when a read runs past the deadline.</summary>
     private sealed class LimitedContent : HttpContent
     {
         private readonly HttpContent _inner;
-        private readonly long _max;
-        private readonly Func<Exception> _exceeded;
+        private readonly BodyLimits _limits;
 
-        public LimitedContent(HttpContent inner, long max, Func<Exception> exceeded)
+        public LimitedContent(HttpContent inner, BodyLimits limits)
         {
             _inner = inner;
-            _max = max;
-            _exceeded = exceeded;
+            _limits = limits;
             foreach (var header in inner.Headers)
             {
                 Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -166,12 +260,12 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
         }
 
         protected override async Task<Stream> CreateContentReadStreamAsync() =>
-            new LimitedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _max, _exceeded);
+            new LimitedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _limits);
 
         protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) => CreateLimitedAsync(cancellationToken);
 
         private async Task<Stream> CreateLimitedAsync(CancellationToken cancellationToken) =>
-            new LimitedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _max, _exceeded);
+            new LimitedStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _limits);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
 
@@ -195,14 +289,16 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
             if (disposing)
             {
                 _inner.Dispose();
+                _limits.Deadline.Dispose();
             }
 
             base.Dispose(disposing);
         }
     }
 
-    private sealed class LimitedStream(Stream inner, long max, Func<Exception> exceeded) : Stream
+    private sealed class LimitedStream(Stream inner, BodyLimits limits) : Stream
     {
+        private readonly CancellationToken _deadline = limits.Deadline.Token;
         private long _read;
 
         public override bool CanRead => true;
@@ -223,12 +319,31 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
         {
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        // A synchronous read cannot be cancelled: the deadline is checked before it.
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+        public override int Read(Span<byte> buffer)
+        {
+            if (_deadline.IsCancellationRequested)
+            {
+                throw limits.TimedOut(null);
+            }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+            return Count(inner.Read(buffer));
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline) : null;
+            try
+            {
+                return Count(await inner.ReadAsync(buffer, linked?.Token ?? _deadline).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException ex) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw limits.TimedOut(ex);
+            }
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -236,9 +351,9 @@ internal sealed class OutboundGuardHandler(OutboundGuard guard) : DelegatingHand
         private int Count(int n)
         {
             _read += n;
-            if (_read > max)
+            if (_read > limits.Max)
             {
-                throw exceeded();
+                throw limits.Exceeded();
             }
 
             return n;

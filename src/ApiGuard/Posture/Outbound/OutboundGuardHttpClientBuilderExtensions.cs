@@ -51,7 +51,7 @@ public static class OutboundGuardHttpClientBuilderExtensions
                 AllowAutoRedirect = false,
                 UseProxy = false,
                 UseCookies = false,
-                ConnectCallback = guard.ConnectAsync,
+                ConnectCallback = guard.ConnectCallback,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             };
         });

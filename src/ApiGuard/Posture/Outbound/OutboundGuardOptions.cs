@@ -32,7 +32,12 @@ public sealed class OutboundGuardOptions
     /// <value>Default: 10485760 (10 MiB). Allowed: 1 to 2147483647.</value>
     public long MaxResponseBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>How long a request (all hops, until the response headers) may take.</summary>
+    /// <summary>
+    /// How long the whole exchange may take: all hops until the response headers, then every read of the response body
+    /// (asynchronous reads are cancelled at the deadline; a synchronous read is refused once the deadline has passed).
+    /// A body still being read at the deadline fails with <see cref="OutboundRequestBlockedException"/> (<see cref="OutboundBlockReason.Timeout"/>),
+    /// so raise it for clients that stream long responses.
+    /// </summary>
     /// <value>Default: 30 seconds. Allowed: 1 millisecond to 10 minutes.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

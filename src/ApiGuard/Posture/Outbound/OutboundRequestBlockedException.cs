@@ -20,11 +20,18 @@ public enum OutboundBlockReason
     /// <summary>The response body is larger than <see cref="OutboundGuardOptions.MaxResponseBytes"/>.</summary>
     ResponseTooLarge = 4,
 
-    /// <summary>The request took longer than <see cref="OutboundGuardOptions.Timeout"/>.</summary>
+    /// <summary>The request (headers and body) took longer than <see cref="OutboundGuardOptions.Timeout"/>.</summary>
     Timeout = 5,
 
     /// <summary>The request URI is not an absolute http or https URI, or the host did not resolve.</summary>
     InvalidTarget = 6,
+
+    /// <summary>
+    /// The request demands HTTP/3 (version 3.0 with <see cref="HttpVersionPolicy.RequestVersionExact"/> or
+    /// <see cref="HttpVersionPolicy.RequestVersionOrHigher"/>). QUIC resolves and connects outside
+    /// <see cref="SocketsHttpHandler.ConnectCallback"/>, so the connect-time address check could not run.
+    /// </summary>
+    UnsupportedProtocol = 7,
 }
 
 /// <summary>Thrown by an <c>HttpClient</c> with the ApiGuard outbound guard when it refuses a request (OWASP API7, API10).</summary>
