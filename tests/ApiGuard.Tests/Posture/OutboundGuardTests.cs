@@ -416,11 +416,11 @@ public sealed class OutboundGuardTests : IAsyncLifetime
             b.Logging.ClearProviders();
         });
         await app.StartAsync();
-        using var client = Microsoft.AspNetCore.TestHost.WebApplicationTestExtensions.GetTestClient(app);
+        using var client = app.GetTestClient();
 
         using var response = await client.GetAsync("/api/outbound/metadata");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(doc.RootElement.GetProperty("blocked").GetBoolean());
         Assert.Equal(nameof(OutboundBlockReason.BlockedAddress), doc.RootElement.GetProperty("reason").GetString());

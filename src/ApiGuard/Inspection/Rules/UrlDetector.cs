@@ -87,7 +87,10 @@ internal static class UrlDetector
             {
                 var host = t[..end];
                 var kind = Classify(host, out _);
-                if (kind != HostKind.Public && kind != HostKind.Ip && (end < t.Length || kind is HostKind.Metadata))
+                // "metadata" alone (a path segment, a field name, ?include=metadata) is a word, not a host: a single-label
+                // metadata name counts only with a port or a metadata API path after it.
+                if (kind != HostKind.Public && kind != HostKind.Ip && (end < t.Length || kind is HostKind.Metadata)
+                    && !(kind is HostKind.Metadata && host.IndexOf('.') < 0 && !MetadataPathFollows(t[end..])))
                 {
                     sink.Add(kind is HostKind.Private ? RuleKey.SsrfPrivateHost : kind is HostKind.Metadata ? RuleKey.SsrfMetadataHost : RuleKey.SsrfLoopbackHost, 0, end);
                 }
@@ -100,6 +103,11 @@ internal static class UrlDetector
             }
         }
     }
+
+    private static bool MetadataPathFollows(ReadOnlySpan<char> rest) =>
+        rest.StartsWith(':') || rest.StartsWith("/computeMetadata", StringComparison.OrdinalIgnoreCase)
+        || rest.StartsWith("/latest", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("/metadata", StringComparison.OrdinalIgnoreCase)
+        || rest.StartsWith("/openstack", StringComparison.OrdinalIgnoreCase);
 
     private static ReadOnlySpan<char> Authority(ReadOnlySpan<char> t, int from, out int end)
     {

@@ -11,6 +11,9 @@ public sealed class PayloadInspectorTests
     public static TheoryData<string> HardBenign() =>
     [
         "O'Brien",
+        "metadata",
+        "metadata/schema.json",
+        "localhost",
         "Patrick O'Brien-Smith",
         "d'Artagnan and the three musketeers",
         "Please select one item from the list below",
@@ -83,6 +86,8 @@ public sealed class PayloadInspectorTests
         { "..%252f..%252f..%252fwindows%252fwin.ini", InspectionCategory.Lfi },
         { "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/shadow", InspectionCategory.Lfi },
         { "http://169.254.169.254/latest/meta-data/", InspectionCategory.Ssrf },
+        { "metadata.google.internal/computeMetadata/v1/", InspectionCategory.Ssrf },
+        { "metadata/computeMetadata/v1/instance", InspectionCategory.Ssrf },
         { "http://2130706433/admin", InspectionCategory.Ssrf },
         { "http://0x7f.0.0.1:8080/", InspectionCategory.Ssrf },
         { "http://[::ffff:127.0.0.1]/", InspectionCategory.Ssrf },
