@@ -1,6 +1,6 @@
 using System.Collections;
-using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -11,10 +11,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ApiGuardOptionsBuilderExtensions
 {
     /// <summary>
-    /// Binds <paramref name="section"/> like <c>OptionsBuilder.Bind</c>, except that a value the binder cannot convert to an
-    /// enum property (for example <c>ApiGuard:Mode=Sometimes</c>) stops the host with an <see cref="OptionsValidationException"/>
-    /// naming the key, the value and the allowed values, instead of the binder's message, which names neither value.
+    /// Binds <paramref name="section"/> like <c>OptionsBuilder.Bind</c>, except that a value the binder cannot convert (an unknown
+    /// enum name such as <c>ApiGuard:Mode=Sometimes</c>, a number that is not one or out of range, a bad <see cref="bool"/> or
+    /// <see cref="TimeSpan"/>) stops the host with an <see cref="OptionsValidationException"/> naming the full key, the value and the
+    /// allowed values, instead of the binder's message, which names neither the value nor what is allowed.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
     public static OptionsBuilder<TOptions> BindApiGuardSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(
         this OptionsBuilder<TOptions> builder, IConfiguration section)
         where TOptions : class
@@ -23,21 +25,34 @@ public static class ApiGuardOptionsBuilderExtensions
         ArgumentNullException.ThrowIfNull(section);
 
         // Registered before the binder's own configure step, so it runs first.
-        builder.Configure(_ =>
-        {
-            var failures = new List<string>();
-            CheckObject(section, typeof(TOptions), failures, depth: 0);
-            if (failures.Count > 0)
-            {
-                throw new OptionsValidationException(builder.Name, typeof(TOptions), failures);
-            }
-        });
+        builder.Configure(_ => ThrowIfUnconvertible<TOptions>(section, builder.Name));
         return builder.Bind(section);
+    }
+
+    /// <summary>
+    /// Throws an <see cref="OptionsValidationException"/> listing every value under <paramref name="section"/> that the configuration
+    /// binder could not convert to the type of the <typeparamref name="TOptions"/> property it binds to. Used by configure steps that
+    /// bind by hand (named options bound from a shared section).
+    /// </summary>
+    internal static void ThrowIfUnconvertible<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(IConfiguration section, string? name)
+    {
+        var failures = new List<string>();
+        CheckObject(section, typeof(TOptions), failures, depth: 0);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(name ?? Options.Options.DefaultName, typeof(TOptions), failures);
+        }
     }
 
     private const int MaxDepth = 8;
 
-    private static void CheckObject(IConfiguration section, Type type, List<string> failures, int depth)
+    private const DynamicallyAccessedMemberTypes WalkedMembers = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.Interfaces;
+
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification =
+        "Nested option types are reached through property types, which trimming cannot annotate. Where trimming removed a nested " +
+        "type's property metadata this check finds nothing to report there, and the configuration binder's own conversion error " +
+        "(which also names the key) stops the host instead.")]
+    private static void CheckObject(IConfiguration section, [DynamicallyAccessedMembers(WalkedMembers)] Type type, List<string> failures, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -59,25 +74,26 @@ public static class ApiGuardOptionsBuilderExtensions
         }
     }
 
-    private static void CheckValue(IConfigurationSection section, Type type, List<string> failures, int depth)
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "See CheckObject: element types of nested collections are walked best-effort.")]
+    private static void CheckValue(IConfigurationSection section, [DynamicallyAccessedMembers(WalkedMembers)] Type type, List<string> failures, int depth)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (underlying.IsEnum)
+        if (underlying.IsPrimitive || underlying.IsEnum || underlying.IsValueType)
         {
-            if (section.Value is { Length: > 0 } value && !Converts(underlying, value))
+            if (section.Value is { Length: > 0 } value && Allowed(underlying, value) is { } allowed)
             {
-                failures.Add($"{section.Path} has the value '{value}'; allowed values are {string.Join(", ", Enum.GetNames(underlying))}.");
+                failures.Add($"{section.Path} has the value '{value}'; allowed values are {allowed}.");
             }
 
             return;
         }
 
-        if (underlying.IsPrimitive || underlying == typeof(string) || underlying == typeof(object) || underlying.IsValueType)
+        if (underlying == typeof(string) || underlying == typeof(object))
         {
             return;
         }
 
-        if (ElementType(underlying) is { } element)
+        if (ElementType(type) is { } element)
         {
             foreach (var item in section.GetChildren())
             {
@@ -89,12 +105,12 @@ public static class ApiGuardOptionsBuilderExtensions
 
         if (underlying.IsClass)
         {
-            CheckObject(section, underlying, failures, depth);
+            CheckObject(section, type, failures, depth);
         }
     }
 
     /// <summary>The value type of a dictionary, or the element type of an array or other collection; <see langword="null"/> otherwise.</summary>
-    private static Type? ElementType(Type type)
+    private static Type? ElementType([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces)] Type type)
     {
         if (type.IsArray)
         {
@@ -129,17 +145,44 @@ public static class ApiGuardOptionsBuilderExtensions
         return element;
     }
 
-    private static bool Converts(Type enumType, string value)
+    /// <summary>
+    /// <see langword="null"/> when the binder converts <paramref name="value"/> to <paramref name="type"/> (or the type is not one this
+    /// check knows); otherwise the allowed values, in words. The rules are those of the configuration binder (invariant culture,
+    /// enum names in any case).
+    /// </summary>
+    private static string? Allowed(Type type, string value)
     {
-        // The same conversion the configuration binder uses.
-        try
+        if (type.IsEnum)
         {
-            _ = TypeDescriptor.GetConverter(enumType).ConvertFromInvariantString(value);
-            return true;
+            return Enum.TryParse(type, value, ignoreCase: true, out _) ? null : string.Join(", ", Enum.GetNames(type));
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException)
+
+        var invariant = CultureInfo.InvariantCulture;
+        return Type.GetTypeCode(type) switch
         {
-            return false;
-        }
+            TypeCode.Boolean => bool.TryParse(value, out _) ? null : "true, false",
+            TypeCode.Byte => WholeNumber(value, byte.MinValue, byte.MaxValue),
+            TypeCode.SByte => WholeNumber(value, sbyte.MinValue, sbyte.MaxValue),
+            TypeCode.Int16 => WholeNumber(value, short.MinValue, short.MaxValue),
+            TypeCode.UInt16 => WholeNumber(value, ushort.MinValue, ushort.MaxValue),
+            TypeCode.Int32 => WholeNumber(value, int.MinValue, int.MaxValue),
+            TypeCode.UInt32 => WholeNumber(value, uint.MinValue, uint.MaxValue),
+            TypeCode.Int64 => WholeNumber(value, long.MinValue, long.MaxValue),
+            TypeCode.UInt64 => ulong.TryParse(value, NumberStyles.Integer, invariant, out _) ? null : $"whole numbers from 0 to {ulong.MaxValue}",
+            TypeCode.Single => float.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, invariant, out _) ? null : "numbers such as 0.5",
+            TypeCode.Double => double.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, invariant, out _) ? null : "numbers such as 0.5",
+            TypeCode.Decimal => decimal.TryParse(value, NumberStyles.Number, invariant, out _) ? null : "numbers such as 0.5",
+            TypeCode.Char => value.Length == 1 ? null : "single characters",
+            TypeCode.DateTime => DateTime.TryParse(value, invariant, DateTimeStyles.None, out _) ? null : "dates and times such as 2026-01-31T12:00:00Z",
+            _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _) ? null : "time spans [d.]hh:mm[:ss[.fffffff]] such as 00:00:30 or 1.00:00:00",
+            _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, DateTimeStyles.None, out _) ? null : "dates and times such as 2026-01-31T12:00:00Z",
+            _ when type == typeof(Guid) => Guid.TryParse(value, out _) ? null : "GUIDs",
+            _ => null,
+        };
     }
+
+    private static string? WholeNumber(string value, long min, long max) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? null
+            : $"whole numbers from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -110,7 +110,7 @@ public static class PostureBuilderExtensions
 
         if (builder.Configuration?.GetSection(PostureOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.BindApiGuardSection(section);
         }
 
         options.ValidateOnStart();

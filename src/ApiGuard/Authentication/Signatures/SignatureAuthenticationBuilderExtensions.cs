@@ -78,9 +78,9 @@ public static class SignatureAuthenticationBuilderExtensions
 
         if (builder.Configuration?.GetSection(SignatureAuthenticationDefaults.SectionName) is { } section && section.Exists())
         {
-            builder.Services.AddOptions<SignatureAuthenticationOptions>(scheme).Bind(section);
-            builder.Services.AddOptions<SignatureKeyStoreOptions>().Bind(section);
-            builder.Services.AddOptions<SignatureKeyCacheOptions>().Bind(section.GetSection("KeyCache"));
+            builder.Services.AddOptions<SignatureAuthenticationOptions>(scheme).BindApiGuardSection(section);
+            builder.Services.AddOptions<SignatureKeyStoreOptions>().BindApiGuardSection(section);
+            builder.Services.AddOptions<SignatureKeyCacheOptions>().BindApiGuardSection(section.GetSection("KeyCache"));
         }
 
         builder.Services.AddAuthorization();
