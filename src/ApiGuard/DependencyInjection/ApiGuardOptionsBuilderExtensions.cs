@@ -16,17 +16,44 @@ public static class ApiGuardOptionsBuilderExtensions
     /// <see cref="TimeSpan"/>) stops the host with an <see cref="OptionsValidationException"/> naming the full key, the value and the
     /// allowed values, instead of the binder's message, which names neither the value nor what is allowed.
     /// </summary>
+    /// <remarks>
+    /// This method binds through the reflection-based binder, as <c>OptionsBuilder.Bind</c> does. In a trimmed or native AOT
+    /// application bind with the configuration binding source generator instead. ApiGuard's own capabilities run the same
+    /// check and then bind through the source generator.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    [RequiresUnreferencedCode(BinderMessage)]
+    [RequiresDynamicCode(BinderMessage)]
     public static OptionsBuilder<TOptions> BindApiGuardSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(
+        this OptionsBuilder<TOptions> builder, IConfiguration section)
+        where TOptions : class
+    {
+        // What OptionsBuilder.Bind registers, spelt out: a generic Bind call is one the binding source generator cannot
+        // intercept (SYSLIB1104), and this method binds by reflection anyway, as its attributes tell the caller.
+        builder.CheckApiGuardSection(section);
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(builder.Name, section));
+        builder.Services.AddSingleton<IConfigureOptions<TOptions>>(new NamedConfigureFromConfigurationOptions<TOptions>(builder.Name, section));
+        return builder;
+    }
+
+    private const string BinderMessage =
+        "Binds TOptions with the reflection-based configuration binder; its nested types may be trimmed. Under trimming or native AOT, " +
+        "bind with the configuration binding source generator (EnableConfigurationBindingGenerator) instead.";
+
+    /// <summary>
+    /// Adds a configure step, ahead of any binding registered after it, that stops the host when a value under
+    /// <paramref name="section"/> does not convert to the <typeparamref name="TOptions"/> property it binds to (see
+    /// <see cref="BindApiGuardSection{TOptions}"/>). Follow it with <c>.Bind(section)</c>, which the configuration binding source
+    /// generator turns into trimming-safe code at a call site with a concrete options type.
+    /// </summary>
+    internal static OptionsBuilder<TOptions> CheckApiGuardSection<[DynamicallyAccessedMembers(WalkedMembers)] TOptions>(
         this OptionsBuilder<TOptions> builder, IConfiguration section)
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
-
-        // Registered before the binder's own configure step, so it runs first.
         builder.Configure(_ => ThrowIfUnconvertible<TOptions>(section, builder.Name));
-        return builder.Bind(section);
+        return builder;
     }
 
     /// <summary>
@@ -34,7 +61,7 @@ public static class ApiGuardOptionsBuilderExtensions
     /// binder could not convert to the type of the <typeparamref name="TOptions"/> property it binds to. Used by configure steps that
     /// bind by hand (named options bound from a shared section).
     /// </summary>
-    internal static void ThrowIfUnconvertible<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TOptions>(IConfiguration section, string? name)
+    internal static void ThrowIfUnconvertible<[DynamicallyAccessedMembers(WalkedMembers)] TOptions>(IConfiguration section, string? name)
     {
         var failures = new List<string>();
         CheckObject(section, typeof(TOptions), failures, depth: 0);
@@ -169,9 +196,9 @@ public static class ApiGuardOptionsBuilderExtensions
             TypeCode.UInt32 => WholeNumber(value, uint.MinValue, uint.MaxValue),
             TypeCode.Int64 => WholeNumber(value, long.MinValue, long.MaxValue),
             TypeCode.UInt64 => ulong.TryParse(value, NumberStyles.Integer, invariant, out _) ? null : $"whole numbers from 0 to {ulong.MaxValue}",
-            TypeCode.Single => float.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, invariant, out _) ? null : "numbers such as 0.5",
-            TypeCode.Double => double.TryParse(value, NumberStyles.Float | NumberStyles.AllowThousands, invariant, out _) ? null : "numbers such as 0.5",
-            TypeCode.Decimal => decimal.TryParse(value, NumberStyles.Number, invariant, out _) ? null : "numbers such as 0.5",
+            TypeCode.Single => float.TryParse(value, NumberStyles.Float, invariant, out _) ? null : "numbers such as 0.5",
+            TypeCode.Double => double.TryParse(value, NumberStyles.Float, invariant, out _) ? null : "numbers such as 0.5",
+            TypeCode.Decimal => decimal.TryParse(value, NumberStyles.Float, invariant, out _) ? null : "numbers such as 0.5",
             TypeCode.Char => value.Length == 1 ? null : "single characters",
             TypeCode.DateTime => DateTime.TryParse(value, invariant, DateTimeStyles.None, out _) ? null : "dates and times such as 2026-01-31T12:00:00Z",
             _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _) ? null : "time spans [d.]hh:mm[:ss[.fffffff]] such as 00:00:30 or 1.00:00:00",

@@ -88,6 +88,28 @@ public sealed class CapabilityOptionsBindingTests
         Assert.Null(ex);
     }
 
+    [Fact]
+    public void BindApiGuardSection_CustomOptions_BindsConvertibleValuesAndNamesUnconvertibleKey()
+    {
+        var good = Build(new() { ["Custom:Mode"] = "detectonly", ["Custom:Limits:0"] = "7" });
+        Assert.Equal(ApiGuardMode.DetectOnly, good.Mode);
+        Assert.Equal([7], good.Limits);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Build(new() { ["Custom:Mode"] = "Sometimes", ["Custom:Limits:0"] = "seven" }));
+        Assert.Equal(
+            ["Custom:Mode has the value 'Sometimes'; allowed values are Enforce, DetectOnly.", $"Custom:Limits:0 has the value 'seven'; allowed values are {Int32s}."],
+            ex.Failures);
+
+        static CustomOptions Build(Dictionary<string, string?> values)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+            var services = new ServiceCollection();
+            services.AddOptions<CustomOptions>().BindApiGuardSection(configuration.GetSection("Custom"));
+            using var provider = services.BuildServiceProvider();
+            return provider.GetRequiredService<IOptions<CustomOptions>>().Value;
+        }
+    }
+
     private static async Task<WebApplication> StartAsync(string capability, Dictionary<string, string?> config)
     {
         var builder = WebApplication.CreateBuilder();
@@ -109,4 +131,11 @@ public sealed class CapabilityOptionsBindingTests
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(Failures)],
         _ => [ex.ToString()],
     };
+
+    private sealed class CustomOptions
+    {
+        public ApiGuardMode Mode { get; set; }
+
+        public List<int> Limits { get; set; } = [];
+    }
 }
