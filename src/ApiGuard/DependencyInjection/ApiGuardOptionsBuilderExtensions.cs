@@ -61,6 +61,25 @@ public static class ApiGuardOptionsBuilderExtensions
     /// binder could not convert to the type of the <typeparamref name="TOptions"/> property it binds to. Used by configure steps that
     /// bind by hand (named options bound from a shared section).
     /// </summary>
+    // The nested options classes the walk reaches through property types: kept with their public properties, so that trimmed and
+    // native AOT apps get the same messages. CapabilityOptionsBindingTests fails when a nested options class is missing here.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.ApiGuardPolicyOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Identity.ClientIdentityOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Monitoring.SecurityEventOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Monitoring.Webhooks.WebhookEndpointOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Inspection.Exclusions.InspectionExclusion))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.RateLimiting.RateLimitPolicyOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.RateLimiting.RateLimitRuleOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.BruteForce.BruteForceLimitOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.BruteForce.BruteForceAccountOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.BruteForce.BruteForcePatternOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Bots.BotClassOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Posture.Audit.EndpointAuditOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Posture.Leaks.ResponseLeakOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Posture.Inventory.RouteInventoryOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Authentication.Otp.OtpSecretOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Authentication.Signatures.SignaturePolicy))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ApiGuard.Authentication.Signatures.SignatureKeyOptions))]
     internal static void ThrowIfUnconvertible<[DynamicallyAccessedMembers(WalkedMembers)] TOptions>(IConfiguration section, string? name)
     {
         var failures = new List<string>();
@@ -76,9 +95,9 @@ public static class ApiGuardOptionsBuilderExtensions
     private const DynamicallyAccessedMemberTypes WalkedMembers = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.Interfaces;
 
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification =
-        "Nested option types are reached through property types, which trimming cannot annotate. Where trimming removed a nested " +
-        "type's property metadata this check finds nothing to report there, and the configuration binder's own conversion error " +
-        "(which also names the key) stops the host instead.")]
+        "Nested option types are reached through property types, which trimming cannot annotate; the [DynamicDependency] list on " +
+        "ThrowIfUnconvertible keeps their public properties (a test checks the list is complete). A type missing from it only loses " +
+        "this message: the configuration binder's own conversion error, which also names the key, then stops the host.")]
     private static void CheckObject(IConfiguration section, [DynamicallyAccessedMembers(WalkedMembers)] Type type, List<string> failures, int depth)
     {
         if (depth > MaxDepth)

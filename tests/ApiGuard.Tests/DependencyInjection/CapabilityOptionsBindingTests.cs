@@ -110,6 +110,70 @@ public sealed class CapabilityOptionsBindingTests
         }
     }
 
+    /// <summary>Every options class ApiGuard binds from configuration (the roots the conversion check walks).</summary>
+    private static readonly Type[] s_boundOptions =
+    [
+        typeof(ApiGuardOptions), typeof(ApiGuard.Monitoring.Webhooks.WebhookAlertOptions), typeof(ApiGuard.Inspection.PayloadInspectionOptions),
+        typeof(ApiGuard.RateLimiting.RateLimitingOptions), typeof(ApiGuard.BruteForce.BruteForceOptions), typeof(ApiGuard.Bots.BotDetectionOptions),
+        typeof(ApiGuard.Posture.PostureOptions), typeof(ApiGuard.Posture.Outbound.OutboundGuardOptions), typeof(ApiGuard.Authentication.Otp.OtpOptions),
+        typeof(ApiGuard.Authentication.ChallengeResponse.ServerNonceOptions), typeof(ApiGuard.Authentication.ChallengeResponse.DpopOptions),
+        typeof(SignatureAuthenticationOptions), typeof(SignatureKeyStoreOptions), typeof(SignatureKeyCacheOptions), typeof(ApiGuard.Redis.ApiGuardRedisOptions),
+    ];
+
+    [Fact]
+    public void ThrowIfUnconvertible_NestedOptionTypes_AllKeptForTrimming()
+    {
+        // Under trimming and native AOT the check sees a nested type's properties only when they are kept; a nested options class
+        // missing from the [DynamicDependency] list would lose its "allowed values" message there, silently.
+        var kept = typeof(ApiGuardOptionsBuilderExtensions)
+            .GetMethod("ThrowIfUnconvertible", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .GetCustomAttributes(typeof(System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute), inherit: false)
+            .Cast<System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute>()
+            .Select(a => a.Type)
+            .ToHashSet();
+
+        var nested = new SortedSet<string>(StringComparer.Ordinal);
+        // Set in code only (delegates, private setters, key objects): configuration never reaches them.
+        Type[] codeOnly =
+        [
+            typeof(ApiGuard.Authentication.ChallengeResponse.DpopEvents), typeof(SignatureAuthenticationEvents), typeof(ApiGuard.Bots.BotFlowRule),
+            typeof(SignatureClientKey), typeof(ApiGuard.Client.Signatures.SignatureKey),
+        ];
+        var seen = new HashSet<Type>(s_boundOptions.Concat(codeOnly));
+        var pending = new Queue<Type>(s_boundOptions);
+        while (pending.TryDequeue(out var type))
+        {
+            foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+            {
+                foreach (var candidate in ValueTypes(property.PropertyType))
+                {
+                    if (candidate.IsClass && !typeof(Delegate).IsAssignableFrom(candidate) && candidate.Namespace?.StartsWith("ApiGuard", StringComparison.Ordinal) == true &&
+                        seen.Add(candidate))
+                    {
+                        pending.Enqueue(candidate);
+                        if (!kept.Contains(candidate))
+                        {
+                            nested.Add(candidate.FullName!);
+                        }
+                    }
+                }
+            }
+        }
+
+        Assert.True(nested.Count == 0, "Add [DynamicDependency(PublicProperties, typeof(...))] on ThrowIfUnconvertible for: " + string.Join(", ", nested));
+
+        static IEnumerable<Type> ValueTypes(Type type)
+        {
+            yield return type;
+            // Element and value types of collections, as the check walks them; never a delegate's arguments.
+            var collection = typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && type != typeof(string);
+            foreach (var argument in !collection ? [] : type.IsArray ? [type.GetElementType()!] : type.GetGenericArguments())
+            {
+                yield return argument;
+            }
+        }
+    }
+
     private static async Task<WebApplication> StartAsync(string capability, Dictionary<string, string?> config)
     {
         var builder = WebApplication.CreateBuilder();
