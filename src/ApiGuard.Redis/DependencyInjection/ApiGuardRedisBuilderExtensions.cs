@@ -29,7 +29,7 @@ public static class ApiGuardRedisBuilderExtensions
 
         if (builder.Configuration?.GetSection("Redis") is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         options.ValidateOnStart();

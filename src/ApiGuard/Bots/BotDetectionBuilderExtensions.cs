@@ -25,7 +25,7 @@ public static class BotDetectionBuilderExtensions
         {
             if (builder.Configuration?.GetSection(BotDetectionOptions.SectionName) is { } section && section.Exists())
             {
-                options.Bind(section);
+                options.CheckApiGuardSection(section).Bind(section);
             }
 
             options.ValidateOnStart();

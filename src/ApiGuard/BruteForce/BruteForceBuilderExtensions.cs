@@ -33,7 +33,7 @@ public static class BruteForceBuilderExtensions
 
         if (builder.Configuration?.GetSection(BruteForceOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         if (configure is not null)

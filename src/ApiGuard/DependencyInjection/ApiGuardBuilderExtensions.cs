@@ -31,7 +31,7 @@ public static class ApiGuardBuilderExtensions
     }
 
     /// <summary>Adds a user sink that receives every security event (for example a SIEM forwarder).</summary>
-    public static IApiGuardBuilder AddSecurityEventSink<TSink>(this IApiGuardBuilder builder) where TSink : class, ISecurityEventSink
+    public static IApiGuardBuilder AddSecurityEventSink<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSink>(this IApiGuardBuilder builder) where TSink : class, ISecurityEventSink
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISecurityEventSink, TSink>());

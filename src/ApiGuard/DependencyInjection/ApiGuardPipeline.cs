@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ApiGuard.DependencyInjection;
 
 /// <summary>
@@ -31,7 +33,7 @@ public enum ApiGuardStage
 /// <summary>A middleware a capability contributes to <c>UseApiGuard()</c>. Registered through <see cref="Microsoft.Extensions.DependencyInjection.ApiGuardBuilderExtensions.AddMiddleware{TMiddleware}"/>.</summary>
 public sealed class ApiGuardPipelineEntry
 {
-    internal ApiGuardPipelineEntry(ApiGuardStage stage, Type middlewareType)
+    internal ApiGuardPipelineEntry(ApiGuardStage stage, [DynamicallyAccessedMembers(MiddlewareMembers)] Type middlewareType)
     {
         Stage = stage;
         MiddlewareType = middlewareType;
@@ -41,5 +43,9 @@ public sealed class ApiGuardPipelineEntry
     public ApiGuardStage Stage { get; }
 
     /// <summary>The middleware type (conventional middleware with <c>Invoke(HttpContext)</c>, or <see cref="Microsoft.AspNetCore.Http.IMiddleware"/>).</summary>
+    [DynamicallyAccessedMembers(MiddlewareMembers)]
     public Type MiddlewareType { get; }
+
+    /// <summary>What <c>UseMiddleware(Type)</c> reflects on: the constructor and <c>Invoke</c>/<c>InvokeAsync</c>.</summary>
+    internal const DynamicallyAccessedMemberTypes MiddlewareMembers = DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods;
 }

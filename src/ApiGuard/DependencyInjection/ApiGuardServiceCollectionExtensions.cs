@@ -39,7 +39,7 @@ public static class ApiGuardServiceCollectionExtensions
         var optionsBuilder = services.AddOptions<ApiGuardOptions>();
         if (configuration is not null)
         {
-            optionsBuilder.BindApiGuardSection(configuration);
+            optionsBuilder.CheckApiGuardSection(configuration).Bind(configuration);
         }
 
         if (configure is not null)
@@ -100,7 +100,7 @@ public static class ApiGuardServiceCollectionExtensions
 
         if (builder.Configuration?.GetSection("Webhooks") is { } section && section.Exists())
         {
-            options.BindApiGuardSection(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         options.ValidateOnStart();

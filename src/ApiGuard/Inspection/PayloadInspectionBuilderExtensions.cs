@@ -37,7 +37,7 @@ public static class PayloadInspectionBuilderExtensions
 
         if (builder.Configuration?.GetSection(PayloadInspectionOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         if (configure is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ApiGuard;
 using ApiGuard.DependencyInjection;
 using ApiGuard.Posture;
@@ -69,7 +70,7 @@ public static class PostureBuilderExtensions
     }
 
     /// <summary>Adds a custom response leak detector (events use the kind <c>leak.&lt;name&gt;</c>). Also adds response leak detection.</summary>
-    public static IApiGuardBuilder AddResponseLeakDetector<TDetector>(this IApiGuardBuilder builder) where TDetector : class, IResponseLeakDetector
+    public static IApiGuardBuilder AddResponseLeakDetector<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDetector>(this IApiGuardBuilder builder) where TDetector : class, IResponseLeakDetector
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IResponseLeakDetector, TDetector>());
@@ -110,7 +111,7 @@ public static class PostureBuilderExtensions
 
         if (builder.Configuration?.GetSection(PostureOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         options.ValidateOnStart();

@@ -33,7 +33,7 @@ public static class RateLimitingBuilderExtensions
 
         if (builder.Configuration?.GetSection(RateLimitingOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         if (configure is not null)

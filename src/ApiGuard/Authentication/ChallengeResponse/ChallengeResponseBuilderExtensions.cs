@@ -30,7 +30,7 @@ public static class ChallengeResponseBuilderExtensions
 
         if (builder.Configuration?.GetSection(ServerNonceOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         builder.AddReplayStore();

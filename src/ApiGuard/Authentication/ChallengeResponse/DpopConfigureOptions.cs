@@ -7,7 +7,7 @@ namespace ApiGuard.Authentication.ChallengeResponse;
 /// <summary>
 /// Binds <see cref="DpopOptions"/> of each scheme from <c>Authentication:Schemes:&lt;scheme&gt;</c>
 /// (<c>Mode</c>, <c>Algorithms</c>, <c>ProofLifetime</c>, <c>ClockSkew</c>, <c>RequireNonce</c>, <c>RequireBoundAccessToken</c>, <c>PublicOrigin</c>).
-/// Runs before code configuration, which wins. Unparseable values are left for the validator to report.
+/// Runs before code configuration, which wins. A value that does not convert stops the host with a message naming its key.
 /// </summary>
 internal sealed class DpopConfigureOptions : IConfigureNamedOptions<DpopOptions>
 {
@@ -32,6 +32,9 @@ internal sealed class DpopConfigureOptions : IConfigureNamedOptions<DpopOptions>
         {
             return;
         }
+
+        // An unconvertible value (Mode=Sometimes, ClockSkew=soon, RequireNonce=maybe) stops the host naming key and allowed values.
+        Microsoft.Extensions.DependencyInjection.ApiGuardOptionsBuilderExtensions.ThrowIfUnconvertible<DpopOptions>(section, name);
 
         if (section["Mode"] is { Length: > 0 } modeText)
         {

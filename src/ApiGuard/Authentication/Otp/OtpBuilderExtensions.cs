@@ -31,7 +31,7 @@ public static class OtpBuilderExtensions
 
         if (builder.Configuration?.GetSection(OtpOptions.SectionName) is { } section && section.Exists())
         {
-            options.Bind(section);
+            options.CheckApiGuardSection(section).Bind(section);
         }
 
         options.ValidateOnStart();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ApiGuard.Authentication.Signatures;
 using ApiGuard.Replay;
 using Microsoft.AspNetCore.Authentication;
@@ -78,9 +79,10 @@ public static class SignatureAuthenticationBuilderExtensions
 
         if (builder.Configuration?.GetSection(SignatureAuthenticationDefaults.SectionName) is { } section && section.Exists())
         {
-            builder.Services.AddOptions<SignatureAuthenticationOptions>(scheme).Bind(section);
-            builder.Services.AddOptions<SignatureKeyStoreOptions>().Bind(section);
-            builder.Services.AddOptions<SignatureKeyCacheOptions>().Bind(section.GetSection("KeyCache"));
+            builder.Services.AddOptions<SignatureAuthenticationOptions>(scheme).CheckApiGuardSection(section).Bind(section);
+            builder.Services.AddOptions<SignatureKeyStoreOptions>().CheckApiGuardSection(section).Bind(section);
+            var keyCache = section.GetSection("KeyCache");
+            builder.Services.AddOptions<SignatureKeyCacheOptions>().CheckApiGuardSection(keyCache).Bind(keyCache);
         }
 
         builder.Services.AddAuthorization();
@@ -96,7 +98,7 @@ public static class SignatureAuthenticationBuilderExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configureCache">Configures the cache (TTL, negative TTL, capacity).</param>
-    public static IServiceCollection AddSignatureKeyResolver<TResolver>(this IServiceCollection services, Action<SignatureKeyCacheOptions>? configureCache = null)
+    public static IServiceCollection AddSignatureKeyResolver<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TResolver>(this IServiceCollection services, Action<SignatureKeyCacheOptions>? configureCache = null)
         where TResolver : class, ISignatureKeyResolver
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -70,6 +70,7 @@ internal sealed class OutboundGuardSectionOptions(IServiceProvider services) : I
         var section = services.GetService<ApiGuardMarkerService>()?.Configuration?.GetSection("Posture:Outbound");
         if (section is not null && section.Exists())
         {
+            ApiGuardOptionsBuilderExtensions.ThrowIfUnconvertible<OutboundGuardOptions>(section, name);
             section.Bind(options);
         }
     }

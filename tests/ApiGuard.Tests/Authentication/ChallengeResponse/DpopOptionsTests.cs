@@ -53,12 +53,12 @@ public sealed class DpopOptionsTests
     [Fact]
     public async Task AddDpop_UnknownMode_HostFailsNamingKey()
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
         {
             await using var app = SampleApp.Build(["--contentRoot", AppContext.BaseDirectory, "--Authentication:Schemes:DPoP:Mode=Sometimes"], b => b.WebHost.UseTestServer());
             await app.StartAsync();
         });
 
-        Assert.Contains("Authentication:Schemes:DPoP:Mode has the value '-1'; allowed values are Enforce and DetectOnly.", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("Authentication:Schemes:DPoP:Mode has the value 'Sometimes'; allowed values are Enforce, DetectOnly.", Assert.Single(ex.Failures));
     }
 }
