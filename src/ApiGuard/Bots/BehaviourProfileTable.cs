@@ -27,7 +27,6 @@ internal sealed class BehaviourProfileTable
 
     private static readonly float[] s_linear64 = LinearCounts(64);
     private static readonly float[] s_linear256 = LinearCounts(256);
-    private static readonly int s_slotBytes = Unsafe.SizeOf<ProfileSlot>();
     private static readonly int s_metaBytes = Unsafe.SizeOf<SlotMeta>();
 
     private readonly ProfileSlot[] _slots;
@@ -120,11 +119,9 @@ internal sealed class BehaviourProfileTable
         var hash = o.ClientId.GetHashCode();
         var bucket = hash & _bucketMask;
 
-        // The bucket's metadata starts coming from memory while the clock is read, then the profile it points to (or the one a
-        // new client replaces) while the lock is taken.
+        // The bucket's metadata starts coming from memory while the clock is read.
         PrefetchMeta(bucket);
         var now = NowMs;
-        Prefetch(bucket, o.ClientId, hash);
         using (Enter(bucket))
         {
             var index = Choose(bucket, o.ClientId, hash, now, out var found);
@@ -862,8 +859,8 @@ internal sealed class BehaviourProfileTable
     }
 
     /// <summary>
-    /// Starts loading the slot <see cref="FindOrInsert"/> will most likely pick (read without the lock and before the clock,
-    /// counting every action as still in force: a wrong guess only costs a wasted prefetch). x86 only; elsewhere a no-op.
+    /// Starts loading a bucket's metadata (x86 only; elsewhere a no-op). The array is not pinned: should the GC move it
+    /// meanwhile, the prefetch is merely wasted (a prefetch never faults).
     /// </summary>
     private unsafe void PrefetchMeta(int bucket)
     {
@@ -876,21 +873,6 @@ internal sealed class BehaviourProfileTable
             }
 
             Sse.Prefetch0(p + (Ways * s_metaBytes) - 1);
-        }
-    }
-
-    private unsafe void Prefetch(int bucket, string key, int hash)
-    {
-        if (Sse.IsSupported)
-        {
-            var index = Choose(bucket, key, hash, 0, out _);
-            var p = (byte*)Unsafe.AsPointer(ref _slots[index]);
-            for (var offset = 0; offset < s_slotBytes; offset += 64)
-            {
-                Sse.Prefetch0(p + offset);
-            }
-
-            Sse.Prefetch0(p + s_slotBytes - 1);
         }
     }
 
