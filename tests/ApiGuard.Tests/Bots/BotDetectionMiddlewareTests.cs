@@ -248,6 +248,47 @@ public sealed class BotDetectionMiddlewareTests
         Assert.Equal(ClientClass.Verified, host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(keyId)!.ClientClass);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Invoke_RealSignatureAuthenticatedIntegration_VerifiedAndNeverSlowedUnlessSignaturesAreNotTrusted(bool signaturesVerify)
+    {
+        // ApiGuard's own signature handler (RFC 9421, a real HMAC-signed client) and 200 requests/s for 5 simulated seconds.
+        await using var host = await ApiGuard.Tests.Authentication.Signatures.SignatureTestHost.StartAsync(guard: g => g.AddBotDetection(o =>
+        {
+            if (!signaturesVerify)
+            {
+                o.VerifiedAuthenticationTypes.Clear(); // the control: the same client, only known
+            }
+        }));
+        using var client = host.CreateClient(ApiGuard.Tests.Client.Signatures.TestKeys.Private("test-shared-secret"));
+        var statuses = new List<int>();
+        for (var i = 0; i < 1000; i++)
+        {
+            statuses.Add((int)(await client.GetAsync("/api/signed/items")).StatusCode);
+            host.Time.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        var profile = host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot("principal:hmac-client")!;
+        Assert.True(profile.BurstPerSecond > 150, $"burst {profile.BurstPerSecond}");
+        var botEvents = host.Events.Events.Where(e => e.Capability == ApiGuardCapabilities.Bots).ToList();
+        if (signaturesVerify)
+        {
+            Assert.Equal(ClientClass.Verified, profile.ClientClass);
+            Assert.All(statuses, s => Assert.Equal(StatusCodes.Status200OK, s));
+            Assert.Equal(BotReasons.None, profile.Reasons);
+            Assert.Equal(BotAction.Allow, profile.Action);
+            Assert.Empty(botEvents);
+        }
+        else
+        {
+            Assert.Equal(ClientClass.Known, profile.ClientClass);
+            Assert.True((profile.Reasons & BotReasons.Burst) != 0, profile.Reasons.ToString());
+            Assert.NotEqual(BotAction.Allow, profile.Action);
+            Assert.Contains(botEvents, e => e.ClientId == "principal:hmac-client" && e.Properties!["reasons"].Contains("burst", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task Invoke_AddressBannedThenHeadersAdded_StillBlockedUnlessAuthenticated()
     {
