@@ -964,8 +964,9 @@ internal sealed class BehaviourProfileTable
     private BucketScope Enter(int bucket) => new(ref _buckets[bucket]);
 
     /// <summary>
-    /// A bucket's lock and eviction count (16 bytes). The lock is a <see cref="SpinLock"/> without owner tracking: every
-    /// section under it is short and never waits, and it is released with a plain store.
+    /// A bucket's lock and eviction count (16 bytes). The lock is a <see cref="SpinLock"/> without owner tracking (not
+    /// reentrant: no section under it calls back into the table): every section under it is short, waiting at most for a
+    /// timeline's own lock, and it is released with a plain store. A waiter spins, then yields.
     /// </summary>
     private struct BucketState
     {
