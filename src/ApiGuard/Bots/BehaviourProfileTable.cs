@@ -28,6 +28,7 @@ internal sealed class BehaviourProfileTable
     private static readonly float[] s_linear64 = LinearCounts(64);
     private static readonly float[] s_linear256 = LinearCounts(256);
     private static readonly int s_metaBytes = Unsafe.SizeOf<SlotMeta>();
+    private static readonly int s_slotBytes = Unsafe.SizeOf<ProfileSlot>();
 
     private readonly ProfileSlot[] _slots;
     private readonly string?[] _keys; // each slot's client id, apart: profiles hold no references, so replacing one is plain stores
@@ -132,6 +133,7 @@ internal sealed class BehaviourProfileTable
 
             // A new client: its profile is built on the stack and written to the table once, with stores only (the evicted
             // profile is never read, and no load waits for the slot's cache lines).
+            PrefetchSlot(index);
             Claim(index, o.ClientId, hash, now);
             var fresh = NewProfile(now);
             var decision = Update(ref fresh, index, in o, now, detectOnly);
@@ -873,6 +875,21 @@ internal sealed class BehaviourProfileTable
             }
 
             Sse.Prefetch0(p + (Ways * s_metaBytes) - 1);
+        }
+    }
+
+    /// <summary>Starts loading a slot about to be overwritten, so that its lines are in cache by the time it is written.</summary>
+    private unsafe void PrefetchSlot(int index)
+    {
+        if (Sse.IsSupported)
+        {
+            var p = (byte*)Unsafe.AsPointer(ref _slots[index]);
+            for (var offset = 0; offset < s_slotBytes; offset += 64)
+            {
+                Sse.Prefetch0(p + offset);
+            }
+
+            Sse.Prefetch0(p + s_slotBytes - 1);
         }
     }
 
