@@ -165,6 +165,25 @@ public sealed class BotDetectionMiddlewareSignalTests
     }
 
     [Fact]
+    public async Task Invoke_UnusualMethods_RaiseScoreAndThrottle()
+    {
+        // Method fuzzing (TRACE, PROPFIND, DEBUG, …) against routes that exist; the control sends GETs to the same routes.
+        string[] methods = ["TRACE", "PROPFIND", "DEBUG", "TRACK", "CONNECT", "MKCOL"];
+        await using var host = await BotTestHost.StartAsync();
+        for (var i = 0; i < methods.Length; i++)
+        {
+            var path = i % 2 == 0 ? "/api/products" : "/api/inventory";
+            await host.SendAsync(methods[i], path, SignalIp);
+            await host.SendAsync("GET", path, ControlIp);
+            host.Time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        AssertSignalMovesScoreAndDecision(host, BotReasons.UnusualMethods, BotAction.Throttle);
+        Assert.Equal(BotReasons.UnusualMethods, Profile(host, SignalIp).Reasons);
+        Assert.Equal(0, Profile(host, ControlIp).UnusualMethods);
+    }
+
+    [Fact]
     public async Task Invoke_RequestRateTooHigh_RaisesScoreAndThrottles()
     {
         // 20 requests/s sustained for a minute (no burst over 30 in a second) against 5 requests/s: anonymous clients are
