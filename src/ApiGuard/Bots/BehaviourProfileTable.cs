@@ -136,9 +136,14 @@ internal sealed class BehaviourProfileTable
             PrefetchSlot(index);
             Claim(index, o.ClientId, hash, now);
             var fresh = NewProfile(now);
-            var decision = Update(ref fresh, index, in o, now, detectOnly);
-            _slots[index] = fresh;
-            return decision;
+            try
+            {
+                return Update(ref fresh, index, in o, now, detectOnly);
+            }
+            finally
+            {
+                _slots[index] = fresh; // whatever happens, the claimed slot never keeps the evicted client's profile
+            }
         }
     }
 
