@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.Extensions.Options;
 
 namespace ApiGuard.Bots;
@@ -24,14 +25,21 @@ internal sealed class BehaviourProfileTable
     private const float MaxMultiple = 3f;
     private const float FastTauMs = 1000f;
 
+    private static readonly float[] s_linear64 = LinearCounts(64);
+    private static readonly float[] s_linear256 = LinearCounts(256);
+    private static readonly int s_metaBytes = Unsafe.SizeOf<SlotMeta>();
+    private static readonly int s_slotBytes = Unsafe.SizeOf<ProfileSlot>();
+
     private readonly ProfileSlot[] _slots;
+    private readonly string?[] _keys; // each slot's client id, apart: profiles hold no references, so replacing one is plain stores
     private readonly SlotMeta[] _meta;
-    private readonly Lock[] _locks;
+    private readonly BucketState[] _buckets;
     private readonly int _bucketMask;
     private readonly BotFlowRule[] _rules;
     private readonly FlowState[] _flows;
     private readonly ObjectIdTracker[] _objects;
     private readonly BotClassOptions[] _classes;
+    private readonly ClassLimits[] _limits;
     private readonly TimeProvider _time;
     private readonly BotTimelines _timelines;
     private readonly float _windowMs;
@@ -40,7 +48,6 @@ internal sealed class BehaviourProfileTable
     private readonly long _challengeMs;
     private readonly long _blockMs;
     private int _count;
-    private long _evictions;
 
     public BehaviourProfileTable(IOptions<BotDetectionOptions> options, TimeProvider time)
     {
@@ -50,17 +57,19 @@ internal sealed class BehaviourProfileTable
         var buckets = capacity / Ways;
         _bucketMask = buckets - 1;
         _slots = new ProfileSlot[capacity];
+        _keys = new string?[capacity];
         _meta = new SlotMeta[capacity];
-        _locks = new Lock[buckets];
+        _buckets = new BucketState[buckets];
         for (var i = 0; i < buckets; i++)
         {
-            _locks[i] = new Lock();
+            _buckets[i].Gate = new SpinLock(enableThreadOwnerTracking: false);
         }
 
         _objects = new ObjectIdTracker[capacity * TrackersPerClient];
         _rules = [.. o.FlowRules];
         _flows = _rules.Length == 0 ? [] : new FlowState[capacity * _rules.Length];
         _classes = [o.Anonymous, o.Known, o.Verified];
+        _limits = [new(o.Anonymous), new(o.Known), new(o.Verified)];
         _timelines = new BotTimelines(o.TimelineClients, o.TimelineLength);
         _windowMs = (float)o.Window.TotalMilliseconds;
         _minRequestsForRatios = o.MinRequestsForRatios;
@@ -77,7 +86,19 @@ internal sealed class BehaviourProfileTable
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Profiles evicted to make room.</summary>
-    public long Evictions => Interlocked.Read(ref _evictions);
+    public long Evictions
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _buckets.Length; i++)
+            {
+                total += Volatile.Read(ref _buckets[i].Evictions);
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>The flow rules, in order.</summary>
     public IReadOnlyList<BotFlowRule> Rules => _rules;
@@ -88,7 +109,7 @@ internal sealed class BehaviourProfileTable
 
     /// <summary>The bytes the table's own arrays hold (allocated once at construction): the proof of the memory bound, client id strings aside.</summary>
     public long FixedBytes =>
-        ((long)_slots.Length * (Unsafe.SizeOf<ProfileSlot>() + Unsafe.SizeOf<SlotMeta>())) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>()) +
+        ((long)_slots.Length * (Unsafe.SizeOf<ProfileSlot>() + Unsafe.SizeOf<SlotMeta>() + IntPtr.Size)) + ((long)_flows.Length * Unsafe.SizeOf<FlowState>()) +
         ((long)_objects.Length * Unsafe.SizeOf<ObjectIdTracker>());
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -96,91 +117,116 @@ internal sealed class BehaviourProfileTable
     /// <summary>Records one request and re-evaluates the client. O(1), allocation-free.</summary>
     public BotDecision Record(in RequestObservation o, bool detectOnly)
     {
-        var now = NowMs;
         var hash = o.ClientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+
+        // The bucket's metadata starts coming from memory while the clock is read.
+        PrefetchMeta(bucket);
+        var now = NowMs;
+        using (Enter(bucket))
         {
-            var index = FindOrInsert(bucket, o.ClientId, hash, now);
-            ref var s = ref _slots[index];
-            Advance(ref s, index, now);
-            s.Class = o.ClientClass;
-            s.LastSeenMs = now;
-            s.TotalRequests++;
-            s.Requests += 1;
-            s.Fast += 1;
-
-            var status = o.StatusCode;
-            var notable = status >= 400;
-            switch (status)
+            var index = Choose(bucket, o.ClientId, hash, now, out var found);
+            if (found)
             {
-                case 401:
-                    s.Unauthorized += 1;
-                    s.Errors += 1;
-                    break;
-                case 403:
-                    s.Forbidden += 1;
-                    s.Errors += 1;
-                    break;
-                case 404:
-                    s.NotFound += 1;
-                    s.Errors += 1;
-                    if (o.Route is null)
-                    {
-                        s.Unmatched += 1;
-                        s.UnmatchedBits |= Bit64(o.Path);
-                    }
-
-                    break;
-                case 429:
-                    s.TooMany += 1;
-                    break;
-                case >= 500:
-                    s.ServerErrors += 1;
-                    s.Errors += 1;
-                    break;
+                return Update(ref _slots[index], index, in o, now, detectOnly);
             }
 
-            if (IsUnusualMethod(o.Method))
+            // A new client: its profile is built on the stack and written to the table once, with stores only (the evicted
+            // profile is never read, and no load waits for the slot's cache lines).
+            PrefetchSlot(index);
+            Claim(index, o.ClientId, hash, now);
+            var fresh = NewProfile(now);
+            try
             {
-                s.UnusualMethods += 1;
-                notable = true;
+                return Update(ref fresh, index, in o, now, detectOnly);
             }
-
-            if (o.Route is not null)
+            finally
             {
-                var routeHash = Mix(o.Route.GetHashCode());
-                var routeBit = 1UL << (int)(routeHash & 63);
-                if ((s.RouteBits & routeBit) == 0)
-                {
-                    s.RouteBits |= routeBit;
-                    s.Routes = Linear64(s.RouteBits);
-                }
-
-                if (o.ObjectId is not null)
-                {
-                    TrackObjectId(ref s, index, o.Route, routeHash, o.ObjectId);
-                }
+                _slots[index] = fresh; // whatever happens, the claimed slot never keeps the evicted client's profile
             }
-
-            var flowAction = BotAction.Allow;
-            if (_rules.Length > 0)
-            {
-                flowAction = EvaluateFlows(ref s, index, in o, now);
-            }
-
-            var decision = Decide(ref s, now, detectOnly, flowAction);
-            ref var meta = ref _meta[index];
-            meta.LastSeenMs = now;
-            meta.Score = s.Score;
-            meta.ActiveUntilMs = s.Action == BotAction.Allow ? 0 : s.ActionUntilMs;
-            if (notable || decision.Changed)
-            {
-                WriteTimeline(ref s, now, "request", o.Method, o.Route ?? o.Path, status, null);
-            }
-
-            return decision;
         }
+    }
+
+    /// <summary>Adds one request to a profile and re-evaluates it (under the bucket's lock).</summary>
+    private BotDecision Update(ref ProfileSlot s, int index, in RequestObservation o, long now, bool detectOnly)
+    {
+        Advance(ref s, index, now);
+        s.Class = o.ClientClass;
+        s.LastSeenMs = now;
+        s.TotalRequests++;
+        s.Requests += 1;
+        s.Fast += 1;
+
+        var status = o.StatusCode;
+        var notable = status >= 400;
+        switch (status)
+        {
+            case 401:
+                s.Unauthorized += 1;
+                s.Errors += 1;
+                break;
+            case 403:
+                s.Forbidden += 1;
+                s.Errors += 1;
+                break;
+            case 404:
+                s.NotFound += 1;
+                s.Errors += 1;
+                if (o.Route is null)
+                {
+                    s.Unmatched += 1;
+                    s.UnmatchedBits |= Bit64(o.Path);
+                }
+
+                break;
+            case 429:
+                s.TooMany += 1;
+                break;
+            case >= 500:
+                s.ServerErrors += 1;
+                s.Errors += 1;
+                break;
+        }
+
+        if (IsUnusualMethod(o.Method))
+        {
+            s.UnusualMethods += 1;
+            notable = true;
+        }
+
+        if (o.Route is not null)
+        {
+            var routeHash = Mix(o.Route.GetHashCode());
+            var routeBit = 1UL << (int)(routeHash & 63);
+            if ((s.RouteBits & routeBit) == 0)
+            {
+                s.RouteBits |= routeBit;
+                s.Routes = Linear64(s.RouteBits);
+            }
+
+            if (o.ObjectId is not null)
+            {
+                TrackObjectId(ref s, index, o.Route, routeHash, o.ObjectId);
+            }
+        }
+
+        var flowAction = BotAction.Allow;
+        if (_rules.Length > 0)
+        {
+            flowAction = EvaluateFlows(ref s, index, in o, now);
+        }
+
+        var decision = Decide(ref s, now, detectOnly, flowAction);
+        ref var meta = ref _meta[index];
+        meta.LastSeenMs = now;
+        meta.Score = s.Score;
+        meta.ActiveUntilMs = s.Action == BotAction.Allow ? 0 : s.ActionUntilMs;
+        if (notable || decision.Changed)
+        {
+            WriteTimeline(ref s, now, "request", o.Method, o.Route ?? o.Path, status, null);
+        }
+
+        return decision;
     }
 
     /// <summary>Records another capability's event about a client (from the observer). O(1), allocation-free.</summary>
@@ -189,7 +235,7 @@ internal sealed class BehaviourProfileTable
         var now = NowMs;
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = FindOrInsert(bucket, clientId, hash, now);
             ref var s = ref _slots[index];
@@ -222,7 +268,7 @@ internal sealed class BehaviourProfileTable
         var now = NowMs;
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = Find(bucket, clientId, hash);
             if (index >= 0)
@@ -245,7 +291,7 @@ internal sealed class BehaviourProfileTable
     {
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = Find(bucket, clientId, hash);
             if (index >= 0 && _slots[index].Action == BotAction.Block)
@@ -261,7 +307,7 @@ internal sealed class BehaviourProfileTable
         var now = NowMs;
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = FindOrInsert(bucket, clientId, hash, now);
             ref var s = ref _slots[index];
@@ -282,7 +328,7 @@ internal sealed class BehaviourProfileTable
         var now = NowMs;
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = Find(bucket, clientId, hash);
             if (index < 0 || _slots[index].ResetMs >= unixMs)
@@ -296,8 +342,7 @@ internal sealed class BehaviourProfileTable
             _meta[index].Score = 0;
             _meta[index].ActiveUntilMs = 0;
             s = default;
-            s.Key = keep.Key;
-            s.Epoch = keep.Epoch + 1;
+            _meta[index].Epoch++;
             s.Class = keep.Class;
             s.FirstSeenMs = keep.FirstSeenMs;
             s.LastSeenMs = keep.LastSeenMs;
@@ -321,7 +366,7 @@ internal sealed class BehaviourProfileTable
     {
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = Find(bucket, clientId, hash);
             return index < 0 ? null : Snapshot(ref _slots[index], index, NowMs);
@@ -334,7 +379,7 @@ internal sealed class BehaviourProfileTable
         int timeline, generation;
         var hash = clientId.GetHashCode();
         var bucket = hash & _bucketMask;
-        lock (_locks[bucket])
+        using (Enter(bucket))
         {
             var index = Find(bucket, clientId, hash);
             if (index < 0)
@@ -356,12 +401,12 @@ internal sealed class BehaviourProfileTable
         var top = new PriorityQueue<int, (int Action, float Score)>(count + 1);
         for (var bucket = 0; bucket <= _bucketMask; bucket++)
         {
-            lock (_locks[bucket])
+            using (Enter(bucket))
             {
                 for (var i = bucket * Ways; i < (bucket + 1) * Ways; i++)
                 {
                     ref var s = ref _slots[i];
-                    if (s.Key is null)
+                    if (_keys[i] is null)
                     {
                         continue;
                     }
@@ -387,9 +432,9 @@ internal sealed class BehaviourProfileTable
         while (top.TryDequeue(out var index, out _))
         {
             var bucket = index / Ways;
-            lock (_locks[bucket])
+            using (Enter(bucket))
             {
-                if (_slots[index].Key is not null)
+                if (_keys[index] is not null)
                 {
                     result.Add(Snapshot(ref _slots[index], index, now));
                 }
@@ -402,7 +447,7 @@ internal sealed class BehaviourProfileTable
 
     private BotDecision Decide(ref ProfileSlot s, long now, bool detectOnly, BotAction flowAction)
     {
-        var c = _classes[(int)s.Class];
+        ref readonly var c = ref _limits[(int)s.Class];
         var score = Evaluate(ref s, now, out var reasons);
         if (flowAction != BotAction.Allow)
         {
@@ -413,15 +458,15 @@ internal sealed class BehaviourProfileTable
         s.Reasons = reasons;
 
         var desired = flowAction;
-        if (c.BlockScore > 0 && score >= c.BlockScore)
+        if (score >= c.BlockScore)
         {
             desired = BotAction.Block;
         }
-        else if (c.ChallengeScore > 0 && score >= c.ChallengeScore)
+        else if (score >= c.ChallengeScore)
         {
             desired = Max(desired, BotAction.Challenge);
         }
-        else if (c.ThrottleScore > 0 && score >= c.ThrottleScore)
+        else if (score >= c.ThrottleScore)
         {
             desired = Max(desired, BotAction.Throttle);
         }
@@ -460,8 +505,11 @@ internal sealed class BehaviourProfileTable
         }
 
         return new BotDecision(changed, previous, s.Action, score, s.Action == BotAction.Allow ? reasons : s.ActionReasons | reasons, s.Class,
-            s.FlowRule, s.ActionUntilMs, s.ActionDetectOnly);
+            FlowRuleName(ref s), s.ActionUntilMs, s.ActionDetectOnly);
     }
+
+    /// <summary>The name of the flow rule the client last matched, if any.</summary>
+    private string? FlowRuleName(ref ProfileSlot s) => s.FlowRule == 0 ? null : _rules[s.FlowRule - 1].Name;
 
     private long Duration(BotAction action) => action switch
     {
@@ -475,7 +523,7 @@ internal sealed class BehaviourProfileTable
     /// <summary>Scores a profile against its class's expectations.</summary>
     private float Evaluate(ref ProfileSlot s, long now, out BotReasons reasons)
     {
-        var c = _classes[(int)s.Class];
+        ref readonly var c = ref _limits[(int)s.Class];
         var carry = Carry(now, ref s);
         reasons = BotReasons.None;
         var score = 0f;
@@ -504,13 +552,80 @@ internal sealed class BehaviourProfileTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(ref float score, ref BotReasons reasons, BotReasons reason, float value, double limit)
+    private static void Add(ref float score, ref BotReasons reasons, BotReasons reason, float value, float limit)
     {
-        if (limit > 0 && value > limit)
+        if (value > limit)
         {
-            score += PointsPerReason * MathF.Min(value / (float)limit, MaxMultiple);
+            score += PointsPerReason * MathF.Min(value / limit, MaxMultiple);
             reasons |= reason;
         }
+    }
+
+    /// <summary>A class's limits and thresholds as the scoring reads them: single precision, 0 (off) as +∞ so no signal passes it.</summary>
+    private readonly struct ClassLimits
+    {
+        public ClassLimits(BotClassOptions c)
+        {
+            MaxRequestsPerSecond = Limit(c.MaxRequestsPerSecond);
+            MaxBurstPerSecond = Limit(c.MaxBurstPerSecond);
+            MaxErrorRatio = Limit(c.MaxErrorRatio);
+            MaxNotFoundRatio = Limit(c.MaxNotFoundRatio);
+            MaxTooManyRequestsRatio = Limit(c.MaxTooManyRequestsRatio);
+            MaxDistinctRoutes = Limit(c.MaxDistinctRoutes);
+            MaxAuthFailures = Limit(c.MaxAuthFailures);
+            MaxForbidden = Limit(c.MaxForbidden);
+            MaxRouteScans = Limit(c.MaxRouteScans);
+            MaxDistinctObjectIds = Limit(c.MaxDistinctObjectIds);
+            MaxSequentialIds = Limit(c.MaxSequentialIds);
+            MaxInjectionFindings = Limit(c.MaxInjectionFindings);
+            MaxRateLimitRejections = Limit(c.MaxRateLimitRejections);
+            MaxBruteForceEvents = Limit(c.MaxBruteForceEvents);
+            MaxServerErrors = Limit(c.MaxServerErrors);
+            MaxUnusualMethods = Limit(c.MaxUnusualMethods);
+            ThrottleScore = Limit(c.ThrottleScore);
+            ChallengeScore = Limit(c.ChallengeScore);
+            BlockScore = Limit(c.BlockScore);
+        }
+
+        public float MaxRequestsPerSecond { get; }
+
+        public float MaxBurstPerSecond { get; }
+
+        public float MaxErrorRatio { get; }
+
+        public float MaxNotFoundRatio { get; }
+
+        public float MaxTooManyRequestsRatio { get; }
+
+        public float MaxDistinctRoutes { get; }
+
+        public float MaxAuthFailures { get; }
+
+        public float MaxForbidden { get; }
+
+        public float MaxRouteScans { get; }
+
+        public float MaxDistinctObjectIds { get; }
+
+        public float MaxSequentialIds { get; }
+
+        public float MaxInjectionFindings { get; }
+
+        public float MaxRateLimitRejections { get; }
+
+        public float MaxBruteForceEvents { get; }
+
+        public float MaxServerErrors { get; }
+
+        public float MaxUnusualMethods { get; }
+
+        public float ThrottleScore { get; }
+
+        public float ChallengeScore { get; }
+
+        public float BlockScore { get; }
+
+        private static float Limit(double value) => value > 0 ? (float)value : float.PositiveInfinity;
     }
 
     /// <summary>Decays the counters to <paramref name="now"/> and rolls the distinct-count window.</summary>
@@ -549,10 +664,11 @@ internal sealed class BehaviourProfileTable
             s.UnmatchedBits = 0;
             s.Routes = 0;
             s.Objects = 0;
+            var epoch = _meta[index].Epoch;
             for (var k = index * TrackersPerClient; k < (index + 1) * TrackersPerClient; k++)
             {
                 ref var t = ref _objects[k];
-                if (t.Epoch == s.Epoch)
+                if (t.Epoch == epoch)
                 {
                     t.Prev = idle ? 0 : Linear256(t.B0, t.B1, t.B2, t.B3);
                     t.B0 = t.B1 = t.B2 = t.B3 = 0;
@@ -574,10 +690,11 @@ internal sealed class BehaviourProfileTable
     {
         string? route = null;
         var best = 0f;
+        var epoch = _meta[index].Epoch;
         for (var k = index * TrackersPerClient; k < (index + 1) * TrackersPerClient; k++)
         {
             ref var t = ref _objects[k];
-            var estimate = t.Epoch == s.Epoch ? MathF.Max(Linear256(t.B0, t.B1, t.B2, t.B3), t.Prev * carry) : 0;
+            var estimate = t.Epoch == epoch ? MathF.Max(Linear256(t.B0, t.B1, t.B2, t.B3), t.Prev * carry) : 0;
             if (estimate > best)
             {
                 best = estimate;
@@ -592,10 +709,11 @@ internal sealed class BehaviourProfileTable
     {
         // Direct-mapped by route hash: a client alternating between routes never wipes one route's state with another's.
         ref var t = ref _objects[(index * TrackersPerClient) + (int)((routeHash >> 8) & (TrackersPerClient - 1))];
-        if (t.Epoch != s.Epoch)
+        var epoch = _meta[index].Epoch;
+        if (t.Epoch != epoch)
         {
             t = default;
-            t.Epoch = s.Epoch;
+            t.Epoch = epoch;
         }
 
         t.Route = route;
@@ -706,7 +824,7 @@ internal sealed class BehaviourProfileTable
 
             if (f.Triggered)
             {
-                s.FlowRule = rule.Name;
+                s.FlowRule = (short)(r + 1);
                 result = Max(result, rule.Action);
             }
         }
@@ -738,7 +856,7 @@ internal sealed class BehaviourProfileTable
         for (var i = start; i < start + Ways; i++)
         {
             ref var m = ref _meta[i];
-            if (m.Hash == hash && m.Occupied != 0 && string.Equals(_slots[i].Key, key, StringComparison.Ordinal))
+            if (m.Hash == hash && m.Occupied != 0 && string.Equals(_keys[i], key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -747,8 +865,55 @@ internal sealed class BehaviourProfileTable
         return -1;
     }
 
+    /// <summary>
+    /// Starts loading a bucket's metadata (x86 only; elsewhere a no-op). The array is not pinned: should the GC move it
+    /// meanwhile, the prefetch is merely wasted (a prefetch never faults).
+    /// </summary>
+    private unsafe void PrefetchMeta(int bucket)
+    {
+        if (Sse.IsSupported)
+        {
+            var p = (byte*)Unsafe.AsPointer(ref _meta[bucket * Ways]);
+            for (var offset = 0; offset < Ways * s_metaBytes; offset += 64)
+            {
+                Sse.Prefetch0(p + offset);
+            }
+
+            Sse.Prefetch0(p + (Ways * s_metaBytes) - 1);
+        }
+    }
+
+    /// <summary>Starts loading a slot about to be overwritten, so that its lines are in cache by the time it is written.</summary>
+    private unsafe void PrefetchSlot(int index)
+    {
+        if (Sse.IsSupported)
+        {
+            var p = (byte*)Unsafe.AsPointer(ref _slots[index]);
+            for (var offset = 0; offset < s_slotBytes; offset += 64)
+            {
+                Sse.Prefetch0(p + offset);
+            }
+
+            Sse.Prefetch0(p + s_slotBytes - 1);
+        }
+    }
+
     private int FindOrInsert(int bucket, string key, int hash, long now)
     {
+        var index = Choose(bucket, key, hash, now, out var found);
+        if (!found)
+        {
+            Claim(index, key, hash, now);
+            _slots[index] = NewProfile(now);
+        }
+
+        return index;
+    }
+
+    /// <summary>The client's slot in the bucket if it has one, else the slot a new profile takes: a free one, else the least valuable.</summary>
+    private int Choose(int bucket, string key, int hash, long now, out bool found)
+    {
+        found = false;
         // The scan reads only the compact metadata (4 cache lines per bucket); the chosen slot is touched last.
         var start = bucket * Ways;
         var victim = -1;
@@ -765,8 +930,9 @@ internal sealed class BehaviourProfileTable
                 continue;
             }
 
-            if (m.Hash == hash && string.Equals(_slots[i].Key, key, StringComparison.Ordinal))
+            if (m.Hash == hash && string.Equals(_keys[i], key, StringComparison.Ordinal))
             {
+                found = true;
                 return i;
             }
 
@@ -776,6 +942,12 @@ internal sealed class BehaviourProfileTable
             }
         }
 
+        return victim;
+    }
+
+    /// <summary>Gives a slot to a new client (its metadata and id; the caller writes the profile).</summary>
+    private void Claim(int victim, string key, int hash, long now)
+    {
         ref var meta = ref _meta[victim];
         if (meta.Occupied == 0)
         {
@@ -783,7 +955,8 @@ internal sealed class BehaviourProfileTable
         }
         else
         {
-            Interlocked.Increment(ref _evictions);
+            ref var evictions = ref _buckets[victim / Ways].Evictions; // under the bucket's lock
+            Volatile.Write(ref evictions, evictions + 1);
         }
 
         meta.Hash = hash;
@@ -791,18 +964,51 @@ internal sealed class BehaviourProfileTable
         meta.Score = 0;
         meta.LastSeenMs = now;
         meta.ActiveUntilMs = 0;
+        meta.Epoch++;
         ClearFlows(victim);
-        ref var v = ref _slots[victim];
-        var epoch = v.Epoch + 1;
-        v = default;
-        v.Key = key;
-        v.Epoch = epoch;
+        _keys[victim] = key;
+    }
+
+    /// <summary>A new client's profile. The evicted one is overwritten without being read (its epoch lives in the metadata).</summary>
+    private static ProfileSlot NewProfile(long now)
+    {
+        var v = default(ProfileSlot);
         v.ResetMs = now;
         v.FirstSeenMs = now;
         v.LastSeenMs = now;
         v.LastDecayMs = now;
         v.WindowStartMs = now;
-        return victim;
+        return v;
+    }
+
+    /// <summary>Takes the bucket's lock until the scope is disposed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private BucketScope Enter(int bucket) => new(ref _buckets[bucket]);
+
+    /// <summary>
+    /// A bucket's lock and eviction count (16 bytes). The lock is a <see cref="SpinLock"/> without owner tracking (not
+    /// reentrant: no section under it calls back into the table): every section under it is short, waiting at most for a
+    /// timeline's own lock, and it is released with a plain store. A waiter spins, then yields.
+    /// </summary>
+    private struct BucketState
+    {
+        public SpinLock Gate;
+        public long Evictions;
+    }
+
+    /// <summary>Holds a bucket's lock (<c>using (Enter(bucket))</c>).</summary>
+    private readonly ref struct BucketScope
+    {
+        private readonly ref BucketState _bucket;
+
+        public BucketScope(ref BucketState bucket)
+        {
+            _bucket = ref bucket;
+            var taken = false;
+            bucket.Gate.Enter(ref taken);
+        }
+
+        public void Dispose() => _bucket.Gate.Exit(useMemoryBarrier: false);
     }
 
     /// <summary>Whether <paramref name="a"/> is a better eviction victim than <paramref name="b"/>.</summary>
@@ -827,7 +1033,7 @@ internal sealed class BehaviourProfileTable
     {
         Advance(ref s, index, now);
         var score = Evaluate(ref s, now, out var reasons);
-        if (s.FlowRule is not null && s.Action != BotAction.Allow && (s.ActionReasons & BotReasons.FlowRule) != 0)
+        if (s.FlowRule != 0 && s.Action != BotAction.Allow && (s.ActionReasons & BotReasons.FlowRule) != 0)
         {
             reasons |= BotReasons.FlowRule;
         }
@@ -840,7 +1046,7 @@ internal sealed class BehaviourProfileTable
         var tooManyRatio = s.Requests > 0 ? s.TooMany / s.Requests : 0;
         var snapshot = new BotProfileSnapshot
         {
-            ClientId = s.Key!,
+            ClientId = _keys[index]!,
             ClientClass = s.Class,
             FirstSeen = DateTimeOffset.FromUnixTimeMilliseconds(s.FirstSeenMs),
             LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(s.LastSeenMs),
@@ -865,7 +1071,7 @@ internal sealed class BehaviourProfileTable
             UnusualMethods = Round(s.UnusualMethods),
             Score = Round(score),
             Reasons = active ? reasons | s.ActionReasons : reasons,
-            FlowRule = s.FlowRule,
+            FlowRule = FlowRuleName(ref s),
             Action = active ? s.Action : BotAction.Allow,
             ActionUntil = active ? DateTimeOffset.FromUnixTimeMilliseconds(s.ActionUntilMs) : null,
             ActionDetectOnly = active && s.ActionDetectOnly,
@@ -994,17 +1200,25 @@ internal sealed class BehaviourProfileTable
         return x;
     }
 
-    /// <summary>Linear counting over 64 bits: n ≈ -m ln(zeros / m).</summary>
-    internal static float Linear64(ulong bits)
-    {
-        var zeros = 64 - BitOperations.PopCount(bits);
-        return zeros == 0 ? 64f * MathF.Log(64f) : -64f * MathF.Log(zeros / 64f);
-    }
+    /// <summary>Linear counting over 64 bits: n ≈ -m ln(zeros / m), looked up by the number of bits set (no logarithm per request).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Linear64(ulong bits) => s_linear64[BitOperations.PopCount(bits)];
 
-    /// <summary>Linear counting over 256 bits.</summary>
-    internal static float Linear256(ulong b0, ulong b1, ulong b2, ulong b3)
+    /// <summary>Linear counting over 256 bits, looked up by the number of bits set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Linear256(ulong b0, ulong b1, ulong b2, ulong b3) =>
+        s_linear256[BitOperations.PopCount(b0) + BitOperations.PopCount(b1) + BitOperations.PopCount(b2) + BitOperations.PopCount(b3)];
+
+    /// <summary>The linear-counting estimate for each number of bits set in an <paramref name="m"/>-bit sketch (all set: m ln m).</summary>
+    private static float[] LinearCounts(int m)
     {
-        var zeros = 256 - BitOperations.PopCount(b0) - BitOperations.PopCount(b1) - BitOperations.PopCount(b2) - BitOperations.PopCount(b3);
-        return zeros == 0 ? 256f * MathF.Log(256f) : -256f * MathF.Log(zeros / 256f);
+        var table = new float[m + 1];
+        for (var set = 0; set <= m; set++)
+        {
+            var zeros = m - set;
+            table[set] = zeros == 0 ? m * MathF.Log(m) : -m * MathF.Log(zeros / (float)m);
+        }
+
+        return table;
     }
 }

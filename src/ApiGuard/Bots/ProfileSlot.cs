@@ -2,11 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace ApiGuard.Bots;
 
-/// <summary>One client's behaviour profile: a fixed-size struct in the table, updated in place (no allocation).</summary>
+/// <summary>
+/// One client's behaviour profile: a fixed-size struct in the table, updated in place (no allocation). It holds no
+/// references (the client id is kept beside it), so a new client overwrites an evicted profile with a few vector stores.
+/// </summary>
 [StructLayout(LayoutKind.Auto)]
 internal struct ProfileSlot
 {
-    public string? Key;
     public ClientClass Class;
 
     public long FirstSeenMs;
@@ -15,7 +17,6 @@ internal struct ProfileSlot
     public long WindowStartMs;
     public long TotalRequests;
     public long ResetMs; // when the profile was created or last reset (a ban lifted anywhere after this resets it)
-    public int Epoch; // the slot's occupancy number: object-id trackers of earlier occupants (other Epoch) count as empty
 
     // Counters decaying with the window's time constant (≈ events in the last window), Fast with 1 s (≈ requests per second).
     public float Requests;
@@ -48,7 +49,7 @@ internal struct ProfileSlot
 
     public float Score;
     public BotReasons Reasons;
-    public string? FlowRule;
+    public short FlowRule; // the flow rule last matched: its index + 1 (0 = none)
 
     public BotAction Action;
     public long ActionUntilMs;
@@ -61,13 +62,17 @@ internal struct ProfileSlot
     public int TimelineGeneration;
 }
 
-/// <summary>What eviction and lookup need of a slot, kept apart in a compact array (32 bytes) so a bucket scan stays in cache.</summary>
+/// <summary>
+/// What eviction and lookup need of a slot, kept apart in a compact array (32 bytes) so a bucket scan stays in cache and
+/// replacing a profile never reads the profile itself.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct SlotMeta
 {
     public int Hash;
     public int Occupied;
     public float Score;
+    public int Epoch; // the slot's occupancy number: object-id trackers of earlier occupants (other Epoch) count as empty
     public long LastSeenMs;
     public long ActiveUntilMs;
 }

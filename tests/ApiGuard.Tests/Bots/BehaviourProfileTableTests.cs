@@ -111,6 +111,48 @@ public sealed class BehaviourProfileTableTests
     }
 
     [Fact]
+    public void Record_NewClientsInEvictedSlots_InheritNothingFromTheEvictedProfiles()
+    {
+        // Every slot first holds a client walking 50 random account ids (enumeration, an action, a timeline: 200 such clients
+        // fill every bucket); then new clients evict them, each sending one id on the same route. None may see the evicted
+        // client's ids, score, action or timeline.
+        var (table, time) = Create(o => o.Capacity = 64);
+        var random = new Random(11);
+        for (var c = 0; c < 200; c++)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var id = random.Next(1_000_000, 9_000_000).ToString(CultureInfo.InvariantCulture);
+                Get(table, $"ip:198.51.{c / 100}.{c % 100}", $"/api/accounts/{id}", 404, "/api/accounts/{accountId}", id);
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(64, table.Count);
+        Assert.All(table.GetTopOffenders(64), p => Assert.True((p.Reasons & BotReasons.Enumeration) != 0 && p.Action != BotAction.Allow));
+        Assert.Equal(64, table.GetTopOffenders(64).Count);
+
+        var evictionsBefore = table.Evictions;
+        for (var n = 0; n < 640; n++)
+        {
+            var client = $"ip:203.0.113.{n % 256}.{n / 256}";
+            var d = Get(table, client, "/api/accounts/42", 200, "/api/accounts/{accountId}", "42");
+            Assert.Equal(BotAction.Allow, d.Action);
+            Assert.Equal(BotReasons.None, d.Reasons);
+            var profile = table.GetSnapshot(client)!;
+            Assert.Equal(1, profile.TotalRequests);
+            Assert.InRange(profile.DistinctObjectIds, 0.9, 1.1);
+            Assert.Equal(0, profile.Score);
+            Assert.Empty(table.GetTimeline(client));
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.True(table.Evictions - evictionsBefore >= 640, $"{table.Evictions - evictionsBefore} evictions");
+        Assert.True(table.Count <= table.Capacity);
+    }
+
+    [Fact]
     public void Record_FewIdsRevisited_NoEnumeration()
     {
         var (table, time) = Create();

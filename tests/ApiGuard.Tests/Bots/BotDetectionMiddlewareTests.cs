@@ -248,6 +248,85 @@ public sealed class BotDetectionMiddlewareTests
         Assert.Equal(ClientClass.Verified, host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot(keyId)!.ClientClass);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Invoke_RealSignatureAuthenticatedIntegration_VerifiedAndNeverSlowedUnlessSignaturesAreNotTrusted(bool signaturesVerify)
+    {
+        // ApiGuard's own signature handler (RFC 9421, a real HMAC-signed client) and 200 requests/s for 5 simulated seconds.
+        await using var host = await ApiGuard.Tests.Authentication.Signatures.SignatureTestHost.StartAsync(guard: g => g.AddBotDetection(o =>
+        {
+            if (!signaturesVerify)
+            {
+                o.VerifiedAuthenticationTypes.Clear(); // the control: the same client, only known
+            }
+        }));
+        using var client = host.CreateClient(ApiGuard.Tests.Client.Signatures.TestKeys.Private("test-shared-secret"));
+        var statuses = new List<int>();
+        for (var i = 0; i < 1000; i++)
+        {
+            statuses.Add((int)(await client.GetAsync("/api/signed/items")).StatusCode);
+            host.Time.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        var profile = host.Services.GetRequiredService<BehaviourProfileTable>().GetSnapshot("principal:hmac-client")!;
+        Assert.True(profile.BurstPerSecond > 150, $"burst {profile.BurstPerSecond}");
+        var botEvents = host.Events.Events.Where(e => e.Capability == ApiGuardCapabilities.Bots).ToList();
+        if (signaturesVerify)
+        {
+            Assert.Equal(ClientClass.Verified, profile.ClientClass);
+            Assert.All(statuses, s => Assert.Equal(StatusCodes.Status200OK, s));
+            Assert.Equal(BotReasons.None, profile.Reasons);
+            Assert.Equal(BotAction.Allow, profile.Action);
+            Assert.Empty(botEvents);
+        }
+        else
+        {
+            Assert.Equal(ClientClass.Known, profile.ClientClass);
+            Assert.True((profile.Reasons & BotReasons.Burst) != 0, profile.Reasons.ToString());
+            Assert.NotEqual(BotAction.Allow, profile.Action);
+            Assert.Contains(botEvents, e => e.ClientId == "principal:hmac-client" && e.Properties!["reasons"].Contains("burst", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_ForgedSignaturesAgainstRealHandler_FailuresReportedAndClientStopped()
+    {
+        // The signature handler reports each bad signature as authentication.failed; bot detection learns from the events alone.
+        await using var host = await ApiGuard.Tests.Authentication.Signatures.SignatureTestHost.StartAsync(guard: g => g.AddBotDetection());
+        var forged = ApiGuard.Client.Signatures.SignatureKey.FromSharedSecret("test-shared-secret", new byte[32]);
+        using var forger = host.CreateClient(forged);
+        using var genuine = host.CreateClient(ApiGuard.Tests.Client.Signatures.TestKeys.Private("test-shared-secret"));
+        var statuses = new List<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            statuses.Add((int)(await forger.GetAsync("/api/signed/items")).StatusCode);
+            host.Time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, statuses[0]);
+        var failures = host.Events.Events.Count(e => e.Kind == "authentication.failed" && e.Capability != ApiGuardCapabilities.Bots);
+        Assert.True(failures >= 6, $"{failures} authentication failures reported");
+
+        // The forger claimed the genuine key id without proving it: an anonymous client, challenged or blocked for its failures.
+        var bots = host.Events.Events.Where(e => e.Capability == ApiGuardCapabilities.Bots).ToList();
+        Assert.Contains(bots, e => e.Kind is "bot.challenged" or "bot.blocked");
+        Assert.All(bots, e =>
+        {
+            Assert.Equal("key:test-shared-secret", e.ClientId);
+            Assert.Contains("auth-failures", e.Properties!["reasons"], StringComparison.Ordinal);
+        });
+        var table = host.Services.GetRequiredService<BehaviourProfileTable>();
+        var profile = table.GetSnapshot("key:test-shared-secret")!;
+        Assert.Equal(ClientClass.Anonymous, profile.ClientClass);
+        Assert.True(profile.AuthFailures > 5, profile.AuthFailures.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(StatusCodes.Status401Unauthorized, statuses.Skip(6)); // refused (challenge) or still failing
+
+        // The genuine holder of that key proves it and is served, under its own (verified) identity.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await genuine.GetAsync("/api/signed/items")).StatusCode);
+        Assert.Equal(ClientClass.Verified, table.GetSnapshot("principal:hmac-client")!.ClientClass);
+    }
+
     [Fact]
     public async Task Invoke_AddressBannedThenHeadersAdded_StillBlockedUnlessAuthenticated()
     {
