@@ -78,7 +78,9 @@ public sealed class RedisCluster : IAsyncDisposable
 
     private static async Task WaitForClusterOkAsync(string cli, int port)
     {
-        for (var i = 0; i < 200; i++)
+        // A deadline rather than a count: under load each redis-cli start takes longer than the pause between them.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             var (_, output) = await RunAsync(cli, ["-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "info"]).ConfigureAwait(false);
             if (output.Contains("cluster_state:ok", StringComparison.Ordinal))
@@ -89,7 +91,7 @@ public sealed class RedisCluster : IAsyncDisposable
             await Task.Delay(50).ConfigureAwait(false);
         }
 
-        throw new TimeoutException($"Redis Cluster node {port} did not reach cluster_state:ok within 10 s.");
+        throw new TimeoutException($"Redis Cluster node {port} did not reach cluster_state:ok within 30 s.");
     }
 
     /// <summary>Runs redis-cli and returns its exit code and output.</summary>
