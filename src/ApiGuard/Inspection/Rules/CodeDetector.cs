@@ -32,6 +32,7 @@ internal static class CodeDetector
     private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
     private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
+    private static readonly CharMask s_gateMask = CharMask.Set("(<$[{:_.;\"");
 
     private static readonly NeedleSet s_nodeWords = new(
         ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
@@ -43,7 +44,7 @@ internal static class CodeDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             if (t.Contains('='))
             {
@@ -55,7 +56,7 @@ internal static class CodeDetector
 
         Php(t, ref sink);
         ScriptFileName(t, ref sink);
-        if (s_nodeWords.IndexOfAny(t) >= 0)
+        if (s_nodeWords.IndexOfAny(t, sink.Chars) >= 0)
         {
             NodeAndJava(t, ref sink);
         }
@@ -669,7 +670,7 @@ internal static class CodeDetector
 
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (s_nodeStrings.IndexOfAny(t) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
+        if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
         }
@@ -696,7 +697,7 @@ internal static class CodeDetector
             }
         }
 
-        if (s_prototypeStrings.IndexOfAny(t) >= 0)
+        if (s_prototypeStrings.IndexOfAny(t, sink.Chars) >= 0)
         {
             sink.Add(RuleKey.CodePrototypePollution, 0, t.Length);
         }
@@ -718,7 +719,7 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeDataScheme, 0, 5);
         }
 
-        if (s_javaStrings.IndexOfAny(t) >= 0)
+        if (s_javaStrings.IndexOfAny(t, sink.Chars) >= 0)
         {
             sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
         }
@@ -733,7 +734,7 @@ internal static class CodeDetector
             }
         }
 
-        if (s_gadgetStrings.IndexOfAny(t) >= 0)
+        if (s_gadgetStrings.IndexOfAny(t, sink.Chars) >= 0)
         {
             sink.Add(RuleKey.CodeJavaGadget, 0, t.Length);
         }

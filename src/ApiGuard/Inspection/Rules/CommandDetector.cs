@@ -19,6 +19,7 @@ internal static class CommandDetector
     private const byte PowerShell = 3;
 
     private static readonly SearchValues<char> s_gate = SearchValues.Create(";|&`$\n\r(){}~!/%\\");
+    private static readonly CharMask s_gateMask = CharMask.Set(";|&`$\n\r(){}~!/%\\");
 
     private static readonly FrozenDictionary<string, byte> s_commands = BuildCommands();
     private static readonly FrozenDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> s_lookup = s_commands.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -27,7 +28,7 @@ internal static class CommandDetector
     {
         Leading(t, ref sink);
         WindowsIf(t, ref sink);
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
         }

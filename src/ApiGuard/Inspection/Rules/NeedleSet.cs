@@ -10,13 +10,17 @@ namespace ApiGuard.Inspection.Rules;
 internal sealed class NeedleSet
 {
     private const int PairBits = 128 * 128;
+
     private readonly ulong[] _pairs = new ulong[PairBits / 64];
     private readonly string[][] _byPair;
     private readonly int[] _bucketOf;
+    private readonly CharMask[] _masks;
 
     public NeedleSet(params ReadOnlySpan<string> needles)
     {
         var buckets = new Dictionary<int, List<string>>();
+        _masks = new CharMask[needles.Length];
+        var n = 0;
         foreach (var needle in needles)
         {
             if (needle.Length < 2 || !System.Text.Ascii.IsValid(needle))
@@ -24,6 +28,7 @@ internal sealed class NeedleSet
                 throw new ArgumentException($"Needle '{needle}' must be ASCII and at least two characters long.", nameof(needles));
             }
 
+            _masks[n++] = CharMask.Set(needle);
             var key = (needle[0] << 7) | needle[1];
             _pairs[key >> 6] |= 1UL << key;
             if (!buckets.TryGetValue(key, out var list))
@@ -43,6 +48,23 @@ internal sealed class NeedleSet
             _bucketOf[key] = b;
             _byPair[b++] = [.. list.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal)];
         }
+    }
+
+    /// <summary>
+    /// The first position at which some needle occurs, or -1, without a pass over the text when the text's character profile
+    /// <paramref name="chars"/> lacks some character of every needle (a needle can occur only if all its characters do).
+    /// </summary>
+    public int IndexOfAny(ReadOnlySpan<char> text, in CharMask chars)
+    {
+        foreach (ref readonly var needle in _masks.AsSpan())
+        {
+            if (chars.Covers(needle))
+            {
+                return IndexOfAny(text);
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The first position at which some needle occurs, or -1.</summary>
