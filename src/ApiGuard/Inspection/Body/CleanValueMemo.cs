@@ -6,27 +6,36 @@ namespace ApiGuard.Inspection.Body;
 /// Remembers the short values of one body that the inspector found clean, so a value repeated in the same body (every
 /// object of an array repeats its property names, and enumerations repeat their values) is inspected once. Exact: a hit
 /// needs the same bytes (compared in full, so a hash collision cannot smuggle a value past inspection), the same value
-/// source and the same field type; only verdicts without any finding are kept. Direct-mapped and bounded: 128 entries of
-/// up to 96 bytes in pooled arrays, so memory is fixed whatever the body holds.
+/// source and the same field type; only verdicts without any finding are kept. A value is remembered the second time it is
+/// found clean (a filter of the hashes seen once decides), so values that occur once (ids, e-mail addresses) do not evict the
+/// ones that repeat. Direct-mapped and bounded: 256 entries of up to 96 bytes and 1024 seen-once hashes in pooled arrays, so
+/// memory is fixed whatever the body holds.
 /// </summary>
 internal sealed class CleanValueMemo : IDisposable
 {
     /// <summary>The longest value remembered; longer values are rarely repeated and cost more to compare.</summary>
     public const int MaxLength = 96;
 
-    private const int Slots = 128;
+    private const int Slots = 256;
+    private const int SeenSlots = 1024;
     private byte[] _data;
     private int[] _meta;
+    private int[] _seen;
 
     public CleanValueMemo()
     {
         _data = ArrayPool<byte>.Shared.Rent(Slots * MaxLength);
         _meta = ArrayPool<int>.Shared.Rent(Slots * 2);
+        _seen = ArrayPool<int>.Shared.Rent(SeenSlots);
         Clear();
     }
 
     /// <summary>Forgets everything (a new body).</summary>
-    public void Clear() => Array.Clear(_meta, 0, Slots * 2);
+    public void Clear()
+    {
+        Array.Clear(_meta, 0, Slots * 2);
+        Array.Clear(_seen, 0, SeenSlots);
+    }
 
     /// <summary>Whether <paramref name="value"/> with this source and field type was found clean before in this body.</summary>
     public bool Contains(ReadOnlySpan<byte> value, ValueSource source, FieldType type)
@@ -42,7 +51,11 @@ internal sealed class CleanValueMemo : IDisposable
             && value.SequenceEqual(_data.AsSpan(slot * MaxLength, value.Length));
     }
 
-    /// <summary>Remembers a value the inspector found clean (replacing whatever shared its slot).</summary>
+    /// <summary>
+    /// Notes a value the inspector found clean; from its second time on, remembers it (replacing whatever shared its slot).
+    /// The seen-once filter holds hashes only: a collision there just remembers a value one sighting early, and a remembered
+    /// value is still matched on its full bytes.
+    /// </summary>
     public void Add(ReadOnlySpan<byte> value, ValueSource source, FieldType type)
     {
         if (value.Length > MaxLength || _meta.Length == 0)
@@ -51,6 +64,13 @@ internal sealed class CleanValueMemo : IDisposable
         }
 
         var hash = Hash(value, source, type);
+        ref var seen = ref _seen[(int)((uint)hash >> 22) & (SeenSlots - 1)];
+        if (seen != hash)
+        {
+            seen = hash;
+            return;
+        }
+
         var slot = hash & (Slots - 1);
         value.CopyTo(_data.AsSpan(slot * MaxLength, MaxLength));
         _meta[2 * slot] = hash;
@@ -63,8 +83,10 @@ internal sealed class CleanValueMemo : IDisposable
         {
             ArrayPool<int>.Shared.Return(_meta);
             ArrayPool<byte>.Shared.Return(_data);
+            ArrayPool<int>.Shared.Return(_seen);
             _meta = [];
             _data = [];
+            _seen = [];
         }
     }
 
