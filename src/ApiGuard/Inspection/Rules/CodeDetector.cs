@@ -42,6 +42,17 @@ internal static class CodeDetector
          "instantiatefactory", "closure", "ognl", "while(", "while (", "sess_", "xwork", "rmi://", "java:comp", "bsh.", "groovy.", "freemarker.", "org.springframework.", "clojure.",
          "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response"]);
 
+    private static readonly string[] s_phpStatements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
+
+    // Static: a span of strings written as a collection expression is rebuilt on the stack at every call.
+    private static readonly string[] s_longPhpFunctions =
+    [
+        "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "str_rot13", "call_user_func", "call_user_func_array",
+        "fsockopen", "pfsockopen", "file_put_contents", "file_get_contents", "create_function", "shell_exec", "proc_open", "passthru",
+        "preg_replace", "phpinfo", "move_uploaded_file", "stream_socket_client", "convert_uudecode", "hex2bin", "gzopen", "posix_getpwuid",
+        "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
+    ];
+
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
@@ -315,8 +326,7 @@ internal static class CodeDetector
 
     private static bool PhpStatementAhead(ReadOnlySpan<char> body)
     {
-        ReadOnlySpan<string> statements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
-        foreach (var st in statements)
+        foreach (var st in s_phpStatements)
         {
             if (body.StartsWith(st) && (body.Length == st.Length || !char.IsAsciiLetterOrDigit(body[st.Length])))
             {
@@ -598,13 +608,6 @@ internal static class CodeDetector
 
     private static bool IsLongPhpFunction(ReadOnlySpan<char> w, out int length)
     {
-        ReadOnlySpan<string> names =
-        [
-            "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "str_rot13", "call_user_func", "call_user_func_array",
-            "fsockopen", "pfsockopen", "file_put_contents", "file_get_contents", "create_function", "shell_exec", "proc_open", "passthru",
-            "preg_replace", "phpinfo", "move_uploaded_file", "stream_socket_client", "convert_uudecode", "hex2bin", "gzopen", "posix_getpwuid",
-            "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
-        ];
         if (w.Length < 5)
         {
             length = 0;
@@ -612,7 +615,7 @@ internal static class CodeDetector
         }
 
         var last = w[^1];
-        foreach (var n in names)
+        foreach (var n in s_longPhpFunctions)
         {
             if (n[^1] == last && w.EndsWith(n))
             {

@@ -23,6 +23,9 @@ internal static class XssDetector
     private static readonly CharMask s_gateMask = CharMask.Set("<>\"'`=:(");
     private static readonly SearchValues<char> s_attrEnd = SearchValues.Create(" \t\n\r\f/>");
 
+    // Static: a span of strings written as a collection expression is rebuilt on the stack at every call.
+    private static readonly string[] s_globals = ["window", "self", "document", "top", "parent", "globalthis", "frames", "this"];
+
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
         // UTF-7 "+ADw-script" (checked before the gate: it has no markup characters).
@@ -644,8 +647,7 @@ internal static class XssDetector
     /// <summary>window["alert"], (document)["cookie"], self[/*x*/"alert"]: global objects indexed by a string.</summary>
     private static bool BracketAccess(ReadOnlySpan<char> t)
     {
-        ReadOnlySpan<string> globals = ["window", "self", "document", "top", "parent", "globalthis", "frames", "this"];
-        foreach (var g in globals)
+        foreach (var g in s_globals)
         {
             var i = t.IndexOf(g);
             if (i < 0 || (i > 0 && char.IsAsciiLetterOrDigit(t[i - 1])))
