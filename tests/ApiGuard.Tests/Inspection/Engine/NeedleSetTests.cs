@@ -19,6 +19,9 @@ public class NeedleSetTests
     [InlineData("ÿid_rsa")]
     [InlineData("Ünïcödé ab")]
     [InlineData("etc/passw")]
+    [InlineData("xabé")]
+    [InlineData("ét/etc/x etc/shadow")]
+    [InlineData("12712.127.")]
     public void IndexOfAny_SameAnswerAsSearchValues(string text)
     {
         var set = new NeedleSet(s_needles);
