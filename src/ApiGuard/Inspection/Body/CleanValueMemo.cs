@@ -8,8 +8,8 @@ namespace ApiGuard.Inspection.Body;
 /// needs the same bytes (compared in full, so a hash collision cannot smuggle a value past inspection), the same value
 /// source and the same field type; only verdicts without any finding are kept. A value is remembered the second time it is
 /// found clean (a filter of the hashes seen once decides), so values that occur once (ids, e-mail addresses) do not evict the
-/// ones that repeat. Direct-mapped and bounded: 256 entries of up to 96 bytes and 1024 seen-once hashes in pooled arrays, so
-/// memory is fixed whatever the body holds.
+/// ones that repeat; each value has two candidate slots, so two repeated values rarely evict each other. Bounded: 256
+/// entries of up to 96 bytes and 1024 seen-once hashes in pooled arrays, so memory is fixed whatever the body holds.
 /// </summary>
 internal sealed class CleanValueMemo : IDisposable
 {
@@ -46,13 +46,13 @@ internal sealed class CleanValueMemo : IDisposable
         }
 
         var hash = Hash(value, source, type);
-        var slot = hash & (Slots - 1);
-        return _meta[2 * slot] == hash && _meta[(2 * slot) + 1] == Tag(value.Length, source, type)
-            && value.SequenceEqual(_data.AsSpan(slot * MaxLength, value.Length));
+        var tag = Tag(value.Length, source, type);
+        return Holds(First(hash), hash, tag, value) || Holds(Second(hash), hash, tag, value);
     }
 
     /// <summary>
-    /// Notes a value the inspector found clean; from its second time on, remembers it (replacing whatever shared its slot).
+    /// Notes a value the inspector found clean; from its second time on, remembers it (in a free candidate slot, else
+    /// replacing one of the two).
     /// The seen-once filter holds hashes only: a collision there just remembers a value one sighting early, and a remembered
     /// value is still matched on its full bytes.
     /// </summary>
@@ -71,7 +71,11 @@ internal sealed class CleanValueMemo : IDisposable
             return;
         }
 
-        var slot = hash & (Slots - 1);
+        // Two candidate slots: a free one if there is one, else the hash picks which to replace, so two repeated values that
+        // share one slot do not evict each other at every sighting.
+        var first = First(hash);
+        var second = Second(hash);
+        var slot = _meta[2 * first] == 0 ? first : _meta[2 * second] == 0 ? second : (hash & Slots) == 0 ? first : second;
         value.CopyTo(_data.AsSpan(slot * MaxLength, MaxLength));
         _meta[2 * slot] = hash;
         _meta[(2 * slot) + 1] = Tag(value.Length, source, type);
@@ -89,6 +93,13 @@ internal sealed class CleanValueMemo : IDisposable
             _seen = [];
         }
     }
+
+    private static int First(int hash) => hash & (Slots - 1);
+
+    private static int Second(int hash) => (int)((uint)hash >> 12) & (Slots - 1);
+
+    private bool Holds(int slot, int hash, int tag, ReadOnlySpan<byte> value) =>
+        _meta[2 * slot] == hash && _meta[(2 * slot) + 1] == tag && value.SequenceEqual(_data.AsSpan(slot * MaxLength, value.Length));
 
     // Never 0, so a cleared slot matches nothing.
     private static int Tag(int length, ValueSource source, FieldType type) => 1 + length + ((int)source << 8) + ((int)type << 16);
