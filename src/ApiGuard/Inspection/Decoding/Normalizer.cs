@@ -81,7 +81,16 @@ internal static class Normalizer
     /// <summary>Folds case, full-width forms and confusables; drops zero-width characters and NUL (flagged).</summary>
     private static int Fold(scoped ReadOnlySpan<char> input, scoped Span<char> output, ref FindingSink sink)
     {
-        // Fast path: pure ASCII with nothing to fold but upper case.
+        // Fast path: pure ASCII without NUL has nothing to fold but upper case (two vectorised passes). The base64 layer folds
+        // in place; lower-casing is idempotent, so the scalar loop below may reread a prefix this lowered.
+        var ascii = input.Overlaps(output, out var shift)
+            ? shift == 0 && System.Text.Ascii.ToLowerInPlace(output[..input.Length], out _) == OperationStatus.Done
+            : System.Text.Ascii.ToLower(input, output, out _) == OperationStatus.Done;
+        if (ascii && !input.Contains('\0'))
+        {
+            return input.Length;
+        }
+
         var w = 0;
         var folded = false;
         for (var i = 0; i < input.Length; i++)

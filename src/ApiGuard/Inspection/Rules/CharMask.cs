@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace ApiGuard.Inspection.Rules;
 
 /// <summary>
@@ -10,41 +12,60 @@ internal readonly struct CharMask
     private readonly ulong _low;
     private readonly ulong _high;
     private readonly bool _nonAscii;
+    private readonly bool _profiled;
 
-    private CharMask(ulong low, ulong high, bool nonAscii)
+    private CharMask(ulong low, ulong high, bool nonAscii, bool profiled)
     {
         _low = low;
         _high = high;
         _nonAscii = nonAscii;
+        _profiled = profiled;
     }
 
     /// <summary>A mask that admits every character (no gating): the value when no text has been profiled.</summary>
-    public static CharMask All { get; } = new(ulong.MaxValue, ulong.MaxValue, true);
+    public static CharMask All { get; } = new(ulong.MaxValue, ulong.MaxValue, true, false);
 
-    /// <summary>Profiles <paramref name="text"/>: one pass, no allocation.</summary>
+    /// <summary>Profiles <paramref name="text"/>: one branch-free pass, no allocation.</summary>
     public static CharMask Of(ReadOnlySpan<char> text)
     {
         ulong low = 0;
         ulong high = 0;
-        var nonAscii = false;
+        var over = 0;
         foreach (var c in text)
         {
-            if (c < 64)
-            {
-                low |= 1UL << c;
-            }
-            else if (c < 128)
-            {
-                high |= 1UL << (c - 64);
-            }
-            else
-            {
-                nonAscii = true;
-            }
+            // The shift count is taken modulo 64, so one bit serves both words; sign masks pick the word (no branches to mispredict).
+            var bit = 1UL << c;
+            var isLow = (ulong)((long)c - 64 >> 63);
+            var isAscii = (ulong)((long)c - 128 >> 63);
+            low |= bit & isLow;
+            high |= bit & isAscii & ~isLow;
+            over |= c & 0xFF80;
         }
 
-        return new CharMask(low, high, nonAscii);
+        return new CharMask(low, high, over != 0, true);
     }
+
+    /// <summary>The mask of a fixed ASCII character set (a detector's gate), to test against a profile in two operations.</summary>
+    public static CharMask Set(string chars)
+    {
+        if (!System.Text.Ascii.IsValid(chars))
+        {
+            throw new ArgumentException("Gate characters must be ASCII.", nameof(chars));
+        }
+
+        var m = Of(chars);
+        return new CharMask(m._low, m._high, false, false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> holds any character of a gate: two operations on a profiled mask; a search with
+    /// <paramref name="values"/> (the same characters as <paramref name="set"/>) when the text was not profiled.
+    /// </summary>
+    public bool HasAny(in CharMask set, ReadOnlySpan<char> text, SearchValues<char> values) =>
+        _profiled ? ((_low & set._low) | (_high & set._high)) != 0 : text.IndexOfAny(values) >= 0;
+
+    /// <summary>Whether every character of the set <paramref name="needle"/> occurs (always true when the text was not profiled).</summary>
+    public bool Covers(in CharMask needle) => !_profiled || ((needle._low & ~_low) | (needle._high & ~_high)) == 0;
 
     /// <summary>Whether <paramref name="c"/> occurs (any non-ASCII character answers whether the text has one).</summary>
     public bool Has(char c) => c < 64 ? (_low & (1UL << c)) != 0 : c < 128 ? (_high & (1UL << (c - 64))) != 0 : _nonAscii;

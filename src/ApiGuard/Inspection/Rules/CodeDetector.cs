@@ -32,6 +32,7 @@ internal static class CodeDetector
     private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
     private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
+    private static readonly CharMask s_gateMask = CharMask.Set("(<$[{:_.;\"");
 
     private static readonly NeedleSet s_nodeWords = new(
         ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
@@ -41,9 +42,20 @@ internal static class CodeDetector
          "instantiatefactory", "closure", "ognl", "while(", "while (", "sess_", "xwork", "rmi://", "java:comp", "bsh.", "groovy.", "freemarker.", "org.springframework.", "clojure.",
          "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response"]);
 
+    private static readonly string[] s_phpStatements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
+
+    // Static: a span of strings written as a collection expression is rebuilt on the stack at every call.
+    private static readonly string[] s_longPhpFunctions =
+    [
+        "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "str_rot13", "call_user_func", "call_user_func_array",
+        "fsockopen", "pfsockopen", "file_put_contents", "file_get_contents", "create_function", "shell_exec", "proc_open", "passthru",
+        "preg_replace", "phpinfo", "move_uploaded_file", "stream_socket_client", "convert_uudecode", "hex2bin", "gzopen", "posix_getpwuid",
+        "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
+    ];
+
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             if (t.Contains('='))
             {
@@ -55,7 +67,7 @@ internal static class CodeDetector
 
         Php(t, ref sink);
         ScriptFileName(t, ref sink);
-        if (s_nodeWords.IndexOfAny(t) >= 0)
+        if (s_nodeWords.IndexOfAny(t, sink.Chars) >= 0)
         {
             NodeAndJava(t, ref sink);
         }
@@ -314,8 +326,7 @@ internal static class CodeDetector
 
     private static bool PhpStatementAhead(ReadOnlySpan<char> body)
     {
-        ReadOnlySpan<string> statements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
-        foreach (var st in statements)
+        foreach (var st in s_phpStatements)
         {
             if (body.StartsWith(st) && (body.Length == st.Length || !char.IsAsciiLetterOrDigit(body[st.Length])))
             {
@@ -597,13 +608,6 @@ internal static class CodeDetector
 
     private static bool IsLongPhpFunction(ReadOnlySpan<char> w, out int length)
     {
-        ReadOnlySpan<string> names =
-        [
-            "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "bzdecompress", "str_rot13", "call_user_func", "call_user_func_array",
-            "fsockopen", "pfsockopen", "file_put_contents", "file_get_contents", "create_function", "shell_exec", "proc_open", "passthru",
-            "preg_replace", "phpinfo", "move_uploaded_file", "stream_socket_client", "convert_uudecode", "hex2bin", "gzopen", "posix_getpwuid",
-            "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
-        ];
         if (w.Length < 5)
         {
             length = 0;
@@ -611,7 +615,7 @@ internal static class CodeDetector
         }
 
         var last = w[^1];
-        foreach (var n in names)
+        foreach (var n in s_longPhpFunctions)
         {
             if (n[^1] == last && w.EndsWith(n))
             {
@@ -669,7 +673,7 @@ internal static class CodeDetector
 
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (s_nodeStrings.IndexOfAny(t) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
+        if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
         }
@@ -696,7 +700,7 @@ internal static class CodeDetector
             }
         }
 
-        if (s_prototypeStrings.IndexOfAny(t) >= 0)
+        if (s_prototypeStrings.IndexOfAny(t, sink.Chars) >= 0)
         {
             sink.Add(RuleKey.CodePrototypePollution, 0, t.Length);
         }
@@ -718,7 +722,7 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeDataScheme, 0, 5);
         }
 
-        if (s_javaStrings.IndexOfAny(t) >= 0)
+        if (s_javaStrings.IndexOfAny(t, sink.Chars) >= 0)
         {
             sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
         }
@@ -733,7 +737,7 @@ internal static class CodeDetector
             }
         }
 
-        if (s_gadgetStrings.IndexOfAny(t) >= 0)
+        if (s_gadgetStrings.IndexOfAny(t, sink.Chars) >= 0)
         {
             sink.Add(RuleKey.CodeJavaGadget, 0, t.Length);
         }

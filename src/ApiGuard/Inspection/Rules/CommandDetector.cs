@@ -19,15 +19,17 @@ internal static class CommandDetector
     private const byte PowerShell = 3;
 
     private static readonly SearchValues<char> s_gate = SearchValues.Create(";|&`$\n\r(){}~!/%\\");
+    private static readonly CharMask s_gateMask = CharMask.Set(";|&`$\n\r(){}~!/%\\");
 
     private static readonly FrozenDictionary<string, byte> s_commands = BuildCommands();
     private static readonly FrozenDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> s_lookup = s_commands.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly WordShapes s_shapes = new(s_commands.Keys);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         Leading(t, ref sink);
         WindowsIf(t, ref sink);
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
         }
@@ -415,6 +417,12 @@ internal static class CommandDetector
         return result.Length;
     }
 
+    private static bool Listed(ReadOnlySpan<char> w, out byte tier)
+    {
+        tier = 0;
+        return s_shapes.MayContain(w) && s_lookup.TryGetValue(w, out tier);
+    }
+
     private static byte Lookup(ReadOnlySpan<char> w)
     {
         if (w.IsEmpty)
@@ -422,26 +430,26 @@ internal static class CommandDetector
             return 0;
         }
 
-        if (s_lookup.TryGetValue(w, out var tier))
+        if (Listed(w, out var tier))
         {
             return tier;
         }
 
         // Version suffixes: python3, python3.10, php7.4; Windows extensions: cmd.exe, powershell.exe.
         var trimmed = w.TrimEnd("0123456789.");
-        if (trimmed.Length >= 3 && trimmed.Length < w.Length && s_lookup.TryGetValue(trimmed, out tier))
+        if (trimmed.Length >= 3 && trimmed.Length < w.Length && Listed(trimmed, out tier))
         {
             return tier;
         }
 
-        if (w.EndsWith(".exe") && s_lookup.TryGetValue(w[..^4], out tier))
+        if (w.EndsWith(".exe") && Listed(w[..^4], out tier))
         {
             return Strong;
         }
 
         // Tool families: ansible-playbook, chef-client, rmt-tar.
         var dash = w.IndexOf('-');
-        if (dash >= 3 && s_lookup.TryGetValue(w[..dash], out tier) && w[..dash] is "ansible" or "chef" or "rmt" or "python" or "perl" or "php" or "ruby" or "node")
+        if (dash >= 3 && Listed(w[..dash], out tier) && w[..dash] is "ansible" or "chef" or "rmt" or "python" or "perl" or "php" or "ruby" or "node")
         {
             return Strong;
         }

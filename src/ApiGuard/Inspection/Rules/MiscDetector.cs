@@ -9,10 +9,11 @@ namespace ApiGuard.Inspection.Rules;
 internal static class MiscDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("$)<\r\n!");
+    private static readonly CharMask s_gateMask = CharMask.Set("$)<\r\n!");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
         }

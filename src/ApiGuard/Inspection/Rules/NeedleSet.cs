@@ -10,13 +10,23 @@ namespace ApiGuard.Inspection.Rules;
 internal sealed class NeedleSet
 {
     private const int PairBits = 128 * 128;
+
     private readonly ulong[] _pairs = new ulong[PairBits / 64];
     private readonly string[][] _byPair;
     private readonly int[] _bucketOf;
 
+    // Per bucket, the third characters its needles continue with (bit per ASCII character, low and high words), so that a
+    // pair hit whose next character continues no needle skips the comparisons; not used for a bucket with a two-character
+    // needle, which matches whatever follows.
+    private readonly ulong[] _third;
+    private readonly bool[] _twoChar;
+    private readonly CharMask[] _masks;
+
     public NeedleSet(params ReadOnlySpan<string> needles)
     {
         var buckets = new Dictionary<int, List<string>>();
+        _masks = new CharMask[needles.Length];
+        var n = 0;
         foreach (var needle in needles)
         {
             if (needle.Length < 2 || !System.Text.Ascii.IsValid(needle))
@@ -24,6 +34,7 @@ internal sealed class NeedleSet
                 throw new ArgumentException($"Needle '{needle}' must be ASCII and at least two characters long.", nameof(needles));
             }
 
+            _masks[n++] = CharMask.Set(needle);
             var key = (needle[0] << 7) | needle[1];
             _pairs[key >> 6] |= 1UL << key;
             if (!buckets.TryGetValue(key, out var list))
@@ -37,12 +48,44 @@ internal sealed class NeedleSet
         // Pairs with needles get consecutive bucket numbers; shortest needle first, so the cheapest comparison runs first.
         _bucketOf = new int[PairBits];
         _byPair = new string[buckets.Count][];
+        _third = new ulong[buckets.Count * 2];
+        _twoChar = new bool[buckets.Count];
         var b = 0;
         foreach (var (key, list) in buckets)
         {
             _bucketOf[key] = b;
-            _byPair[b++] = [.. list.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal)];
+            _byPair[b] = [.. list.OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal)];
+            foreach (var needle in list)
+            {
+                if (needle.Length == 2)
+                {
+                    _twoChar[b] = true;
+                }
+                else
+                {
+                    _third[(2 * b) + (needle[2] >> 6)] |= 1UL << needle[2];
+                }
+            }
+
+            b++;
         }
+    }
+
+    /// <summary>
+    /// The first position at which some needle occurs, or -1, without a pass over the text when the text's character profile
+    /// <paramref name="chars"/> lacks some character of every needle (a needle can occur only if all its characters do).
+    /// </summary>
+    public int IndexOfAny(ReadOnlySpan<char> text, in CharMask chars)
+    {
+        foreach (ref readonly var needle in _masks.AsSpan())
+        {
+            if (chars.Covers(needle))
+            {
+                return IndexOfAny(text);
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The first position at which some needle occurs, or -1.</summary>
@@ -66,8 +109,19 @@ internal sealed class NeedleSet
                 continue;
             }
 
+            var bucket = _bucketOf[key];
+            if (p + 2 < text.Length && !_twoChar[bucket])
+            {
+                // Needles are ASCII: a third character outside it, or not continuing any needle of this pair, matches none.
+                int c2 = text[p + 2];
+                if (c2 >= 128 || (_third[(2 * bucket) + (c2 >> 6)] & (1UL << c2)) == 0)
+                {
+                    continue;
+                }
+            }
+
             var rest = text[p..];
-            foreach (var needle in _byPair[_bucketOf[key]])
+            foreach (var needle in _byPair[bucket])
             {
                 if (rest.StartsWith(needle, StringComparison.Ordinal))
                 {

@@ -10,6 +10,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class PathDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("./\\");
+    private static readonly CharMask s_gateMask = CharMask.Set("./\\");
 
     private static readonly NeedleSet s_sensitive = new(
         [
@@ -35,7 +36,7 @@ internal static class PathDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
         }
@@ -82,7 +83,7 @@ internal static class PathDetector
             i = j;
         }
 
-        var sensitive = s_sensitive.IndexOfAny(t);
+        var sensitive = s_sensitive.IndexOfAny(t, sink.Chars);
         if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
         {
             sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
@@ -101,7 +102,7 @@ internal static class PathDetector
         if (m.Has('/') && m.Has('.'))
         {
             // Every restricted directory and every hidden segment starts with "/.".
-            dot = s_dotDirs.IndexOfAny(t);
+            dot = s_dotDirs.IndexOfAny(t, sink.Chars);
             if (dot < 0)
             {
                 dot = DotSegment(t);

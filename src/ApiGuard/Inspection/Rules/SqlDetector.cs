@@ -21,12 +21,14 @@ internal static class SqlDetector
     private const string PairChars = "-/|&:";
     private const string LogicOperandChars = "=<>!~^+-*/%0123456789";
     private static readonly SearchValues<char> s_gate = SearchValues.Create(GateChars);
+    private static readonly CharMask s_gateMask = CharMask.Set(GateChars);
 
     // Two-character operators: comments (--, /*), booleans (||, &&) and PostgreSQL casts (::).
     private static readonly SearchValues<char> s_pairStarts = SearchValues.Create(PairChars);
 
     // A boolean ("or", "and", also inside words: the prefilter stays simple) counts with a comparison, a number or a literal word.
     private static readonly SearchValues<char> s_logicOperands = SearchValues.Create(LogicOperandChars);
+    private static readonly CharMask s_logicOperandMask = CharMask.Set(LogicOperandChars);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
@@ -55,13 +57,13 @@ internal static class SqlDetector
     private static bool MayHoldSql(ReadOnlySpan<char> t, in CharMask m)
     {
         // The engine's character profile answers most of these without a pass over the text.
-        if ((m.HasAny(GateChars) && t.IndexOfAny(s_gate) >= 0) || (m.HasAny(PairChars) && HasOperatorPair(t)) || HasGateWord(t))
+        if (m.HasAny(s_gateMask, t, s_gate) || (m.HasAny(PairChars) && HasOperatorPair(t)) || HasGateWord(t))
         {
             return true;
         }
 
         return (m.Contains(t, "or") || m.Contains(t, "and"))
-            && ((m.HasAny(LogicOperandChars) && t.IndexOfAny(s_logicOperands) >= 0) || m.Contains(t, "true") || m.Contains(t, "false") || m.Contains(t, "null"));
+            && (m.HasAny(s_logicOperandMask, t, s_logicOperands) || m.Contains(t, "true") || m.Contains(t, "false") || m.Contains(t, "null"));
     }
 
     /// <summary>

@@ -79,9 +79,8 @@ internal ref struct SqlLexer
     private static readonly FrozenDictionary<string, (SqlKind Kind, SqlWord Word)>.AlternateLookup<ReadOnlySpan<char>> s_lookup =
         s_words.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    // For each (first letter, last letter) pair, a bit per word length (1..63) that some dictionary word has: most prose
-    // words ("the", "value") are rejected by one table read instead of a hash lookup.
-    private static readonly ulong[] s_shapes = BuildShapes();
+    // Most prose words ("the", "value") are rejected by one table read instead of a hash lookup.
+    private static readonly WordShapes s_shapes = new(s_words.Keys);
 
     private readonly ReadOnlySpan<char> _s;
     private int _pos;
@@ -318,7 +317,7 @@ internal ref struct SqlLexer
                 return true;
             }
 
-            if (MayBeListed(word) && s_lookup.TryGetValue(word, out var info))
+            if (s_shapes.MayContain(word) && s_lookup.TryGetValue(word, out var info))
             {
                 t.Kind = info.Kind;
                 t.Word = info.Word;
@@ -580,27 +579,6 @@ internal ref struct SqlLexer
         || w.StartsWith("master..") || w.StartsWith("master.dbo") || w.StartsWith("xp_cmdshell") || w.StartsWith("sp_password")
         || w.StartsWith("sp_executesql") || w.StartsWith("sp_oacreate") || w.StartsWith("dba_users") || w.StartsWith("v$version")
         || w.StartsWith("sys.user$") || w is "msdb" or "msysaccessobjects" or "msysqueries" or "msysrelationships" or "msysaces" || w.StartsWith("tempdb.") || w.StartsWith("msdb.") || w.StartsWith("sysmaster:") || w.StartsWith("rdb$") || w.StartsWith("sysusers") || w.StartsWith("master.sys");
-
-    private static int ShapeIndex(char first, char last) =>
-        (uint)(first - 'a') < 26 && (uint)(last - 'a') < 26 ? ((first - 'a') * 26) + (last - 'a') : 26 * 26;
-
-    private static bool MayBeListed(ReadOnlySpan<char> w) =>
-        w.Length < 64 && (s_shapes[ShapeIndex(w[0], w[^1])] & (1UL << w.Length)) != 0;
-
-    private static ulong[] BuildShapes()
-    {
-        // The last slot stands for words that do not start and end with a lower-case ASCII letter ("@@version", "log10").
-        var shapes = new ulong[(26 * 26) + 1];
-        foreach (var w in s_words.Keys)
-        {
-            if (w.Length < 64)
-            {
-                shapes[ShapeIndex(w[0], w[^1])] |= 1UL << w.Length;
-            }
-        }
-
-        return shapes;
-    }
 
     private static FrozenDictionary<string, (SqlKind, SqlWord)> BuildWords()
     {

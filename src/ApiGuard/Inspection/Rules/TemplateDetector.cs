@@ -11,10 +11,11 @@ internal static class TemplateDetector
 {
     private const int MaxDepth = 8;
     private static readonly SearchValues<char> s_gate = SearchValues.Create("{%");
+    private static readonly CharMask s_gateMask = CharMask.Set("{%");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
         }

@@ -15,7 +15,7 @@ internal static class UrlDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (s_hostWords.IndexOfAny(t) < 0)
+        if (s_hostWords.IndexOfAny(t, sink.Chars) < 0)
         {
             return;
         }

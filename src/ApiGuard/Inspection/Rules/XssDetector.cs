@@ -20,7 +20,11 @@ internal static class XssDetector
     private static readonly NeedleSet s_domSinks = new(s_domSinkNames);
     private static readonly SearchValues<char> s_jsCode = SearchValues.Create("(=`.;&[+");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("<>\"'`=:(");
+    private static readonly CharMask s_gateMask = CharMask.Set("<>\"'`=:(");
     private static readonly SearchValues<char> s_attrEnd = SearchValues.Create(" \t\n\r\f/>");
+
+    // Static: a span of strings written as a collection expression is rebuilt on the stack at every call.
+    private static readonly string[] s_globals = ["window", "self", "document", "top", "parent", "globalthis", "frames", "this"];
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
@@ -32,7 +36,7 @@ internal static class XssDetector
             sink.Add(RuleKey.XssUtf7, u7, 5);
         }
 
-        if (t.IndexOfAny(s_gate) < 0)
+        if (!m.HasAny(s_gateMask, t, s_gate))
         {
             DomSinks(t, ref sink);
             return;
@@ -588,7 +592,7 @@ internal static class XssDetector
             || m.Contains(t, "url(") || m.Has('`') || m.Contains(t, "![]") || m.Contains(t, "top") || m.Contains(t, "parent"))
         {
             // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
-            var sinkNamed = s_domSinks.IndexOfAny(t) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t, m));
+            var sinkNamed = s_domSinks.IndexOfAny(t, m) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t, m));
             if (sinkNamed && !PathLike(t, "document") && !PathLike(t, "window"))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
@@ -643,8 +647,7 @@ internal static class XssDetector
     /// <summary>window["alert"], (document)["cookie"], self[/*x*/"alert"]: global objects indexed by a string.</summary>
     private static bool BracketAccess(ReadOnlySpan<char> t)
     {
-        ReadOnlySpan<string> globals = ["window", "self", "document", "top", "parent", "globalthis", "frames", "this"];
-        foreach (var g in globals)
+        foreach (var g in s_globals)
         {
             var i = t.IndexOf(g);
             if (i < 0 || (i > 0 && char.IsAsciiLetterOrDigit(t[i - 1])))

@@ -19,6 +19,9 @@ public class NeedleSetTests
     [InlineData("ÿid_rsa")]
     [InlineData("Ünïcödé ab")]
     [InlineData("etc/passw")]
+    [InlineData("xabé")]
+    [InlineData("ét/etc/x etc/shadow")]
+    [InlineData("12712.127.")]
     public void IndexOfAny_SameAnswerAsSearchValues(string text)
     {
         var set = new NeedleSet(s_needles);
@@ -31,7 +34,26 @@ public class NeedleSetTests
     {
         var set = new NeedleSet(s_needles);
         var reference = SearchValues.Create(s_needles, StringComparison.Ordinal);
-        var random = new Random(7);
+        foreach (var chars in RandomTexts(7))
+        {
+            Assert.Equal(chars.AsSpan().IndexOfAny(reference), set.IndexOfAny(chars));
+        }
+    }
+
+    [Fact]
+    public void IndexOfAny_WithCharacterProfile_SameAnswerAsWithout()
+    {
+        var set = new NeedleSet(s_needles);
+        foreach (var chars in RandomTexts(11))
+        {
+            Assert.Equal(set.IndexOfAny(chars), set.IndexOfAny(chars, CharMask.Of(chars)));
+            Assert.Equal(set.IndexOfAny(chars), set.IndexOfAny(chars, CharMask.All));
+        }
+    }
+
+    private static IEnumerable<char[]> RandomTexts(int seed)
+    {
+        var random = new Random(seed);
         const string alphabet = "abcdeimnoprstvwxy/.:[]_12é7 ";
         for (var i = 0; i < 20_000; i++)
         {
@@ -41,7 +63,7 @@ public class NeedleSetTests
                 chars[k] = alphabet[random.Next(alphabet.Length)];
             }
 
-            Assert.Equal(chars.AsSpan().IndexOfAny(reference), set.IndexOfAny(chars));
+            yield return chars;
         }
     }
 

@@ -12,6 +12,7 @@ public class CleanValueMemoTests
     {
         using var memo = new CleanValueMemo();
         memo.Add("customer"u8, ValueSource.JsonPropertyName, FieldType.FreeText);
+        memo.Add("customer"u8, ValueSource.JsonPropertyName, FieldType.FreeText);
 
         Assert.True(memo.Contains("customer"u8, ValueSource.JsonPropertyName, FieldType.FreeText));
         Assert.False(memo.Contains("customer"u8, ValueSource.JsonValue, FieldType.FreeText));
@@ -24,16 +25,38 @@ public class CleanValueMemoTests
     }
 
     [Fact]
+    public void Add_ValuesSeenOnce_DoNotEvictRepeatedOnes()
+    {
+        using var memo = new CleanValueMemo();
+        memo.Add("status"u8, ValueSource.JsonPropertyName, FieldType.FreeText);
+        Assert.False(memo.Contains("status"u8, ValueSource.JsonPropertyName, FieldType.FreeText));
+        memo.Add("status"u8, ValueSource.JsonPropertyName, FieldType.FreeText);
+        Assert.True(memo.Contains("status"u8, ValueSource.JsonPropertyName, FieldType.FreeText));
+
+        // Thousands of one-off values (ids, addresses) pass through; the repeated key stays remembered.
+        for (var i = 0; i < 5_000; i++)
+        {
+            var once = Encoding.UTF8.GetBytes($"user{i}@example.com");
+            memo.Add(once, ValueSource.JsonValue, FieldType.FreeText);
+            Assert.False(memo.Contains(once, ValueSource.JsonValue, FieldType.FreeText));
+        }
+
+        Assert.True(memo.Contains("status"u8, ValueSource.JsonPropertyName, FieldType.FreeText));
+    }
+
+    [Fact]
     public void Add_LongValueOrManyValues_BoundedAndNeverWrong()
     {
         using var memo = new CleanValueMemo();
         var longValue = Encoding.UTF8.GetBytes(new string('a', CleanValueMemo.MaxLength + 1));
+        memo.Add(longValue, ValueSource.JsonValue, FieldType.FreeText);
         memo.Add(longValue, ValueSource.JsonValue, FieldType.FreeText);
         Assert.False(memo.Contains(longValue, ValueSource.JsonValue, FieldType.FreeText));
 
         // Far more values than slots: later ones evict earlier ones, and nothing never added is ever reported.
         for (var i = 0; i < 10_000; i++)
         {
+            memo.Add(Encoding.UTF8.GetBytes("v" + i), ValueSource.JsonValue, FieldType.FreeText);
             memo.Add(Encoding.UTF8.GetBytes("v" + i), ValueSource.JsonValue, FieldType.FreeText);
         }
 
