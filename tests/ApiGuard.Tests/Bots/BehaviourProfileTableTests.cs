@@ -84,7 +84,7 @@ public sealed class BehaviourProfileTableTests
 
         var profile = table.GetSnapshot("ip:198.51.100.7")!;
         Assert.True(profile.SequentialIds > 40, profile.SequentialIds.ToString(CultureInfo.InvariantCulture));
-        Assert.InRange(profile.DistinctObjectIds, 38, 52);
+        Assert.InRange(profile.DistinctObjectIds, 35, 55); // 45 ids: the estimate's standard error is about 2 (hashes are seeded per process)
         Assert.Equal("/api/orders/{id}", profile.ObjectIdRoute);
         Assert.True((last.Reasons & BotReasons.SequentialIds) != 0);
         Assert.True((last.Reasons & BotReasons.Enumeration) != 0);
