@@ -534,6 +534,9 @@ internal sealed class BehaviourProfileTable
             Add(ref score, ref reasons, BotReasons.ErrorRatio, s.Errors / s.Requests, c.MaxErrorRatio);
             Add(ref score, ref reasons, BotReasons.NotFoundRatio, s.NotFound / s.Requests, c.MaxNotFoundRatio);
             Add(ref score, ref reasons, BotReasons.TooManyRequestsRatio, s.TooMany / s.Requests, c.MaxTooManyRequestsRatio);
+            Add(ref score, ref reasons, BotReasons.UnauthorizedRatio, s.Unauthorized / s.Requests, c.MaxUnauthorizedRatio);
+            Add(ref score, ref reasons, BotReasons.ForbiddenRatio, s.Forbidden / s.Requests, c.MaxForbiddenRatio);
+            Add(ref score, ref reasons, BotReasons.ServerErrorRatio, s.ServerErrors / s.Requests, c.MaxServerErrorRatio);
         }
 
         Add(ref score, ref reasons, BotReasons.DistinctRoutes, MathF.Max(s.Routes, s.PrevRoutes * carry), c.MaxDistinctRoutes);
@@ -571,6 +574,9 @@ internal sealed class BehaviourProfileTable
             MaxErrorRatio = Limit(c.MaxErrorRatio);
             MaxNotFoundRatio = Limit(c.MaxNotFoundRatio);
             MaxTooManyRequestsRatio = Limit(c.MaxTooManyRequestsRatio);
+            MaxUnauthorizedRatio = Limit(c.MaxUnauthorizedRatio);
+            MaxForbiddenRatio = Limit(c.MaxForbiddenRatio);
+            MaxServerErrorRatio = Limit(c.MaxServerErrorRatio);
             MaxDistinctRoutes = Limit(c.MaxDistinctRoutes);
             MaxAuthFailures = Limit(c.MaxAuthFailures);
             MaxForbidden = Limit(c.MaxForbidden);
@@ -596,6 +602,12 @@ internal sealed class BehaviourProfileTable
         public float MaxNotFoundRatio { get; }
 
         public float MaxTooManyRequestsRatio { get; }
+
+        public float MaxUnauthorizedRatio { get; }
+
+        public float MaxForbiddenRatio { get; }
+
+        public float MaxServerErrorRatio { get; }
 
         public float MaxDistinctRoutes { get; }
 
@@ -1059,6 +1071,9 @@ internal sealed class BehaviourProfileTable
             NotFound = Round(s.NotFound),
             NotFoundRatio = Round(notFoundRatio),
             TooManyRequestsRatio = Round(tooManyRatio),
+            UnauthorizedRatio = Round(s.Requests > 0 ? s.Unauthorized / s.Requests : 0),
+            ForbiddenRatio = Round(s.Requests > 0 ? s.Forbidden / s.Requests : 0),
+            ServerErrorRatio = Round(s.Requests > 0 ? s.ServerErrors / s.Requests : 0),
             RouteScans = Round(s.Unmatched),
             DistinctRoutes = Round(MathF.Max(s.Routes, s.PrevRoutes * carry)),
             DistinctObjectIds = Round(MathF.Max(s.Objects, s.PrevObjects * carry)),
@@ -1163,6 +1178,21 @@ internal sealed class BehaviourProfileTable
         if ((reasons & BotReasons.TooManyRequestsRatio) != 0)
         {
             lines.Add($"too-many-requests-ratio: {L(p.TooManyRequestsRatio * 100)}% of responses were 429 (limit {L(c.MaxTooManyRequestsRatio * 100)}%)");
+        }
+
+        if ((reasons & BotReasons.UnauthorizedRatio) != 0)
+        {
+            lines.Add($"unauthorized-ratio: {L(p.UnauthorizedRatio * 100)}% of responses were 401 (limit {L(c.MaxUnauthorizedRatio * 100)}%)");
+        }
+
+        if ((reasons & BotReasons.ForbiddenRatio) != 0)
+        {
+            lines.Add($"forbidden-ratio: {L(p.ForbiddenRatio * 100)}% of responses were 403 (limit {L(c.MaxForbiddenRatio * 100)}%)");
+        }
+
+        if ((reasons & BotReasons.ServerErrorRatio) != 0)
+        {
+            lines.Add($"server-error-ratio: {L(p.ServerErrorRatio * 100)}% of responses were 5xx (limit {L(c.MaxServerErrorRatio * 100)}%)");
         }
 
         if ((reasons & BotReasons.FlowRule) != 0)

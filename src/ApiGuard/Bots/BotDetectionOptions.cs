@@ -127,6 +127,15 @@ public sealed class BotClassOptions
     /// <summary>Share of 429 responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
     public double MaxTooManyRequestsRatio { get; set; }
 
+    /// <summary>Share of 401 responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
+    public double MaxUnauthorizedRatio { get; set; }
+
+    /// <summary>Share of 403 responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
+    public double MaxForbiddenRatio { get; set; }
+
+    /// <summary>Share of 5xx responses (0 to 1), judged after <see cref="BotDetectionOptions.MinRequestsForRatios"/> requests.</summary>
+    public double MaxServerErrorRatio { get; set; }
+
     /// <summary>Distinct route templates called. Allowed: 0 to 100 (approximate count).</summary>
     public double MaxDistinctRoutes { get; set; }
 
@@ -176,6 +185,9 @@ public sealed class BotClassOptions
         MaxErrorRatio = 0.5,
         MaxNotFoundRatio = 0.4,
         MaxTooManyRequestsRatio = 0.3,
+        MaxUnauthorizedRatio = 0.5,
+        MaxForbiddenRatio = 0.5,
+        MaxServerErrorRatio = 0.3,
         MaxDistinctRoutes = 30,
         MaxAuthFailures = 5,
         MaxForbidden = 10,
@@ -196,6 +208,9 @@ public sealed class BotClassOptions
         MaxErrorRatio = 0.6,
         MaxNotFoundRatio = 0.5,
         MaxTooManyRequestsRatio = 0.5,
+        MaxUnauthorizedRatio = 0.6,
+        MaxForbiddenRatio = 0.6,
+        MaxServerErrorRatio = 0.4,
         MaxDistinctRoutes = 50,
         MaxAuthFailures = 10,
         MaxForbidden = 20,
@@ -214,6 +229,7 @@ public sealed class BotClassOptions
     internal static BotClassOptions CreateVerified() => new()
     {
         MaxErrorRatio = 0.8,
+        MaxUnauthorizedRatio = 0.5,
         MaxAuthFailures = 20,
         MaxForbidden = 100,
         MaxRouteScans = 20,

@@ -112,6 +112,9 @@ internal sealed class BotDetectionOptionsValidator : IValidateOptions<BotDetecti
         Bounded(failures, name, "MaxErrorRatio", c.MaxErrorRatio, 1);
         Bounded(failures, name, "MaxNotFoundRatio", c.MaxNotFoundRatio, 1);
         Bounded(failures, name, "MaxTooManyRequestsRatio", c.MaxTooManyRequestsRatio, 1);
+        Bounded(failures, name, "MaxUnauthorizedRatio", c.MaxUnauthorizedRatio, 1);
+        Bounded(failures, name, "MaxForbiddenRatio", c.MaxForbiddenRatio, 1);
+        Bounded(failures, name, "MaxServerErrorRatio", c.MaxServerErrorRatio, 1);
         Bounded(failures, name, "MaxDistinctObjectIds", c.MaxDistinctObjectIds, 500);
         Bounded(failures, name, "MaxDistinctRoutes", c.MaxDistinctRoutes, 100);
 

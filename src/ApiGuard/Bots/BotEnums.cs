@@ -89,6 +89,15 @@ public enum BotReasons
 
     /// <summary>Share of 429 responses above the class's expectation: ignoring rate limits.</summary>
     TooManyRequestsRatio = 1 << 16,
+
+    /// <summary>Share of 401 responses above the class's expectation: mostly failing to authenticate.</summary>
+    UnauthorizedRatio = 1 << 17,
+
+    /// <summary>Share of 403 responses above the class's expectation: mostly asking for what it may not have.</summary>
+    ForbiddenRatio = 1 << 18,
+
+    /// <summary>Share of 5xx responses above the class's expectation: mostly breaking the API (fuzzing).</summary>
+    ServerErrorRatio = 1 << 19,
 }
 
 /// <summary>The stable, log-safe codes of <see cref="BotReasons"/>, as used in events and the admin API.</summary>
@@ -114,6 +123,9 @@ public static class BotReasonCodes
         BotReasons.DistinctRoutes => "distinct-routes",
         BotReasons.NotFoundRatio => "not-found-ratio",
         BotReasons.TooManyRequestsRatio => "too-many-requests-ratio",
+        BotReasons.UnauthorizedRatio => "unauthorized-ratio",
+        BotReasons.ForbiddenRatio => "forbidden-ratio",
+        BotReasons.ServerErrorRatio => "server-error-ratio",
         _ => "none",
     };
 
@@ -121,13 +133,9 @@ public static class BotReasonCodes
     public static IReadOnlyList<string> ToCodes(BotReasons reasons)
     {
         var list = new List<string>();
-        for (var bit = 0; bit < 17; bit++)
+        for (var rest = (uint)reasons; rest != 0; rest &= rest - 1)
         {
-            var r = (BotReasons)(1 << bit);
-            if ((reasons & r) != 0)
-            {
-                list.Add(ToCode(r));
-            }
+            list.Add(ToCode((BotReasons)(1u << System.Numerics.BitOperations.TrailingZeroCount(rest))));
         }
 
         return list;

@@ -42,6 +42,15 @@ public sealed class BotProfileSnapshot
     /// <summary>Share of 429 responses in the window.</summary>
     public double TooManyRequestsRatio { get; init; }
 
+    /// <summary>Share of 401 responses in the window.</summary>
+    public double UnauthorizedRatio { get; init; }
+
+    /// <summary>Share of 403 responses in the window.</summary>
+    public double ForbiddenRatio { get; init; }
+
+    /// <summary>Share of 5xx responses in the window.</summary>
+    public double ServerErrorRatio { get; init; }
+
     /// <summary>404 responses for routes that do not exist, in the window.</summary>
     public double RouteScans { get; init; }
 

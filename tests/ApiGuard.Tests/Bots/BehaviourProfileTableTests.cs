@@ -373,9 +373,13 @@ public sealed class BehaviourProfileTableTests
     [Theory]
     [InlineData(404, BotReasons.NotFoundRatio, "not-found-ratio: ")]
     [InlineData(429, BotReasons.TooManyRequestsRatio, "too-many-requests-ratio: ")]
+    [InlineData(401, BotReasons.UnauthorizedRatio, "unauthorized-ratio: ")]
+    [InlineData(403, BotReasons.ForbiddenRatio, "forbidden-ratio: ")]
+    [InlineData(500, BotReasons.ServerErrorRatio, "server-error-ratio: ")]
+    [InlineData(503, BotReasons.ServerErrorRatio, "server-error-ratio: ")]
     public void Record_ShareOfStatusAboveClassRatio_ScoredAndExplained(int status, BotReasons reason, string line)
     {
-        var (table, time) = Create(o => o.Anonymous = new BotClassOptions { MaxNotFoundRatio = 0.3, MaxTooManyRequestsRatio = 0.3 });
+        var (table, time) = Create(o => o.Anonymous = RatiosOnly(0.3));
         for (var i = 0; i < 40; i++)
         {
             Get(table, "ip:198.51.100.24", "/x", i % 2 == 0 ? status : 200, "/api/products/{id}", "7");
@@ -386,6 +390,48 @@ public sealed class BehaviourProfileTableTests
         Assert.Equal(reason, profile.Reasons);
         Assert.Contains(profile.Explanation, l => l.StartsWith(line, StringComparison.Ordinal) && l.Contains("(limit 30%)", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(404)]
+    [InlineData(429)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(500)]
+    public void Record_ShareOfStatusUnderClassRatio_NotScored(int status)
+    {
+        var (table, time) = Create(o => o.Anonymous = RatiosOnly(0.3));
+        for (var i = 0; i < 40; i++)
+        {
+            // One response in five (20 %) against a 30 % limit.
+            Get(table, "ip:198.51.100.25", "/x", i % 5 == 0 ? status : 200, "/api/products/{id}", "7");
+            time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.Equal(BotReasons.None, table.GetSnapshot("ip:198.51.100.25")!.Reasons);
+    }
+
+    [Fact]
+    public void ToCodes_EveryReason_HasItsOwnCodeInFlagOrder()
+    {
+        var all = Enum.GetValues<BotReasons>().Where(r => r != BotReasons.None).ToArray();
+        var combined = all.Aggregate(BotReasons.None, (a, r) => a | r);
+
+        var codes = BotReasonCodes.ToCodes(combined);
+
+        Assert.Equal(all.Select(BotReasonCodes.ToCode), codes);
+        Assert.DoesNotContain("none", codes);
+        Assert.Equal(all.Length, codes.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>A class judging only the per-status ratios (every count and the combined error ratio off).</summary>
+    private static BotClassOptions RatiosOnly(double limit) => new()
+    {
+        MaxNotFoundRatio = limit,
+        MaxTooManyRequestsRatio = limit,
+        MaxUnauthorizedRatio = limit,
+        MaxForbiddenRatio = limit,
+        MaxServerErrorRatio = limit,
+    };
 
     /// <summary>A class with a single expectation, so that only the signal under test can move the score.</summary>
     private static (BehaviourProfileTable Table, FakeTimeProvider Time) CreateOnly(Action<BotClassOptions> limit) =>

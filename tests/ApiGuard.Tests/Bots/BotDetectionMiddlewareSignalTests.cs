@@ -43,6 +43,17 @@ public sealed class BotDetectionMiddlewareSignalTests
         Assert.Empty(BotEvents(host, ControlIp));
     }
 
+    /// <summary>Sends <paramref name="count"/> GETs from the signal client (path by index) and as many to /api/products from the control, 100 ms apart.</summary>
+    private static async Task SendGetsAsync(BotTestHost host, int count, Func<int, string> signalPath)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await host.SendAsync("GET", signalPath(i), SignalIp);
+            await host.SendAsync("GET", "/api/products", ControlIp);
+            host.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     private static Task<BotTestHost> StartWithRateLimitAsync(ApiGuardMode rateLimitMode, Action<BotDetectionOptions>? configure = null) =>
         BotTestHost.StartAsync(
             configure,
@@ -129,18 +140,27 @@ public sealed class BotDetectionMiddlewareSignalTests
     [Fact]
     public async Task Invoke_ServerErrors_RaiseScoreAndThrottle()
     {
-        // One request in three fails with a 500 (a share below the error-ratio limit): the count of 5xx is what scores.
+        // One request in four fails with a 500 (a share below the error-ratio and 5xx-ratio limits): the count of 5xx is what scores.
         await using var host = await BotTestHost.StartAsync();
-        for (var i = 0; i < 90; i++)
-        {
-            await host.SendAsync("GET", i % 3 == 0 ? "/api/fail" : "/api/products", SignalIp);
-            await host.SendAsync("GET", "/api/products", ControlIp);
-            host.Time.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        await SendGetsAsync(host, 90, i => i % 4 == 0 ? "/api/fail" : "/api/products");
 
         AssertSignalMovesScoreAndDecision(host, BotReasons.ServerErrors, BotAction.Throttle);
         Assert.Equal(BotReasons.ServerErrors, Profile(host, SignalIp).Reasons);
         Assert.Equal(0, Profile(host, ControlIp).Score);
+    }
+
+    [Fact]
+    public async Task Invoke_ServerErrorShare_RaisesScoreAndThrottles()
+    {
+        // Half the responses are 500s but too few of them (15) for the count limit (20): their share is what scores.
+        await using var host = await BotTestHost.StartAsync(o => o.Anonymous.MaxErrorRatio = 0);
+        await SendGetsAsync(host, 30, i => i % 2 == 0 ? "/api/fail" : "/api/products");
+
+        AssertSignalMovesScoreAndDecision(host, BotReasons.ServerErrorRatio, BotAction.Throttle);
+        var signal = Profile(host, SignalIp);
+        Assert.Equal(BotReasons.ServerErrorRatio, signal.Reasons);
+        Assert.InRange(signal.ServerErrorRatio, 0.45, 0.55);
+        Assert.Equal(0, Profile(host, ControlIp).ServerErrorRatio);
     }
 
     [Fact]
@@ -150,12 +170,7 @@ public sealed class BotDetectionMiddlewareSignalTests
         // only their share is over the limit (50% for anonymous clients).
         string[] errors = ["/api/orders/7", "/api/fail", "/api/products/5000"];
         await using var host = await BotTestHost.StartAsync();
-        for (var i = 0; i < 30; i++)
-        {
-            await host.SendAsync("GET", i % 3 == 2 ? "/api/products" : errors[i * 2 / 3 % 3], SignalIp);
-            await host.SendAsync("GET", "/api/products", ControlIp);
-            host.Time.Advance(TimeSpan.FromMilliseconds(100));
-        }
+        await SendGetsAsync(host, 30, i => i % 3 == 2 ? "/api/products" : errors[i * 2 / 3 % 3]);
 
         AssertSignalMovesScoreAndDecision(host, BotReasons.ErrorRatio, BotAction.Throttle);
         var signal = Profile(host, SignalIp);

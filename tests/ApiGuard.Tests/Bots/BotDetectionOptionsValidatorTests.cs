@@ -35,6 +35,8 @@ public sealed class BotDetectionOptionsValidatorTests
         options.Known.MaxDistinctRoutes = 101;
         options.Anonymous.MaxNotFoundRatio = 1.5;
         options.Verified.MaxTooManyRequestsRatio = -0.1;
+        options.Known.MaxUnauthorizedRatio = 2;
+        options.Anonymous.MaxServerErrorRatio = -1;
 
         var failures = new BotDetectionOptionsValidator().Validate(null, options).Failures!.ToList();
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Capacity is 10; allowed values are 64 to 4194304", StringComparison.Ordinal));
@@ -49,6 +51,8 @@ public sealed class BotDetectionOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Known:MaxDistinctRoutes is 101; allowed values are 0 (off) to 100", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Anonymous:MaxNotFoundRatio is 1.5; allowed values are 0 (off) to 1", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Verified:MaxTooManyRequestsRatio is -0.1; allowed values are 0 (off) to 1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Known:MaxUnauthorizedRatio is 2; allowed values are 0 (off) to 1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ApiGuard:Bots:Anonymous:MaxServerErrorRatio is -1; allowed values are 0 (off) to 1", StringComparison.Ordinal));
     }
 
     [Fact]
