@@ -1053,9 +1053,8 @@ internal sealed class BehaviourProfileTable
         var c = _classes[(int)s.Class];
         var carry = Carry(now, ref s);
         var active = s.Action != BotAction.Allow && now < s.ActionUntilMs;
-        var errorRatio = s.Requests > 0 ? s.Errors / s.Requests : 0;
-        var notFoundRatio = s.Requests > 0 ? s.NotFound / s.Requests : 0;
-        var tooManyRatio = s.Requests > 0 ? s.TooMany / s.Requests : 0;
+        var requests = s.Requests;
+        double Share(float count) => Round(requests > 0 ? count / requests : 0);
         var snapshot = new BotProfileSnapshot
         {
             ClientId = _keys[index]!,
@@ -1065,15 +1064,15 @@ internal sealed class BehaviourProfileTable
             TotalRequests = s.TotalRequests,
             RequestsPerSecond = Round(s.Requests * 1000f / _windowMs),
             BurstPerSecond = Round(s.Fast),
-            ErrorRatio = Round(errorRatio),
+            ErrorRatio = Share(s.Errors),
             AuthFailures = Round(MathF.Max(s.Unauthorized, s.AuthFailures)),
             Forbidden = Round(s.Forbidden),
             NotFound = Round(s.NotFound),
-            NotFoundRatio = Round(notFoundRatio),
-            TooManyRequestsRatio = Round(tooManyRatio),
-            UnauthorizedRatio = Round(s.Requests > 0 ? s.Unauthorized / s.Requests : 0),
-            ForbiddenRatio = Round(s.Requests > 0 ? s.Forbidden / s.Requests : 0),
-            ServerErrorRatio = Round(s.Requests > 0 ? s.ServerErrors / s.Requests : 0),
+            NotFoundRatio = Share(s.NotFound),
+            TooManyRequestsRatio = Share(s.TooMany),
+            UnauthorizedRatio = Share(s.Unauthorized),
+            ForbiddenRatio = Share(s.Forbidden),
+            ServerErrorRatio = Share(s.ServerErrors),
             RouteScans = Round(s.Unmatched),
             DistinctRoutes = Round(MathF.Max(s.Routes, s.PrevRoutes * carry)),
             DistinctObjectIds = Round(MathF.Max(s.Objects, s.PrevObjects * carry)),

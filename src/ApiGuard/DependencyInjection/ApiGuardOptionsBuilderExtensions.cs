@@ -124,7 +124,7 @@ public static class ApiGuardOptionsBuilderExtensions
     private static void CheckValue(IConfigurationSection section, [DynamicallyAccessedMembers(WalkedMembers)] Type type, List<string> failures, int depth)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (underlying.IsPrimitive || underlying.IsEnum || underlying.IsValueType)
+        if (underlying.IsValueType)
         {
             if (section.Value is { Length: > 0 } value && Allowed(underlying, value) is { } allowed)
             {

@@ -87,10 +87,12 @@ internal static class UrlDetector
             {
                 var host = t[..end];
                 var kind = Classify(host, out _);
+
                 // "metadata" alone (a path segment, a field name, ?include=metadata) is a word, not a host: a single-label
                 // metadata name counts only with a port or a metadata API path after it.
-                if (kind != HostKind.Public && kind != HostKind.Ip && (end < t.Length || kind is HostKind.Metadata)
-                    && !(kind is HostKind.Metadata && host.IndexOf('.') < 0 && !MetadataPathFollows(t[end..])))
+                var counts = kind is HostKind.Metadata && host.IndexOf('.') < 0 ? MetadataPathFollows(t[end..])
+                    : kind is not (HostKind.Public or HostKind.Ip) && (end < t.Length || kind is HostKind.Metadata);
+                if (counts)
                 {
                     sink.Add(kind is HostKind.Private ? RuleKey.SsrfPrivateHost : kind is HostKind.Metadata ? RuleKey.SsrfMetadataHost : RuleKey.SsrfLoopbackHost, 0, end);
                 }
