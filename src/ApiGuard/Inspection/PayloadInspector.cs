@@ -24,7 +24,7 @@ public sealed class PayloadInspector : IPayloadInspector
     /// <inheritdoc />
     public InspectionVerdict Inspect(ReadOnlySpan<byte> utf8, in InspectionSettings settings, Span<InspectionFinding> findings)
     {
-        var sink = new FindingSink(findings, settings.ParanoiaLevel, utf8.Length);
+        var sink = new FindingSink(findings, settings.ParanoiaLevel, utf8.Length, settings.StopAtScore);
         if (utf8.IsEmpty)
         {
             return default;
@@ -54,7 +54,7 @@ public sealed class PayloadInspector : IPayloadInspector
     /// <inheritdoc />
     public InspectionVerdict Inspect(ReadOnlySpan<char> value, in InspectionSettings settings, Span<InspectionFinding> findings)
     {
-        var sink = new FindingSink(findings, settings.ParanoiaLevel, value.Length);
+        var sink = new FindingSink(findings, settings.ParanoiaLevel, value.Length, settings.StopAtScore);
         if (value.IsEmpty)
         {
             return default;
@@ -104,7 +104,7 @@ public sealed class PayloadInspector : IPayloadInspector
                 Detect(t, settings, ref sink);
             }
 
-            if (base64 && !Reached(settings, sink))
+            if (base64 && !sink.Settled)
             {
                 // a and b are free again: decode the original value into them and inspect the decoded text.
                 Base64Layer.Inspect(value, settings, a, b, ref sink);
@@ -146,38 +146,36 @@ public sealed class PayloadInspector : IPayloadInspector
         // CRLF) early so they name what they find; with StopAtScore the rest is skipped once the score is reached.
         SqlDetector.Detect(t, ref sink);
         MiscDetector.Detect(t, settings.Source, ref sink);
-        if (Reached(settings, sink))
+        if (sink.Settled)
         {
             return;
         }
 
         XssDetector.Detect(t, settings.Source, ref sink);
-        if (Reached(settings, sink))
+        if (sink.Settled)
         {
             return;
         }
 
         CommandDetector.Detect(t, ref sink);
-        if (Reached(settings, sink))
+        if (sink.Settled)
         {
             return;
         }
 
         PathDetector.Detect(t, ref sink);
-        if (Reached(settings, sink))
+        if (sink.Settled)
         {
             return;
         }
 
         UrlDetector.Detect(t, settings.Source, ref sink);
         TemplateDetector.Detect(t, ref sink);
-        if (Reached(settings, sink))
+        if (sink.Settled)
         {
             return;
         }
 
         CodeDetector.Detect(t, settings.Source, ref sink);
     }
-
-    private static bool Reached(in InspectionSettings settings, in FindingSink sink) => settings.StopAtScore > 0 && sink.Score >= settings.StopAtScore;
 }

@@ -11,10 +11,12 @@ internal ref struct FindingSink
     private readonly int _originalLength;
     private ulong _fired0;
     private ulong _fired1;
+    private readonly int _stopAt;
 
-    public FindingSink(Span<InspectionFinding> findings, int paranoiaLevel, int originalLength)
+    public FindingSink(Span<InspectionFinding> findings, int paranoiaLevel, int originalLength, int stopAtScore = 0)
     {
         _findings = findings;
+        _stopAt = stopAtScore > 0 ? stopAtScore : int.MaxValue;
         _paranoiaLevel = Math.Clamp(paranoiaLevel, 1, 4);
         _originalLength = originalLength;
         Count = 0;
@@ -34,6 +36,12 @@ internal ref struct FindingSink
 
     /// <summary>The characters of the text the detectors are looking at (set by the engine before each detector pass).</summary>
     public CharMask Chars { get; set; }
+
+    /// <summary>
+    /// Whether the score has reached the caller's stop score (<see cref="InspectionSettings.StopAtScore"/>): the verdict
+    /// is settled, so detectors may skip their remaining passes. Never true when no stop score was given.
+    /// </summary>
+    public readonly bool Settled => Score >= _stopAt;
 
     /// <summary>The active paranoia level.</summary>
     public readonly int ParanoiaLevel => _paranoiaLevel;

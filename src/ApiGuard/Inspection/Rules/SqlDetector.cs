@@ -39,12 +39,12 @@ internal static class SqlDetector
 
         Span<SqlToken> buf = stackalloc SqlToken[Window];
         Run(t, '\0', buf, ref sink);
-        if (t.Contains('\''))
+        if (!sink.Settled && sink.Chars.Has('\'') && t.Contains('\''))
         {
             Run(t, '\'', buf, ref sink);
         }
 
-        if (t.Contains('"'))
+        if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"'))
         {
             Run(t, '"', buf, ref sink);
         }
