@@ -88,9 +88,9 @@ internal static class UrlDetector
                 var host = t[..end];
                 var kind = Classify(host, out _);
 
-                // "metadata" alone (a path segment, a field name, ?include=metadata) is a word, not a host: a single-label
-                // metadata name counts only with a port or a metadata API path after it.
-                var counts = kind is HostKind.Metadata && host.IndexOf('.') < 0 ? MetadataPathFollows(t[end..])
+                // "metadata" alone (a path segment, a field name, ?include=metadata) is a word, and "metadata.json" a file name,
+                // not a host: such a name counts only with a port or a metadata API path after it.
+                var counts = kind is HostKind.Metadata && LooksLikeWordOrFileName(host) ? MetadataPathFollows(t[end..])
                     : kind is not (HostKind.Public or HostKind.Ip) && (end < t.Length || kind is HostKind.Metadata);
                 if (counts)
                 {
@@ -104,6 +104,22 @@ internal static class UrlDetector
                 sink.Add(RuleKey.SsrfMetadataHost, meta, 15);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a bare metadata-looking name is a word ("metadata", "instance-data") or a file name ("metadata.json"): one
+    /// label, or two whose second is no internal domain. "metadata.google.internal" and "metadata.internal" stay host names.
+    /// </summary>
+    private static bool LooksLikeWordOrFileName(ReadOnlySpan<char> host)
+    {
+        var dot = host.IndexOf('.');
+        if (dot < 0)
+        {
+            return true;
+        }
+
+        var rest = host[(dot + 1)..];
+        return rest.IndexOf('.') < 0 && !char.IsAsciiDigit(host[0]) && rest is not ("internal" or "local" or "localdomain");
     }
 
     private static bool MetadataPathFollows(ReadOnlySpan<char> rest) =>
