@@ -125,10 +125,70 @@ public sealed class PayloadInspector : IPayloadInspector
         try
         {
             DetectAll(t, settings, ref sink);
+            if (!sink.Settled)
+            {
+                var m = sink.Chars;
+                var plusAsSpace = m.Has('+') && !m.Has(' ') && !IsBase64Shaped(t);
+                if (plusAsSpace || m.HasAny(s_blankMask, t, s_blanks))
+                {
+                    DetectBlanksFolded(t, settings, plusAsSpace, ref sink);
+                }
+            }
         }
         finally
         {
             sink.Chars = outer;
+        }
+    }
+
+    private static readonly SearchValues<char> s_blanks = SearchValues.Create("\t\n\r\v\f");
+    private static readonly CharMask s_blankMask = CharMask.Set("\t\n\r\v\f");
+    private static readonly SearchValues<char> s_notBase64 = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789+/");
+
+    /// <summary>
+    /// Whether the (lower-cased) text is spelt in the base64 alphabet with a length that is a multiple of four ("if+foo==",
+    /// "ab+cd/ef"): its plus signs are data, not spaces.
+    /// </summary>
+    private static bool IsBase64Shaped(ReadOnlySpan<char> t)
+    {
+        var body = t.TrimEnd('=');
+        return t.Length % 4 == 0 && t.Length - body.Length <= 2 && body.IndexOfAnyExcept(s_notBase64) < 0;
+    }
+
+    /// <summary>
+    /// A second look with tabs, line breaks, vertical tabs and form feeds read as spaces, and plus signs too in a value without
+    /// spaces that is not base64: "powershell\tC:\\x.exe",
+    /// "for\n/f\n%a\nin\n(x)\ndo\ny" and "sleep\t(5)" are the same payloads as their space-separated forms to SQL, HTML,
+    /// cmd and PowerShell, and "1+union+select+..." is a query string's spelling of spaces that reaches the application
+    /// whenever it decodes form encoding once more. Findings only add to the first look's (each rule counts once), which
+    /// keeps what needs the raw characters: CRLF injection, "ja&amp;tab;vascript:" (browsers strip tabs from URLs),
+    /// newline-separated shell commands and '+' as SQL concatenation. Same length, so finding offsets stay valid.
+    /// </summary>
+    private static void DetectBlanksFolded(scoped ReadOnlySpan<char> t, in InspectionSettings settings, bool plusAsSpace, ref FindingSink sink)
+    {
+        char[]? rented = null;
+        var folded = t.Length <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent(t.Length));
+        try
+        {
+            folded = folded[..t.Length];
+            t.CopyTo(folded);
+            foreach (ref var c in folded)
+            {
+                if (c is '\t' or '\n' or '\r' or '\v' or '\f' || (c == '+' && plusAsSpace))
+                {
+                    c = ' ';
+                }
+            }
+
+            sink.Chars = CharMask.Of(folded);
+            DetectAll(folded, settings, ref sink);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 

@@ -265,9 +265,9 @@ internal static class CodeDetector
             var args = t.Slice(p + 1, close);
             if (args.IndexOfAny('=', '&', '|') >= 0 || args.Contains("//", StringComparison.Ordinal) || args.StartsWith('#') || args.StartsWith('/')
                 || (t[b] is ']' or '}' && b > 0 && t[b - 1] is '[' or '{')
-                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, b).IndexOf(' ') >= 0)))
+                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, b).IndexOf(' ') >= 0 || IsGenericMethod(t, b))))
             {
-                // Markdown links "[text](url)" and LDAP filters are not calls.
+                // Markdown links "[text](url)", LDAP filters and generic methods of stack traces ("First[TSource](...)") are not calls.
                 continue;
             }
 
@@ -284,6 +284,53 @@ internal static class CodeDetector
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the bracket closing at <paramref name="close"/> holds type parameters right after a dotted member name, as .NET
+    /// stack traces print generic methods: "Enumerable.First[TSource](", "Dictionary`2.TryAdd[TKey,TValue](". A PHP
+    /// callable needs a quoted or bracketed name ("[system][0](") or a variable ("$f[0](").
+    /// </summary>
+    private static bool IsGenericMethod(ReadOnlySpan<char> t, int close)
+    {
+        var open = t[..close].LastIndexOf('[');
+        if (open < 2 || open + 1 == close)
+        {
+            return false;
+        }
+
+        foreach (var c in t[(open + 1)..close])
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or ',' or '`'))
+            {
+                return false;
+            }
+        }
+
+        // The member name before the bracket: word characters back to a dot, which a .NET type or namespace precedes.
+        var n = open;
+        while (n > 0 && (char.IsAsciiLetterOrDigit(t[n - 1]) || t[n - 1] == '_'))
+        {
+            n--;
+        }
+
+        return n < open && n > 0 && t[n - 1] == '.' && n - 1 > 0 && char.IsAsciiLetterOrDigit(t[n - 2]);
+    }
+
+    /// <summary>
+    /// Whether a Java class name is an exception or error class ("java.lang.NullPointerException", "java.io.IOException: x"),
+    /// as pasted error messages and logs name them: a throwable names what failed, not a class an injection would load.
+    /// </summary>
+    private static bool IsThrowableName(ReadOnlySpan<char> name)
+    {
+        var end = 0;
+        while (end < name.Length && (char.IsAsciiLetterOrDigit(name[end]) || name[end] is '.' or '_' or '$'))
+        {
+            end++;
+        }
+
+        var qualified = name[..end];
+        return (qualified.EndsWith("exception") || qualified.EndsWith("error")) && (end == name.Length || name[end] is ':' or ' ' or '\n' or '\r' or ',' or ')');
     }
 
     private static ReadOnlySpan<char> BracketText(ReadOnlySpan<char> t, int close)
@@ -706,7 +753,7 @@ internal static class CodeDetector
         }
 
         var java = t.IndexOf("java.");
-        if (java >= 0 && (java == 0 || !char.IsAsciiLetterOrDigit(t[java - 1])))
+        if (java >= 0 && (java == 0 || !char.IsAsciiLetterOrDigit(t[java - 1])) && !IsThrowableName(t[java..]))
         {
             var r = t[(java + 5)..];
             if (r.StartsWith("lang") || r.StartsWith("io.") || r.StartsWith("util.") || r.StartsWith("net.") || r.StartsWith("nio.")

@@ -102,7 +102,25 @@ internal static class PathDetector
         if (m.Has('/') && m.Has('.'))
         {
             // Every restricted directory and every hidden segment starts with "/.".
-            dot = s_dotDirs.IndexOfAny(t, sink.Chars);
+            var from = 0;
+            while (from < t.Length)
+            {
+                var hit = s_dotDirs.IndexOfAny(t[from..], sink.Chars);
+                if (hit < 0)
+                {
+                    break;
+                }
+
+                hit += from;
+                if (!IsPublicDotFile(t, hit))
+                {
+                    dot = hit;
+                    break;
+                }
+
+                from = hit + 2;
+            }
+
             if (dot < 0)
             {
                 dot = DotSegment(t);
@@ -174,13 +192,36 @@ internal static class PathDetector
 
             var p = i + k;
             i = p + 2;
-            if (p + 2 < t.Length && char.IsAsciiLetterOrDigit(t[p + 2]) && !t[(p + 2)..].StartsWith("well-known"))
+            if (p + 2 < t.Length && char.IsAsciiLetterOrDigit(t[p + 2]) && !t[(p + 2)..].StartsWith("well-known") && !IsPublicDotFile(t, p))
             {
                 return p;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// Whether the hidden name after "/." at <paramref name="slash"/> is a repository or editor file that every project
+    /// publishes (".gitignore", ".editorconfig", ".eslintrc.json"): it names files to skip or a code style, no secret.
+    /// ".git/", ".env" and the ignore files of AI tools, which list what a project keeps private, stay restricted.
+    /// </summary>
+    private static bool IsPublicDotFile(ReadOnlySpan<char> t, int slash)
+    {
+        var start = slash + 2;
+        var end = start;
+        while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '_' or '-'))
+        {
+            end++;
+        }
+
+        if (end < t.Length && t[end] is not ('/' or '.' or '?' or '#' or '"' or '\'' or ' '))
+        {
+            return false;
+        }
+
+        return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
+            or "prettierignore" or "dockerignore" or "npmignore" or "nvmrc" or "babelrc" or "browserslistrc" or "stylelintrc";
     }
 
     /// <summary>Whether a sensitive-name match starts a path (not a word inside prose such as "wget/etc/").</summary>
@@ -206,6 +247,7 @@ internal static class PathDetector
     private static readonly ulong[] s_globAllowed = BuildGlobAllowed(out s_globStarts, out s_globEnds);
     private static readonly ulong s_globStarts;
     private static readonly ulong s_globEnds;
+    private static readonly SearchValues<char> s_globLeads = SearchValues.Create("/?*[");
 
     private static ulong[] BuildGlobAllowed(out ulong starts, out ulong ends)
     {
@@ -247,6 +289,19 @@ internal static class PathDetector
         var i = 0;
         while (i < limit && written < 256)
         {
+            if (partial == 0)
+            {
+                // No target is under way (wild is a subset of partial): only a slash, a wildcard or a bracket class can
+                // start one, so jump to the next of those.
+                var lead = t[i..limit].IndexOfAny(s_globLeads);
+                if (lead < 0)
+                {
+                    return;
+                }
+
+                i += lead;
+            }
+
             var c = t[i];
             if (c == '[')
             {

@@ -300,12 +300,7 @@ internal ref struct SqlLexer
                 return true;
             }
 
-            var k = j;
-            while (k < s.Length && IsSpace(s[k]))
-            {
-                k++;
-            }
-
+            var k = SkipBlanksAndComments(s, j);
             var callFollows = k < s.Length && s[k] == '(';
             if (word is "sounds" && s[k..].StartsWith("like") && (k + 4 >= s.Length || !IsWordChar(s[k + 4])))
             {
@@ -548,6 +543,33 @@ internal ref struct SqlLexer
         or "float4" or "float8" or "double" or "money" or "json" or "jsonb" or "xml" or "bytea" or "date" or "time" or "timestamp"
         or "timestamptz" or "interval" or "uuid" or "inet" or "cidr" or "oid" or "regclass" or "regproc" or "regtype" or "regnamespace"
         or "name" or "tsvector" or "tsquery" or "bit" or "varbit";
+
+    /// <summary>
+    /// The position after blanks and inline comments from <paramref name="i"/>: "sleep/**/(5)" calls sleep as "sleep (5)" does.
+    /// A comment counts only when it closes within 64 characters, so every word looks a bounded distance ahead.
+    /// </summary>
+    private static int SkipBlanksAndComments(ReadOnlySpan<char> s, int i)
+    {
+        while (true)
+        {
+            while (i < s.Length && IsSpace(s[i]))
+            {
+                i++;
+            }
+
+            if (i + 3 < s.Length && s[i] == '/' && s[i + 1] == '*' && s[i + 2] != '!')
+            {
+                var close = s.Slice(i + 2, Math.Min(64, s.Length - i - 2)).IndexOf("*/");
+                if (close >= 0)
+                {
+                    i += close + 4;
+                    continue;
+                }
+            }
+
+            return i;
+        }
+    }
 
     public static bool IsSpace(char c) => c <= ' ' || c == '\u007F' || c == '\u00A0';
 
