@@ -322,8 +322,9 @@ internal static class SqlDetector
             }
 
             var x = At(s, i);
-            if (x.Kind == SqlKind.Comment && i == s.Length - 1 && CommentBreaks(t, x, quote))
+            if ((x.Kind == SqlKind.Comment && i == s.Length - 1 && CommentBreaks(t, x, quote)) || (x.Kind == SqlKind.Semi && i == s.Length - 1 && final))
             {
+                // "admin'--" and "admin';": the string closed and the statement ended or commented out after it.
                 var closed = t.Slice(s[0].Start, s[0].Length);
                 var key = closed.Length <= 40 && closed.IndexOfAny(' ', '\t') < 0 && closed.IndexOf("''") < 0
                     ? RuleKey.SqliBreakoutComment : RuleKey.SqliWeakBreakout;
@@ -364,6 +365,13 @@ internal static class SqlDetector
                 or "count" or "if" or "row" or "floor" or "len" or "exp" or "cast" or "convert" or "instr" or "locate" or "bin" or "oct"))
         {
             sink.Add(RuleKey.SqliFunction, 0, t.Length);
+        }
+
+        // A value that continues a select list or ORDER BY with a SQL function: ", find_in_set('22', category)".
+        if (s[0].Kind == SqlKind.Comma && At(s, 1).Kind == SqlKind.Func && At(s, 1).Word != SqlWord.None && At(s, 2).Kind == SqlKind.LParen
+            && At(s, 3).Kind is SqlKind.Num or SqlKind.Str or SqlKind.Word)
+        {
+            sink.Add(RuleKey.SqliFunction, 0, s[1].Start + s[1].Length);
         }
 
         // A value that starts with a complete string literal: "'x'!='y", "'a' or 1=1".
@@ -1345,7 +1353,11 @@ internal static class SqlDetector
         }
     }
 
-    /// <summary>Clauses anywhere: INTO OUTFILE, LIMIT, CASE, PROCEDURE ANALYSE, HAVING, VALUES, ORDER BY.</summary>
+    /// <summary>Whether a token is a number, a string or a backtick-quoted identifier: what a select-list column alias follows.</summary>
+    private static bool IsQuotedOrNumber(ReadOnlySpan<char> t, in SqlToken x) =>
+        x.Kind is SqlKind.Num or SqlKind.Str || (x.Kind == SqlKind.Word && x.Length > 0 && t[x.Start] == '`');
+
+    /// <summary>Clauses anywhere: INTO OUTFILE, LIMIT, CASE, PROCEDURE ANALYSE, HAVING, VALUES, ORDER BY, a column alias before FROM.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void KeywordRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, int limit, ref FindingSink sink)
     {
@@ -1364,6 +1376,13 @@ internal static class SqlDetector
         else if (x.Word == SqlWord.Case && (y.Is(SqlKind.Kw, SqlWord.When) && ThenFollows(s, i + 2) || SimpleCase(s, i + 1)))
         {
             sink.Add(RuleKey.SqliFunction, x.Start, x.Length);
+        }
+        else if (i == 1 && x.Word == SqlWord.As && z.Is(SqlKind.Kw, SqlWord.From) && (y.Kind == SqlKind.Str || (y.Kind == SqlKind.Word && y.Word == SqlWord.None))
+            && IsQuotedOrNumber(t, s[0]))
+        {
+            // A select list's tail right after the application's value: "1234 as \"total\" from", "' as user_id from"; not
+            // prose, where more words come before "as".
+            sink.Add(RuleKey.SqliSelectStatement, x.Start, z.Start + z.Length - x.Start);
         }
         else if (x.Word == SqlWord.Procedure && y.Is(SqlKind.Kw, SqlWord.Analyse))
         {

@@ -181,6 +181,12 @@ internal ref struct SqlLexer
                     var close = s[(i + 1)..].IndexOf('`');
                     var end = close < 0 ? s.Length : i + 2 + close;
                     t.Kind = SqlKind.Word;
+                    if (IsCatalogName(s.Slice(i + 1, close < 0 ? s.Length - i - 1 : close)))
+                    {
+                        // A quoted identifier names the same catalog: `information_schema`.`tables`.
+                        t.Word = SqlWord.Catalog;
+                    }
+
                     _pos = end;
                     t.Length = end - i;
                     return true;
