@@ -265,7 +265,7 @@ internal static class CodeDetector
             var args = t.Slice(p + 1, close);
             if (args.IndexOfAny('=', '&', '|') >= 0 || args.Contains("//", StringComparison.Ordinal) || args.StartsWith('#') || args.StartsWith('/')
                 || (t[b] is ']' or '}' && b > 0 && t[b - 1] is '[' or '{')
-                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, b).IndexOf(' ') >= 0 || IsGenericMethod(t, b))))
+                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, b).Trim(' ').IndexOf(' ') >= 0 || IsGenericMethod(t, b))))
             {
                 // Markdown links "[text](url)", LDAP filters and generic methods of stack traces ("First[TSource](...)") are not calls.
                 continue;
