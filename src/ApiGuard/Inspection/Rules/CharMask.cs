@@ -22,6 +22,15 @@ internal readonly struct CharMask
         _profiled = profiled;
     }
 
+    /// <summary>Whether this mask profiles a text (false for <see cref="All"/>, which admits every character).</summary>
+    public bool IsProfiled => _profiled;
+
+    /// <summary>The characters 0 to 63 that occur, one bit each.</summary>
+    public ulong Low => _low;
+
+    /// <summary>The characters 64 to 127 that occur, one bit each.</summary>
+    public ulong High => _high;
+
     /// <summary>A mask that admits every character (no gating): the value when no text has been profiled.</summary>
     public static CharMask All { get; } = new(ulong.MaxValue, ulong.MaxValue, true, false);
 

@@ -22,6 +22,12 @@ internal sealed class NeedleSet
     private readonly bool[] _twoChar;
     private readonly CharMask[] _masks;
 
+    // Each needle filed under its least common character: a needle can occur only if that character does, so the profile
+    // gate visits just the needles whose rare character the text has (most text has none of them) instead of every needle.
+    private readonly int[][] _byRareChar = new int[128][];
+    private readonly ulong _rareLow;
+    private readonly ulong _rareHigh;
+
     public NeedleSet(params ReadOnlySpan<string> needles)
     {
         var buckets = new Dictionary<int, List<string>>();
@@ -34,7 +40,19 @@ internal sealed class NeedleSet
                 throw new ArgumentException($"Needle '{needle}' must be ASCII and at least two characters long.", nameof(needles));
             }
 
-            _masks[n++] = CharMask.Set(needle);
+            _masks[n] = CharMask.Set(needle);
+            var rare = RarestChar(needle);
+            _byRareChar[rare] = [.. _byRareChar[rare] ?? [], n];
+            if (rare < 64)
+            {
+                _rareLow |= 1UL << rare;
+            }
+            else
+            {
+                _rareHigh |= 1UL << (rare - 64);
+            }
+
+            n++;
             var key = (needle[0] << 7) | needle[1];
             _pairs[key >> 6] |= 1UL << key;
             if (!buckets.TryGetValue(key, out var list))
@@ -77,16 +95,62 @@ internal sealed class NeedleSet
     /// </summary>
     public int IndexOfAny(ReadOnlySpan<char> text, in CharMask chars)
     {
-        foreach (ref readonly var needle in _masks.AsSpan())
+        if (!chars.IsProfiled)
         {
-            if (chars.Covers(needle))
+            return IndexOfAny(text);
+        }
+
+        // Only needles whose least common character occurs can be covered; visit those, by that character's bit.
+        var rare = chars.Low & _rareLow;
+        var offset = 0;
+        for (var word = 0; word < 2; word++)
+        {
+            while (rare != 0)
             {
-                return IndexOfAny(text);
+                var c = System.Numerics.BitOperations.TrailingZeroCount(rare) + offset;
+                rare &= rare - 1;
+                foreach (var n in _byRareChar[c])
+                {
+                    if (chars.Covers(_masks[n]))
+                    {
+                        return IndexOfAny(text);
+                    }
+                }
             }
+
+            rare = chars.High & _rareHigh;
+            offset = 64;
         }
 
         return -1;
     }
+
+    /// <summary>The needle's character least likely in ordinary text (letters and spaces of prose are the most likely).</summary>
+    private static char RarestChar(string needle)
+    {
+        var best = needle[0];
+        foreach (var c in needle)
+        {
+            if (Commonness(c) < Commonness(best))
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
+    // Rough rank of how often a character appears in API values: letters by English frequency, then digits and common
+    // punctuation; everything else (brackets, slashes, operators) is rare. Only the choice of gate depends on it.
+    private static int Commonness(char c) => c switch
+    {
+        ' ' => 100,
+        >= 'a' and <= 'z' => 40 + "zqxjkvbpygfwmucldrhsnioate".IndexOf(c),
+        >= '0' and <= '9' => 30,
+        '.' or ',' or '-' => 25,
+        '\'' or ':' or '/' or '_' => 15,
+        _ => 5,
+    };
 
     /// <summary>The first position at which some needle occurs, or -1.</summary>
     public int IndexOfAny(ReadOnlySpan<char> text)
