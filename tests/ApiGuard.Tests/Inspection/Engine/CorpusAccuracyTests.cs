@@ -12,6 +12,9 @@ public sealed class CorpusAccuracyTests
 {
     private static readonly Lazy<IReadOnlyList<CorpusRecord>> s_records = new(LoadCorpus);
 
+    /// <summary>Every corpus record, loaded once per test run and shared with the other accuracy tests.</summary>
+    internal static IReadOnlyList<CorpusRecord> Records => s_records.Value;
+
     [Theory]
     [InlineData("sqli", 99.4)]
     [InlineData("xss", 99.0)]
