@@ -835,7 +835,23 @@ internal static class CodeDetector
         }
 
         var r = t[(f + 8)..].TrimStart();
-        return r.StartsWith("()") && r[2..].TrimStart().StartsWith('{');
+        if (!r.StartsWith("()"))
+        {
+            return false;
+        }
+
+        var body = r[2..].TrimStart();
+        if (!body.StartsWith('{'))
+        {
+            return false;
+        }
+
+        // A function that does something: a call or a loop in its body, or invoked where it is written. "function() { return 1; }"
+        // in a code sample is a literal.
+        var close = body.IndexOf('}');
+        var inner = close < 0 ? body[1..] : body[1..close];
+        return inner.Contains('(') || inner.Contains("while", StringComparison.Ordinal) || inner.Contains("for", StringComparison.Ordinal)
+            || inner.Contains('`') || close < 0 || body[(close + 1)..].TrimStart(" )").StartsWith('(');
     }
 
     private static bool ContainsCall(ReadOnlySpan<char> t, ReadOnlySpan<char> name)

@@ -112,6 +112,12 @@ internal static class TemplateDetector
             return true;
         }
 
+        if (!strict && IsLiteralThroughFilters(c))
+        {
+            // "{{ 'Save' | translate }}": a translation key or label through plain filters, as Angular and Jinja pages write them.
+            return false;
+        }
+
         for (var i = 0; i < c.Length; i++)
         {
             var ch = c[i];
@@ -140,6 +146,52 @@ internal static class TemplateDetector
         var t = c.Trim();
         return !strict && (t.StartsWith("config") || t.StartsWith("self") || t.StartsWith("request") || t.StartsWith("lipsum") || t.StartsWith("cycler")
             || t.StartsWith("joiner") || t.StartsWith("namespace") || t.StartsWith("settings.") || t.StartsWith("_self") || t.StartsWith("app.request"));
+    }
+
+    /// <summary>Whether the content is one quoted literal of words piped through one or more filters named by a bare identifier.</summary>
+    private static bool IsLiteralThroughFilters(ReadOnlySpan<char> c)
+    {
+        var t = c.Trim();
+        if (t.Length < 2 || t[0] is not ('\'' or '"'))
+        {
+            return false;
+        }
+
+        var end = t[1..].IndexOf(t[0]);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        foreach (var ch in t.Slice(1, end))
+        {
+            if (!(char.IsAsciiLetterOrDigit(ch) || ch is ' ' or '.' or '_' or '-' or ','))
+            {
+                return false;
+            }
+        }
+
+        var rest = t[(end + 2)..].TrimStart();
+        var filters = 0;
+        while (rest.StartsWith('|'))
+        {
+            rest = rest[1..].TrimStart();
+            var name = 0;
+            while (name < rest.Length && (char.IsAsciiLetterOrDigit(rest[name]) || rest[name] == '_'))
+            {
+                name++;
+            }
+
+            if (name == 0)
+            {
+                return false;
+            }
+
+            filters++;
+            rest = rest[name..].TrimStart();
+        }
+
+        return filters > 0 && rest.IsEmpty;
     }
 
     private static void Log4Shell(scoped ReadOnlySpan<char> t, ref FindingSink sink)
