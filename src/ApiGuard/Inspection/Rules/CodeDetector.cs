@@ -240,6 +240,7 @@ internal static class CodeDetector
     /// <summary>PHP callable expressions: (system)('id'), "system"(ls);, [system][0](ls);, (string)"sys"."tem"('id').</summary>
     private static void CallableExpressions(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        var brackets = default(LastOpenBracket);
         var i = 0;
         while (i < t.Length)
         {
@@ -265,7 +266,8 @@ internal static class CodeDetector
             var args = t.Slice(p + 1, close);
             if (args.IndexOfAny('=', '&', '|') >= 0 || args.Contains("//", StringComparison.Ordinal) || args.StartsWith('#') || args.StartsWith('/')
                 || (t[b] is ']' or '}' && b > 0 && t[b - 1] is '[' or '{')
-                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, b).Trim(' ').IndexOf(' ') >= 0 || IsGenericMethod(t, b))))
+                || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, brackets.Before(t, b), b).Trim(' ').IndexOf(' ') >= 0
+                    || IsGenericMethod(t, brackets.Before(t, b), b))))
             {
                 // Markdown links "[text](url)", LDAP filters and generic methods of stack traces ("First[TSource](...)") are not calls.
                 continue;
@@ -291,9 +293,8 @@ internal static class CodeDetector
     /// stack traces print generic methods: "Enumerable.First[TSource](", "Dictionary`2.TryAdd[TKey,TValue](". A PHP
     /// callable needs a quoted or bracketed name ("[system][0](") or a variable ("$f[0](").
     /// </summary>
-    private static bool IsGenericMethod(ReadOnlySpan<char> t, int close)
+    private static bool IsGenericMethod(ReadOnlySpan<char> t, int open, int close)
     {
-        var open = t[..close].LastIndexOf('[');
         if (open < 2 || open + 1 == close)
         {
             return false;
@@ -333,10 +334,38 @@ internal static class CodeDetector
         return (qualified.EndsWith("exception") || qualified.EndsWith("error")) && (end == name.Length || name[end] is ':' or ' ' or '\n' or '\r' or ',' or ')');
     }
 
-    private static ReadOnlySpan<char> BracketText(ReadOnlySpan<char> t, int close)
+    private static ReadOnlySpan<char> BracketText(ReadOnlySpan<char> t, int open, int close) => open < 0 ? default : t[(open + 1)..close];
+
+    /// <summary>
+    /// The last '[' before a position, for positions that only grow (the calls of one left-to-right scan): each character is
+    /// looked at once however many brackets close, so "](x)](x)..." stays linear.
+    /// </summary>
+    private struct LastOpenBracket
     {
-        var open = t[..close].LastIndexOf('[');
-        return open < 0 ? default : t[(open + 1)..close];
+        private int _scanned;
+        private int _last;
+
+        public int Before(ReadOnlySpan<char> t, int position)
+        {
+            if (_scanned == 0)
+            {
+                _last = -1;
+            }
+
+            if (position > _scanned)
+            {
+                var k = t[_scanned..position].LastIndexOf('[');
+                WorkMeter.Add(position - _scanned);
+                if (k >= 0)
+                {
+                    _last = _scanned + k;
+                }
+
+                _scanned = position;
+            }
+
+            return _last < position ? _last : t[..position].LastIndexOf('[');
+        }
     }
 
     private static int BackOverJunk(ReadOnlySpan<char> t, int e)
@@ -412,6 +441,8 @@ internal static class CodeDetector
                 j++;
             }
 
+            WorkMeter.Add(j - p);
+
             var ns = j;
             if (j < t.Length && t[j] == '{')
             {
@@ -432,6 +463,8 @@ internal static class CodeDetector
             var name = t[ns..j];
             if (name.IsEmpty || char.IsAsciiDigit(name[0]))
             {
+                // Every '$' of the run reads the same name: go on after it ("$$$$..." stays linear).
+                i = Math.Max(i, j);
                 continue;
             }
 

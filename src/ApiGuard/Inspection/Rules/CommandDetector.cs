@@ -36,6 +36,11 @@ internal static class CommandDetector
 
         Span<char> word = stackalloc char[32];
         var i = 0;
+
+        // The blank run the last command lookup skipped, and that lookup's strength: a line break inside the run would skip to
+        // the same word, so it is judged again only by a stronger separator (which keeps "\n\n\n..." linear).
+        var skippedTo = -1;
+        var skippedStrength = 0;
         while (i < t.Length)
         {
             var k = t[i..].IndexOfAny(s_separators);
@@ -111,11 +116,19 @@ internal static class CommandDetector
                     continue;
             }
 
+            if (start <= skippedTo && strength <= skippedStrength)
+            {
+                continue;
+            }
+
             if (CommandAt(t, start, strength, word, out var at, out var len, ref sink))
             {
                 sink.Add(RuleKey.CmdiSeparatorCommand, p, at + len - p);
                 return;
             }
+
+            skippedTo = at;
+            skippedStrength = strength;
         }
 
         Windows(t, ref sink);
@@ -129,6 +142,8 @@ internal static class CommandDetector
         {
             i++;
         }
+
+        WorkMeter.Add(i - start);
 
         var grouped = i > start && t[i - 1] == '(';
 

@@ -32,7 +32,7 @@ internal static class SqlDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (!MayHoldSql(t, sink.Chars) || IsPlainEmailAddress(t))
+        if (!MayHoldSql(t, sink.Chars) || (sink.Chars.Has('@') && IsPlainEmailAddress(t)))
         {
             return;
         }

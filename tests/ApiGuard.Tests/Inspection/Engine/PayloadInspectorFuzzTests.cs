@@ -94,6 +94,10 @@ public sealed class PayloadInspectorFuzzTests
         "`",
         "/*",
         "jndi",
+        "\n",
+        "$",
+        "](x)",
+        "a\n",
     ];
 
     [Theory]
