@@ -171,7 +171,7 @@ internal static class CommandDetector
         }
 
         var tier = Lookup(word[..wl]);
-        if (tier == 0)
+        if (tier == 0 || (word[..wl] is "at" && IsStackFrame(t, i)))
         {
             return false;
         }
@@ -208,8 +208,10 @@ internal static class CommandDetector
 
         // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
         // value's end right after a strong separator (";id", "|ps").
-        if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End))
+        if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End)
+            || (strength == 2 && arg == Arg.End && EndsCommand(t, i)) || (strength == 2 && IsDelay(word[..wl]) && NumberThenEnd(t, i)))
         {
+            // Also ";id #", ";id|x": the word alone before a comment or pipe; ";sleep 10": a delay.
             return true;
         }
 
@@ -221,12 +223,26 @@ internal static class CommandDetector
 
     private static bool IsValueEnd(ReadOnlySpan<char> t, int i)
     {
-        while (i < t.Length && t[i] is ' ' or '\t' or '\'' or '"')
+        // Iterative: ";;;;..." after a word must not recurse once per semicolon (a megabyte of them overflowed the stack).
+        while (true)
         {
+            while (i < t.Length && t[i] is ' ' or '\t' or '\'' or '"')
+            {
+                i++;
+            }
+
+            if (i >= t.Length || t[i] is '\n' or '\r' or '|' or '`')
+            {
+                return true;
+            }
+
+            if (t[i] != ';')
+            {
+                return t[i] == '&' && i + 1 < t.Length && t[i + 1] == '&';
+            }
+
             i++;
         }
-
-        return i >= t.Length || t[i] is '\n' or '\r' or '|' or '`' || (t[i] == ';' && IsValueEnd(t, i + 1)) || (t[i] == '&' && i + 1 < t.Length && t[i + 1] == '&');
     }
 
     private enum Arg
@@ -350,6 +366,83 @@ internal static class CommandDetector
     }
 
     /// <summary>Reads a command word, removing shell quoting tricks; returns its folded length (0 if none).</summary>
+    /// <summary>
+    /// Whether the word ends at a shell comment, pipe or backtick (after blanks): ";id #", ";id|x". Not at ';' or '&amp;':
+    /// "Windows NT 6.0; nl; rv:1.9" lists words between semicolons.
+    /// </summary>
+    private static bool EndsCommand(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i < t.Length && t[i] is '|' or '#' or '`';
+    }
+
+    private static bool IsDelay(ReadOnlySpan<char> word) => word is "sleep" or "timeout" or "ping";
+
+    /// <summary>Whether one number (a delay, a count) and then the value's end or a separator follow: ";sleep 10", "|ping -c 5".</summary>
+    private static bool NumberThenEnd(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        var start = i;
+        while (i < t.Length && (char.IsAsciiDigit(t[i]) || t[i] == '.'))
+        {
+            i++;
+        }
+
+        if (i == start || (i < t.Length && char.IsAsciiLetter(t[i])))
+        {
+            return false;
+        }
+
+        return IsValueEnd(t, i) || EndsCommand(t, i);
+    }
+
+    /// <summary>
+    /// Whether what follows "at" is a stack frame as .NET and Java print them ("at Shop.Orders.Submit(Order o) in ...",
+    /// "at com.example.Foo.bar(Foo.java:10)"): a dotted member name and its parameter list, not the at scheduler's time spec.
+    /// </summary>
+    private static bool IsStackFrame(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] == ' ')
+        {
+            i++;
+        }
+
+        var start = i;
+        var dots = 0;
+        while (i < t.Length && i - start < 256 && (char.IsAsciiLetterOrDigit(t[i]) || t[i] is '_' or '.' or '$' or '<' or '>' or '`' or '[' or ']' or ','))
+        {
+            dots += t[i] == '.' ? 1 : 0;
+            i++;
+        }
+
+        return dots > 0 && i > start && i < t.Length && t[i] == '(' && char.IsAsciiLetter(t[start]);
+    }
+
+    /// <summary>Whether the apostrophe at <paramref name="quote"/> ends a word as an English contraction: 'd 's 't 'll 're 've 'm.</summary>
+    private static bool IsContraction(ReadOnlySpan<char> t, int quote)
+    {
+        var k = quote + 1;
+        while (k < t.Length && char.IsAsciiLetter(t[k]) && k - quote <= 3)
+        {
+            k++;
+        }
+
+        if (k < t.Length && (char.IsAsciiLetterOrDigit(t[k]) || t[k] is '\'' or '"' or '\\' or '$' or '`'))
+        {
+            return false;
+        }
+
+        return t[(quote + 1)..k] is "d" or "s" or "t" or "ll" or "re" or "ve" or "m";
+    }
+
     private static int ReadWord(ReadOnlySpan<char> t, ref int i, Span<char> word, out bool obfuscated, out bool pathed)
     {
         obfuscated = false;
@@ -372,6 +465,13 @@ internal static class CommandDetector
 
             if (c is '\'' or '"' && w > 0 && i + 1 < t.Length && (char.IsAsciiLetter(t[i + 1]) || (t[i + 1] is '\'' or '"' && i + 2 < t.Length && char.IsAsciiLetter(t[i + 2]))))
             {
+                if (c == '\'' && !obfuscated && IsContraction(t, i))
+                {
+                    // "I'd", "who'll", "it's": an English contraction is a word of prose, never a quoted-apart command.
+                    w = 0;
+                    break;
+                }
+
                 obfuscated = true;
                 i++;
                 continue;
@@ -557,6 +657,12 @@ internal static class CommandDetector
 
     private static void Backtick(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
     {
+        if (InFence(t, p))
+        {
+            // "```python" opens a markdown code block; a shell substitution is a single backtick.
+            return;
+        }
+
         var close = Head(t[(p + 1)..], 128).IndexOf('`');
         if (close < 0)
         {
@@ -579,7 +685,7 @@ internal static class CommandDetector
         // "the `id` field" is markdown; "${`id`}", "=`id`", "x;`id`" and "`echo${IFS}x`" are substitutions.
         var prev = before >= 0 ? t[before] : '\0';
         var inner = t.Slice(p + 1, close);
-        if (prev is '\0' or '=' or '$' or '{' or '(' or ';' or '|' or '&' or '`' or '"' or '\'' || char.IsAsciiDigit(prev) && before == p - 1
+        if (prev is '\0' or '=' or '$' or '{' or '(' or ';' or '|' or '&' or '`' or '"' or '\'' || char.IsAsciiLetterOrDigit(prev) && before == p - 1
             || inner.IndexOfAny(s_shellMeta) >= 0 || obfuscated || pathed)
         {
             sink.Add(RuleKey.CmdiSubstitution, p, close + 2);
@@ -588,6 +694,24 @@ internal static class CommandDetector
         {
             sink.Add(RuleKey.CmdiSeparatorWeakCommand, p, close + 2);
         }
+    }
+
+    /// <summary>Whether the backtick at <paramref name="p"/> is one of a run of three or more (a markdown code fence).</summary>
+    private static bool InFence(ReadOnlySpan<char> t, int p)
+    {
+        var a = p;
+        while (a > 0 && t[a - 1] == '`' && p - a < 3)
+        {
+            a--;
+        }
+
+        var b = p;
+        while (b + 1 < t.Length && t[b + 1] == '`' && b - a < 3)
+        {
+            b++;
+        }
+
+        return b - a >= 2;
     }
 
     private static bool Dollar(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
@@ -615,8 +739,9 @@ internal static class CommandDetector
             }
         }
 
-        if (rest.StartsWith("((") || rest.StartsWith('['))
+        if (rest.StartsWith("((") || (rest.StartsWith('[') && !(rest.Length > 1 && rest[1] is '\'' or '"' or '*' or '?')))
         {
+            // $((1+1)), $[1+1]: arithmetic expansion; not "$['first name']" or "$[*]", JSONPath's bracket notation.
             sink.Add(RuleKey.CmdiSubstitution, p, 3);
             return true;
         }

@@ -85,6 +85,23 @@ internal static class MiscDetector
             return;
         }
 
+        // "*(|(mail=*))", "x(&(objectClass=*)": a value that opens a filter composition of its own.
+        var op = t.IndexOf('(');
+        while (op >= 0 && op + 2 < t.Length)
+        {
+            var k = Skip(t, op + 1);
+            var m = k + 1 < t.Length && t[k] is '&' or '|' or '!' ? Skip(t, k + 1) : t.Length;
+            if (m < t.Length && t[m] == '(')
+            {
+                sink.Add(RuleKey.LdapFilterBreakout, op, k + 1 - op);
+                return;
+            }
+
+            var next = t[(op + 1)..].IndexOf('(');
+            WorkMeter.Scanned(next, t.Length - op - 1);
+            op = next < 0 ? -1 : op + 1 + next;
+        }
+
         var i = 0;
         while (i < t.Length)
         {
@@ -118,6 +135,13 @@ internal static class MiscDetector
             }
 
             j = Skip(t, j + 1);
+            var nested = 0;
+            while (j < t.Length && t[j] == '(' && nested++ < 8)
+            {
+                // "admin*)((|userPassword=*)": more groups opened before the operator.
+                j = Skip(t, j + 1);
+            }
+
             if (j >= t.Length)
             {
                 // "value)(" at the end: an opened group.
@@ -254,8 +278,32 @@ internal static class MiscDetector
                 return;
             }
 
+            if (name is "bcc" or "cc" or "to" or "from" or "reply-to" or "sender" && MailHeaderInjection(t, p, n))
+            {
+                sink.Add(RuleKey.CrlfHeaderInjection, p, n + 1 - p);
+                return;
+            }
+
             sink.Add(RuleKey.CrlfGenericHeaderLine, p, n + 1 - p);
         }
+    }
+
+    /// <summary>
+    /// Whether a mail address header follows the first line break of a one-line value ("user\r\nBcc: victim@example.com"):
+    /// the line before is short and holds no header of its own, and the header names an address. A pasted e-mail with its
+    /// "From:" and "To:" lines starts with a header itself.
+    /// </summary>
+    private static bool MailHeaderInjection(ReadOnlySpan<char> t, int lineBreak, int colon)
+    {
+        var first = t[..lineBreak];
+        if (first.Length > 64 || first.IndexOfAny('\r', '\n') >= 0 || first.Contains(':'))
+        {
+            return false;
+        }
+
+        var value = t[(colon + 1)..];
+        var end = value.IndexOfAny('\r', '\n');
+        return (end < 0 ? value : value[..end]).Contains('@');
     }
 }
 

@@ -201,7 +201,7 @@ internal static class RuleCatalog
 
         Set(RuleKey.SsrfMetadataHost, 934110, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfLoopbackHost, 934120, InspectionCategory.Ssrf, Critical, 1);
-        Set(RuleKey.SsrfPrivateHost, 934125, InspectionCategory.Ssrf, Critical, 2);
+        Set(RuleKey.SsrfPrivateHost, 934125, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfEncodedIp, 934115, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfDangerousScheme, 934140, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SstiExpression, 934200, InspectionCategory.Ssti, Critical, 1);

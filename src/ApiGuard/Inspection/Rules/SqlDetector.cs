@@ -1070,6 +1070,43 @@ internal static class SqlDetector
         return false;
     }
 
+    private static bool IsProseWord(in SqlToken x) => x.Kind == SqlKind.Word && x.Word == SqlWord.None;
+
+    /// <summary>
+    /// Whether the FROM after <paramref name="i"/> ends like SQL: its table (and alias) followed by the end, a comment, a
+    /// separator, a quote or a clause. "told to select 'Other' from the dropdown and insert my order" goes on as prose.
+    /// </summary>
+    private static bool FromTailIsSql(ReadOnlySpan<SqlToken> s, int i)
+    {
+        var j = i;
+        while (j < s.Length && !s[j].Is(SqlKind.Kw, SqlWord.From))
+        {
+            j++;
+        }
+
+        j++;
+        if (At(s, j).Kind is not (SqlKind.Word or SqlKind.Str))
+        {
+            return true;
+        }
+
+        j++;
+        if (At(s, j).Is(SqlKind.Kw, SqlWord.As))
+        {
+            j++;
+        }
+
+        if (IsProseWord(At(s, j)))
+        {
+            j++;
+        }
+
+        var n = At(s, j);
+        return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.RParen or SqlKind.Comma or SqlKind.Union or SqlKind.Str or SqlKind.Op
+            || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Where or SqlWord.Order or SqlWord.Group or SqlWord.Limit or SqlWord.Having or SqlWord.Join
+                or SqlWord.Into or SqlWord.Procedure or SqlWord.On);
+    }
+
     private static bool FromFollows(ReadOnlySpan<SqlToken> s, int i, int reach = 24)
     {
         for (var k = i; k < s.Length && k < i + reach; k++)
@@ -1146,6 +1183,12 @@ internal static class SqlDetector
         var prev = s[^2];
         if (prev.Kind is not (SqlKind.RParen or SqlKind.Num or SqlKind.Str or SqlKind.Var))
         {
+            return;
+        }
+
+        if (s[0].Kind == SqlKind.Op && s[0].OpChar is '*' or '/' or '%' or '^' or '&' or '|')
+        {
+            // An expression cannot open with a binary operator: "*100#" and "*812#" are phone service codes, not SQL.
             return;
         }
 
@@ -1279,7 +1322,8 @@ internal static class SqlDetector
         if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
             && (At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
                 || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))
-                || (FromFollows(s, i + 1) && SelectList(s, i + 1)) || (ColumnList(s, i + 1) && FromFollows(s, i + 1, Window) && SelectList(s, i + 1))))
+                || (FromFollows(s, i + 1) && SelectList(s, i + 1) && (!IsProseWord(At(s, i - 1)) || FromTailIsSql(s, i + 1)))
+                || (ColumnList(s, i + 1) && FromFollows(s, i + 1, Window) && SelectList(s, i + 1))))
         {
             sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
         }

@@ -11,7 +11,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class UrlDetector
 {
     private static readonly NeedleSet s_hostWords = new(
-        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"]);
+        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"]);
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
@@ -48,6 +48,14 @@ internal static class UrlDetector
 
             var auth = Authority(t, i, out var end);
             Host(t, auth, scheme, s, end, ref sink);
+        }
+
+        if (!sawUrl && t.Length > 3 && t.StartsWith("//") && char.IsAsciiLetterOrDigit(t[2]))
+        {
+            // A scheme-relative URL ("//evil.example/inc.php?", "//127.0.0.1/admin") is fetched with the page's scheme.
+            sawUrl = true;
+            var auth = Authority(t, 2, out var end);
+            Host(t, auth, "http", 0, end, ref sink);
         }
 
         // file:/etc/passwd, jar:http..., scheme without slashes.
@@ -183,7 +191,11 @@ internal static class UrlDetector
             sink.Add(RuleKey.RfiIpHost, urlStart, end - urlStart);
         }
 
-        if (scheme is "http" or "https" or "ftp" or "ftps" && rest.EndsWith('?') && rest.IndexOfAny(' ', '\t') < 0)
+        // A remote include cut short: "http://x/shell.txt?", "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
+        // there, so whatever the application appends (".php") is dropped.
+        if (scheme is "http" or "https" or "ftp" or "ftps"
+            && ((rest.IndexOfAny(' ', '\t') < 0 && (rest.EndsWith('?') || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)))
+                || sink.HasFired(RuleKey.EncodingNul)))
         {
             sink.Add(RuleKey.RfiTrailingQuestionMark, urlStart, t.Length - urlStart);
         }
@@ -197,6 +209,8 @@ internal static class UrlDetector
         Metadata,
         Private,
     }
+
+    private static bool IsWildcardDns(ReadOnlySpan<char> host) => host.EndsWith(".nip.io") || host.EndsWith(".sslip.io") || host.EndsWith(".xip.io");
 
     private static HostKind Classify(ReadOnlySpan<char> host, out bool encoded)
     {
@@ -240,10 +254,16 @@ internal static class UrlDetector
         }
 
         // nip.io style: 127.0.0.1.nip.io
-        if (host.EndsWith(".nip.io") || host.EndsWith(".sslip.io") || host.EndsWith(".xip.io"))
+        if (IsWildcardDns(host))
         {
-            var suffix = host.EndsWith(".nip.io") ? 7 : host.EndsWith(".xip.io") ? 7 : 9;
-            return Classify(host[..^suffix], out _);
+            // Every suffix off first ("x.nip.io.nip.io..."), so the classification below recurses once, not once per suffix.
+            do
+            {
+                host = host[..^(host.EndsWith(".sslip.io") ? 9 : 7)];
+            }
+            while (IsWildcardDns(host));
+
+            return Classify(host, out _);
         }
 
         if (host.Count(':') >= 2)

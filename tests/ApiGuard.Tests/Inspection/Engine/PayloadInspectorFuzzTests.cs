@@ -179,6 +179,23 @@ public sealed class PayloadInspectorFuzzTests
         }
     }
 
+    [Theory]
+    [InlineData("x;id", ";", true)]
+    [InlineData("1;whoami", " ;", true)]
+    [InlineData("http://a", ".nip.io", false)]
+    [InlineData("http://127.0.0.1", ".xip.io", true)]
+    [InlineData("x", "*)(", false)]
+    public void Inspect_MegabyteRunAfterAPayload_NeitherRecursesPerRepeatNorLosesTheVerdict(string payload, string unit, bool attack)
+    {
+        // A megabyte of ";" after ";id" once recursed per semicolon (a stack overflow kills the process: a remote crash), and
+        // "x.nip.io.nip.io..." recursed per suffix.
+        var value = payload + string.Concat(Enumerable.Repeat(unit, Mb / unit.Length));
+        var work = Work(value);
+        Assert.True(work <= 64L * value.Length, $"{work} units for {value.Length} chars");
+        var findings = new InspectionFinding[8];
+        Assert.Equal(attack, PayloadInspector.IsAttack(_inspector.Inspect(value.AsSpan(), new InspectionSettings(), findings)));
+    }
+
     [Fact]
     public void Inspect_DeeplyNestedStructures_NeverThrowAndStayLinear()
     {
