@@ -4,26 +4,31 @@ using ApiGuard.Inspection;
 namespace ApiGuard.Tests.Inspection.Engine;
 
 /// <summary>
-/// False positives on <c>Data/hard-benign.jsonl</c>: 2,407 benign API values written by hand for the held-out evaluation
-/// of issue 3 (branch <c>heldout-eval</c>, <c>eval/gen_benign.py</c>), none taken from the corpus and none chosen by
-/// looking at the rules. Classes <c>benign-*</c> are strict; <c>contentious-*</c> classes (text about SQL, shell, HTML or
-/// templates, <c>../</c> paths, loopback URLs) may reasonably be flagged and are not counted. Inspected as
-/// <c>apiguard scan</c> does: paranoia 1, <see cref="ValueSource.Raw"/>, free text.
+/// False positives on two held-out sets of benign API values, written by hand apart from each other for the evaluation of
+/// issue 3, none taken from the corpus and none chosen by looking at the rules (see <c>Data/README.md</c>):
+/// <c>Data/hard-benign.jsonl</c> (2,407 values; strict classes <c>benign-*</c>) and <c>Data/hard-benign-2.jsonl</c> (2,768
+/// values; strict classes <c>b2-*</c>). Classes named <c>contentious</c> (text about SQL, shell, HTML or templates, <c>../</c>
+/// paths, loopback URLs) may reasonably be flagged and are not counted. Inspected as <c>apiguard scan</c> does: paranoia
+/// 1, <see cref="ValueSource.Raw"/>, free text.
 /// </summary>
 public sealed class HardBenignFalsePositiveTests
 {
-    private static readonly Lazy<IReadOnlyList<(string Id, string Category, string Payload)>> s_values = new(Load);
+    private static readonly Lazy<IReadOnlyList<(string Id, string Category, string Payload)>> s_values = new(() => Load("hard-benign.jsonl"));
 
     /// <summary>The values of <c>Data/hard-benign.jsonl</c>, in file order, loaded once per test run.</summary>
     internal static IReadOnlyList<(string Id, string Category, string Payload)> Values => s_values.Value;
 
-    // Measured at 13d7b3e: 9/2,315 = 0.39 % of the strict values flagged.
-    [Fact]
-    public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget()
+    // Measured: set 1 9/2,315 = 0.39 % at 13d7b3e, 7/2,315 = 0.30 % at 2349388; set 2 31/2,623 = 1.18 % when written
+    // (15:28 UTC build), 4/2,623 = 0.15 % at 2349388.
+    [Theory]
+    [InlineData("hard-benign.jsonl", "benign-", 2000)]
+    [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
+    public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount)
     {
         const double maximumPercent = 0.5;
-        var strict = Values.Where(v => v.Category.StartsWith("benign-", StringComparison.Ordinal)).ToList();
-        Assert.True(strict.Count >= 2000, $"only {strict.Count} strict benign values");
+        var values = file == "hard-benign.jsonl" ? Values : Load(file);
+        var strict = values.Where(v => v.Category.StartsWith(strictPrefix, StringComparison.Ordinal) && !v.Category.Contains("contentious", StringComparison.Ordinal)).ToList();
+        Assert.True(strict.Count >= minimumCount, $"only {strict.Count} strict benign values");
 
         var inspector = new PayloadInspector();
         var findings = new InspectionFinding[8];
@@ -42,9 +47,9 @@ public sealed class HardBenignFalsePositiveTests
         Assert.True(percent <= maximumPercent, $"{flagged.Count}/{strict.Count} = {percent:0.00} % flagged (> {maximumPercent} %):{Environment.NewLine}{string.Join(Environment.NewLine, flagged)}");
     }
 
-    private static IReadOnlyList<(string Id, string Category, string Payload)> Load()
+    private static IReadOnlyList<(string Id, string Category, string Payload)> Load(string file)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Inspection", "Engine", "Data", "hard-benign.jsonl");
+        var path = Path.Combine(AppContext.BaseDirectory, "Inspection", "Engine", "Data", file);
         var list = new List<(string, string, string)>();
         foreach (var line in File.ReadLines(path))
         {
