@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ApiGuard.Inspection;
 
 namespace ApiGuard.Tests.Inspection.Engine;
@@ -13,7 +12,7 @@ namespace ApiGuard.Tests.Inspection.Engine;
 /// </summary>
 public sealed class HardBenignFalsePositiveTests
 {
-    private static readonly Lazy<IReadOnlyList<(string Id, string Category, string Payload)>> s_values = new(() => Load("hard-benign.jsonl"));
+    private static readonly Lazy<IReadOnlyList<(string Id, string Category, string Payload)>> s_values = new(() => HeldOutData.Load("hard-benign.jsonl", "benign"));
 
     /// <summary>The values of <c>Data/hard-benign.jsonl</c>, in file order, loaded once per test run.</summary>
     internal static IReadOnlyList<(string Id, string Category, string Payload)> Values => s_values.Value;
@@ -26,7 +25,7 @@ public sealed class HardBenignFalsePositiveTests
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount)
     {
         const double maximumPercent = 0.5;
-        var values = file == "hard-benign.jsonl" ? Values : Load(file);
+        var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");
         var strict = values.Where(v => v.Category.StartsWith(strictPrefix, StringComparison.Ordinal) && !v.Category.Contains("contentious", StringComparison.Ordinal)).ToList();
         Assert.True(strict.Count >= minimumCount, $"only {strict.Count} strict benign values");
 
@@ -45,25 +44,5 @@ public sealed class HardBenignFalsePositiveTests
 
         var percent = 100.0 * flagged.Count / strict.Count;
         Assert.True(percent <= maximumPercent, $"{flagged.Count}/{strict.Count} = {percent:0.00} % flagged (> {maximumPercent} %):{Environment.NewLine}{string.Join(Environment.NewLine, flagged)}");
-    }
-
-    private static IReadOnlyList<(string Id, string Category, string Payload)> Load(string file)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "Inspection", "Engine", "Data", file);
-        var list = new List<(string, string, string)>();
-        foreach (var line in File.ReadLines(path))
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            Assert.Equal("benign", root.GetProperty("label").GetString());
-            list.Add((root.GetProperty("id").GetString()!, root.GetProperty("category").GetString()!, root.GetProperty("payload").GetString()!));
-        }
-
-        return list;
     }
 }
