@@ -55,6 +55,12 @@ internal static class CodeDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
+        // A serialized Java object in base64 ("rO0AB...", the stream magic AC ED 00 05): a deserialization gadget carrier.
+        if (t.StartsWith("ro0ab") || t.StartsWith("\"ro0ab") || t.StartsWith("aced0005"))
+        {
+            sink.Add(RuleKey.CodeUnsafeDeserialization, 0, t.Length);
+        }
+
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             if (t.Contains('='))
@@ -70,6 +76,36 @@ internal static class CodeDetector
         if (s_nodeWords.IndexOfAny(t, sink.Chars) >= 0)
         {
             NodeAndJava(t, ref sink);
+        }
+
+        if (s_pythonAndYaml.IndexOfAny(t, sink.Chars) is var py and >= 0)
+        {
+            sink.Add(py < t.Length - 1 && t[py] == '!' ? RuleKey.CodeUnsafeDeserialization : RuleKey.CodePythonInjection, py, t.Length - py);
+        }
+
+        ConstructorPrototype(t, ref sink);
+    }
+
+    // Python calls that run commands or code, YAML tags that construct arbitrary objects (PyYAML, SnakeYAML), Spring4Shell's
+    // class loader walk.
+    private static readonly NeedleSet s_pythonAndYaml = new(
+        ["subprocess.call(", "subprocess.popen(", "subprocess.run(", "subprocess.check_output(", "subprocess.getoutput(", "os.system(", "os.popen(",
+         "os.exec", "pty.spawn(", "__import__(", "__builtins__", "!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!org.", "class.module.classloader",
+         "class.classloader"]);
+
+    /// <summary>JSON prototype pollution through the constructor: {"constructor": {"prototype": {...}}}.</summary>
+    private static void ConstructorPrototype(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var c = sink.Chars.IndexOf(t, "constructor\"");
+        if (c < 0)
+        {
+            return;
+        }
+
+        var r = t[(c + 12)..].TrimStart(" \t\r\n:{");
+        if (r.StartsWith("\"prototype\""))
+        {
+            sink.Add(RuleKey.CodePrototypePollution, c, t.Length - c);
         }
     }
 

@@ -739,6 +739,17 @@ internal static class CommandDetector
             }
         }
 
+        if (rest.StartsWith('\''))
+        {
+            // $'id', and $'\x69\x64' once the normaliser has decoded its escapes: ANSI-C quoting that spells a command.
+            var close = Head(rest[1..], 33).IndexOf('\'');
+            if (close > 0 && close <= 32 && Lookup(rest.Slice(1, close)) != 0)
+            {
+                sink.Add(RuleKey.CmdiSubstitution, p, close + 3);
+                return true;
+            }
+        }
+
         if (rest.StartsWith("((") || (rest.StartsWith('[') && !(rest.Length > 1 && rest[1] is '\'' or '"' or '*' or '?')))
         {
             // $((1+1)), $[1+1]: arithmetic expansion; not "$['first name']" or "$[*]", JSONPath's bracket notation.

@@ -66,6 +66,8 @@ internal enum RuleKey
     CodeJsLoop,
     CodeDataScheme,
     CodePhpBbTag,
+    CodeUnsafeDeserialization,
+    CodePythonInjection,
 
     // SSRF (934110) and SSTI (934200)
     SsrfMetadataHost,
@@ -198,6 +200,8 @@ internal static class RuleCatalog
         Set(RuleKey.CodeJsLoop, 934160, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeDataScheme, 934170, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePhpBbTag, 933105, InspectionCategory.Code, Critical, 1);
+        Set(RuleKey.CodeUnsafeDeserialization, 944210, InspectionCategory.Code, Critical, 1);
+        Set(RuleKey.CodePythonInjection, 934180, InspectionCategory.Code, Critical, 1);
 
         Set(RuleKey.SsrfMetadataHost, 934110, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfLoopbackHost, 934120, InspectionCategory.Ssrf, Critical, 1);

@@ -194,7 +194,8 @@ internal static class UrlDetector
         // A remote include cut short: "http://x/shell.txt?", "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
         // there, so whatever the application appends (".php") is dropped.
         if (scheme is "http" or "https" or "ftp" or "ftps"
-            && ((rest.IndexOfAny(' ', '\t') < 0 && (rest.EndsWith('?') || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)))
+            && ((rest.IndexOfAny(' ', '\t') < 0 && ((rest.EndsWith('?') && rest.IndexOf('?') == rest.Length - 1) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
+                    || ExtensionQuery(rest)))
                 || sink.HasFired(RuleKey.EncodingNul)))
         {
             sink.Add(RuleKey.RfiTrailingQuestionMark, urlStart, t.Length - urlStart);
@@ -208,6 +209,19 @@ internal static class UrlDetector
         Loopback,
         Metadata,
         Private,
+    }
+
+    /// <summary>Whether the query is a bare file extension ("shell.jpg?.php", "shell?.txt"): the name the include needs, after a '?'.</summary>
+    private static bool ExtensionQuery(ReadOnlySpan<char> rest)
+    {
+        var q = rest.IndexOf('?');
+        if (q < 0 || q + 2 >= rest.Length || rest[q + 1] != '.')
+        {
+            return false;
+        }
+
+        var ext = rest[(q + 2)..];
+        return ext.Length <= 5 && !ext.ContainsAnyExceptInRange('a', 'z');
     }
 
     private static bool IsWildcardDns(ReadOnlySpan<char> host) => host.EndsWith(".nip.io") || host.EndsWith(".sslip.io") || host.EndsWith(".xip.io");
