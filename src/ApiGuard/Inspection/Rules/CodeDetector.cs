@@ -300,6 +300,12 @@ internal static class CodeDetector
             }
 
             var args = t.Slice(p + 1, close);
+            if (t[b] == ')' && IsEnumerationLabel(args) && EnumerationLabelBefore(t, b))
+            {
+                // "12(b)(6)", "§ 123(a)(1)(B)(ii)": subsection labels of legal and technical citations, not a call.
+                continue;
+            }
+
             if (args.IndexOfAny('=', '&', '|') >= 0 || args.Contains("//", StringComparison.Ordinal) || args.StartsWith('#') || args.StartsWith('/')
                 || (t[b] is ']' or '}' && b > 0 && t[b - 1] is '[' or '{')
                 || (t[b] == ']' && (args.IndexOfAny('.', ':', '/') >= 0 || BracketText(t, brackets.Before(t, b), b).Trim(' ').IndexOf(' ') >= 0
@@ -322,6 +328,57 @@ internal static class CodeDetector
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the '$' at <paramref name="p"/> opens inline TeX math: it starts the value or follows a blank or '(', a letter
+    /// follows it, and a closing '$' follows within 200 characters with blanks or TeX commands but no quote, ';' or '['
+    /// between (PHP calls quote their arguments, end in ';' or index arrays).
+    /// </summary>
+    private static bool IsTexMath(ReadOnlySpan<char> t, int p)
+    {
+        if (p > 0 && t[p - 1] is not (' ' or '(' or '\n'))
+        {
+            return false;
+        }
+
+        var span = Head(t[(p + 1)..], 200);
+        var close = span.IndexOf('$');
+        if (close <= 1 || span[close - 1] == ' ' || !char.IsAsciiLetter(span[0]))
+        {
+            return false;
+        }
+
+        // Math reads as words and operators ("$f(x) = x^2$") or TeX commands ("$O(n \log n)$"); "$__[$_[1]](7)" does neither.
+        var inner = span[..close];
+        var after = p + 1 + close + 1;
+        return inner.IndexOfAny("'\";[") < 0 && inner.IndexOfAny(' ', '\\') >= 0 && (after >= t.Length || !char.IsAsciiLetterOrDigit(t[after]));
+    }
+
+    /// <summary>Whether a parenthesised text is a citation label: one to four letters or digits ("b", "6", "ii", "A").</summary>
+    private static bool IsEnumerationLabel(ReadOnlySpan<char> label)
+    {
+        if (label.IsEmpty || label.Length > 4)
+        {
+            return false;
+        }
+
+        foreach (var c in label)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the group closing at <paramref name="close"/> is itself a citation label: "(b)" in "12(b)(6)".</summary>
+    private static bool EnumerationLabelBefore(ReadOnlySpan<char> t, int close)
+    {
+        var open = t[Math.Max(0, close - 5)..close].LastIndexOf('(');
+        return open >= 0 && IsEnumerationLabel(t[(Math.Max(0, close - 5) + open + 1)..close]);
     }
 
     /// <summary>
@@ -528,6 +585,13 @@ internal static class CodeDetector
             }
 
             var spacedCall = q > j && !indexed && t[j..q].Trim().IsEmpty;
+            if (IsTexMath(t, p))
+            {
+                // "$O(n \log n)$", "$P(A \cup B)$": inline TeX math, delimited by dollar signs, not a PHP variable call.
+                i = Math.Max(i, j);
+                continue;
+            }
+
             if (q < t.Length && t[q] == '(' && name.Length <= 16
                 && (!spacedCall || (q + 1 < t.Length && (char.IsAsciiDigit(t[q + 1]) || t[q + 1] is ')' or '\'' or '"' or '$'))))
             {

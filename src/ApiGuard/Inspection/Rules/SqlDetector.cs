@@ -629,6 +629,46 @@ internal static class SqlDetector
         return false;
     }
 
+    /// <summary>
+    /// Whether "insert into" goes on as SQL after its table: a column list, VALUES, SELECT, SET, DEFAULT, or the end.
+    /// "insert into the slot then turn clockwise" goes on as prose.
+    /// </summary>
+    private static bool InsertTail(ReadOnlySpan<SqlToken> s, int table)
+    {
+        var t = At(s, table);
+        if (t.Kind is not (SqlKind.Word or SqlKind.Str))
+        {
+            return true;
+        }
+
+        var n = At(s, table + 1);
+        return n.Kind is SqlKind.None or SqlKind.LParen or SqlKind.Comment or SqlKind.Semi or SqlKind.Verb
+            || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Values or SqlWord.Set) || (n.Kind == SqlKind.Func && n.Word != SqlWord.None)
+            || n.Kind == SqlKind.Word && n.Word == SqlWord.None && At(s, table + 2).Kind == SqlKind.LParen;
+    }
+
+    /// <summary>
+    /// Whether "delete from" goes on as SQL after its table (and alias): the end, a comment, ';', WHERE, LIMIT, ORDER, a
+    /// join. "Delete from my cart the items I added" goes on as prose.
+    /// </summary>
+    private static bool DeleteTail(ReadOnlySpan<SqlToken> s, int table)
+    {
+        if (At(s, table).Kind is not (SqlKind.Word or SqlKind.Str))
+        {
+            return true;
+        }
+
+        var j = table + 1;
+        if (IsProseWord(At(s, j)))
+        {
+            j++;
+        }
+
+        var n = At(s, j);
+        return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.RParen or SqlKind.Union or SqlKind.Str
+            || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Join or SqlWord.On);
+    }
+
     /// <summary>Whether a statement verb at <paramref name="i"/> is followed by that statement's grammar.</summary>
     private static bool VerbContinues(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
@@ -640,11 +680,11 @@ internal static class SqlDetector
             case SqlWord.Select:
                 return SelectArgs(t, s, i + 1);
             case SqlWord.Insert:
-                return y.Is(SqlKind.Kw, SqlWord.Into);
+                return y.Is(SqlKind.Kw, SqlWord.Into) && InsertTail(s, i + 2);
             case SqlWord.Update:
                 return y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Set);
             case SqlWord.Delete:
-                return y.Is(SqlKind.Kw, SqlWord.From) || (y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Where))
+                return (y.Is(SqlKind.Kw, SqlWord.From) && DeleteTail(s, i + 2)) || (y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Where))
                     || (y.Kind == SqlKind.Word && t.Slice(y.Start, y.Length) is "low_priority" or "quick" or "ignore" && z.Is(SqlKind.Kw, SqlWord.From));
             case SqlWord.Drop or SqlWord.Create or SqlWord.Alter or SqlWord.Truncate:
                 return y.Kind == SqlKind.Kw && y.Word is SqlWord.Table or SqlWord.Database or SqlWord.Procedure or SqlWord.Function or SqlWord.View
@@ -1366,6 +1406,15 @@ internal static class SqlDetector
             var arg = At(s, i + 2);
             var after = At(s, i + 3);
             var numeric = arg.Kind == SqlKind.Num && (name is "benchmark" ? after.Kind == SqlKind.Comma : after.Kind is SqlKind.RParen or SqlKind.Op or SqlKind.Comma or SqlKind.None || after.Start == arg.Start + arg.Length);
+
+            // Between two words of prose ("The sleep(8) study found...") the call is a name in a sentence: SQL has no word
+            // before a function call other than its keywords.
+            var inProse = IsProseWord(At(s, i - 1)) && after.Kind == SqlKind.RParen && IsProseWord(At(s, i + 4));
+            if (inProse && key == RuleKey.SqliTimeDelay)
+            {
+                return;
+            }
+
             if (key != RuleKey.SqliTimeDelay || numeric || arg.Kind is SqlKind.Func or SqlKind.LParen or SqlKind.Op or SqlKind.Var || At(s, i - 1).Kind is SqlKind.Logic or SqlKind.Op or SqlKind.Verb)
             {
                 sink.Add(key, x.Start, x.Length);

@@ -18,10 +18,12 @@ public sealed class HardBenignFalsePositiveTests
     internal static IReadOnlyList<(string Id, string Category, string Payload)> Values => s_values.Value;
 
     // Measured: set 1 9/2,315 = 0.39 % at 13d7b3e, 7/2,315 = 0.30 % at 2349388; set 2 31/2,623 = 1.18 % when written
-    // (15:28 UTC build), 4/2,623 = 0.15 % at 2349388.
+    // (15:28 UTC build), 4/2,623 = 0.15 % at 2349388; set 3 (written last, measured before any fix for it) 33/2,239 = 1.47 %,
+    // 10/2,239 = 0.45 % after the fixes it led to.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
+    [InlineData("hard-benign-3.jsonl", "b3-", 2200)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount)
     {
         const double maximumPercent = 0.5;
