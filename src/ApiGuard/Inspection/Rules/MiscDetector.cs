@@ -13,6 +13,11 @@ internal static class MiscDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
+        if (sink.Chars.Has('\\'))
+        {
+            EscapedCrlf(t, ref sink);
+        }
+
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
@@ -222,6 +227,31 @@ internal static class MiscDetector
         if (e >= 0 && ((e > 0 && t[e - 1] == '<') || t[e..].Contains(" system", StringComparison.Ordinal) || t[e..].Contains('%')))
         {
             sink.Add(RuleKey.XxeEntity, e, 7);
+        }
+    }
+
+    /// <summary>
+    /// A line break written as the escapes "\\r\\n" or "\\n" and followed by a response header ("x\\r\\nSet-Cookie: a=b"):
+    /// a backend that unescapes the value before writing a header splits it there.
+    /// </summary>
+    private static void EscapedCrlf(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length - 2)
+        {
+            var p = WorkMeter.Next(t, ref i, "\\n");
+            if (p < 0)
+            {
+                return;
+            }
+
+            var rest = t[i..];
+            if (rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:")
+                || rest.StartsWith("refresh:") || rest.StartsWith("access-control-allow-origin:") || rest.StartsWith("x-xss-protection:"))
+            {
+                sink.Add(RuleKey.CrlfHeaderInjection, p, 2);
+                return;
+            }
         }
     }
 

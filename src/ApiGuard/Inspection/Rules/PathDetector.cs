@@ -22,7 +22,8 @@ internal static class PathDetector
             ".ssh/", "id_rsa", "id_dsa", "id_ed25519", "authorized_keys", "known_hosts", "web.config", "wp-config", "wp-content/debug.log",
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
-            "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/",
+            "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/", "drivers\\etc\\hosts", "drivers/etc/hosts", "web-inf/", "web-inf\\",
+            "var/run/secrets/", "run/secrets/kubernetes.io",
         ]);
 
     private static readonly NeedleSet s_dotDirs = new(

@@ -68,6 +68,7 @@ internal enum RuleKey
     CodePhpBbTag,
     CodeUnsafeDeserialization,
     CodePythonInjection,
+    CodeFormulaInjection,
 
     // SSRF (934110) and SSTI (934200)
     SsrfMetadataHost,
@@ -202,6 +203,7 @@ internal static class RuleCatalog
         Set(RuleKey.CodePhpBbTag, 933105, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeUnsafeDeserialization, 944210, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePythonInjection, 934180, InspectionCategory.Code, Critical, 1);
+        Set(RuleKey.CodeFormulaInjection, 934190, InspectionCategory.Code, Critical, 1);
 
         Set(RuleKey.SsrfMetadataHost, 934110, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfLoopbackHost, 934120, InspectionCategory.Ssrf, Critical, 1);

@@ -15,12 +15,18 @@ internal static class TemplateDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        if (sink.Chars.Has('@') && sink.Chars.Has('('))
+        {
+            RazorExpression(t, ref sink);
+        }
+
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
         }
 
         Log4Shell(t, ref sink);
+        Log4jLookups(t, ref sink);
 
         var i = 0;
         while (i < t.Length - 1)
@@ -192,6 +198,49 @@ internal static class TemplateDetector
         }
 
         return filters > 0 && rest.IsEmpty;
+    }
+
+    /// <summary>
+    /// Log4j lookups that read the server's secrets or environment without JNDI ("${env:AWS_SECRET_ACCESS_KEY}",
+    /// "${sys:java.version}", "${k8s:...}"): logged, they resolve, and an error page or DNS lookup carries the value out.
+    /// </summary>
+    private static void Log4jLookups(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length - 2)
+        {
+            var p = WorkMeter.Next(t, ref i, "${");
+            if (p < 0)
+            {
+                return;
+            }
+
+            var name = t[i..];
+            var colon = Head(name, 12).IndexOf(':');
+            if (colon > 0 && name[..colon] is "env" or "sys" or "java" or "ctx" or "main" or "bundle" or "k8s" or "docker" or "spring" or "web"
+                or "jvmrunargs" or "log4j" or "marker" or "sd" or "base64" or "upper" or "lower" && colon + 1 < name.Length && name[colon + 1] != '}')
+            {
+                sink.Add(RuleKey.SstiLog4Shell, p, colon + 3);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A Razor expression with code in it: "@(1+2)", "@(System.IO.File.ReadAllText(...))".</summary>
+    private static void RazorExpression(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var at = sink.Chars.IndexOf(t, "@(");
+        if (at < 0 || (at > 0 && char.IsAsciiLetterOrDigit(t[at - 1])))
+        {
+            return;
+        }
+
+        var close = Head(t[(at + 2)..], 256).IndexOf(')');
+        var content = close < 0 ? default : t.Slice(at + 2, close);
+        if (!content.IsEmpty && IsExpression(content, strict: true))
+        {
+            sink.Add(RuleKey.SstiExpression, at, close + 3);
+        }
     }
 
     private static void Log4Shell(scoped ReadOnlySpan<char> t, ref FindingSink sink)

@@ -36,6 +36,24 @@ internal static class WorkMeter
         return p;
     }
 
+    /// <summary>
+    /// The detectors' scanning step for a string: finds the next <paramref name="value"/> at or after <paramref name="from"/>,
+    /// counts the work, and moves <paramref name="from"/> past it. Returns its position, or -1 when there is none.
+    /// </summary>
+    public static int Next(ReadOnlySpan<char> text, ref int from, ReadOnlySpan<char> value)
+    {
+        var k = text[from..].IndexOf(value, StringComparison.Ordinal);
+        Scanned(k, text.Length - from);
+        if (k < 0)
+        {
+            return -1;
+        }
+
+        var p = from + k;
+        from = p + value.Length;
+        return p;
+    }
+
     /// <summary>Records <paramref name="units"/> of work.</summary>
     public static void Add(int units) => t_units += units;
 }
