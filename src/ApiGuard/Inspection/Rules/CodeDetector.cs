@@ -362,6 +362,12 @@ internal static class CodeDetector
                 continue;
             }
 
+            if (spaced && t[b] is '"' or '\'' && !(args.StartsWith('\'') || args.StartsWith('"') || args.StartsWith('$')))
+            {
+                // 'said "too many bugs" (their words).': a quotation, then a parenthetical; a spaced PHP call quotes its argument.
+                continue;
+            }
+
             var after = t[(p + close + 2)..].TrimStart(" \t/*");
             if ((after.IsEmpty && !spaced) || after.StartsWith(';') || after.StartsWith('.'))
             {
@@ -949,7 +955,7 @@ internal static class CodeDetector
             sink.Add(RuleKey.CodeDataScheme, 0, 5);
         }
 
-        if (s_javaStrings.IndexOfAny(t, sink.Chars) >= 0)
+        if (s_javaStrings.IndexOfAny(t, sink.Chars) is var js and >= 0 && !IsThrowableName(t[js..]))
         {
             sink.Add(RuleKey.CodeJavaClass, 0, t.Length);
         }

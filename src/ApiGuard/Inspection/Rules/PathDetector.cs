@@ -85,6 +85,12 @@ internal static class PathDetector
         }
 
         var sensitive = s_sensitive.IndexOfAny(t, sink.Chars);
+        if (sensitive >= 0 && IsEnvTemplate(t))
+        {
+            // ".env.example", "config/.env.sample": the committed template of the settings, without their values.
+            sensitive = -1;
+        }
+
         if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
         {
             sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
@@ -141,7 +147,7 @@ internal static class PathDetector
                 sink.Add(RuleKey.LfiRestrictedDotFile, dot, end - dot);
             }
         }
-        else if (t.Length <= 40 && t[0] == '.' && t.Length > 2 && char.IsAsciiLetter(t[1]) && t.IndexOfAny(" \t/\\") < 0
+        else if (!IsEnvTemplate(t) && t.Length <= 40 && t[0] == '.' && t.Length > 2 && char.IsAsciiLetter(t[1]) && t.IndexOfAny(" \t/\\") < 0
             && (t.StartsWith(".env") || t.StartsWith(".git") || t.StartsWith(".ht") || t.StartsWith(".boto") || t.StartsWith(".aws")
                 || t.StartsWith(".ssh") || t.StartsWith(".npmrc") || t.StartsWith(".netrc") || t.StartsWith(".bash") || t.StartsWith(".cursor")
                 || t.StartsWith(".svn") || t.StartsWith(".docker") || t.StartsWith(".pgpass") || t.StartsWith(".s3cfg")))
@@ -202,6 +208,19 @@ internal static class PathDetector
         return -1;
     }
 
+    /// <summary>Whether the value names an environment-file template (".env.example", ".env.sample", ".env.template", ".env.dist").</summary>
+    private static bool IsEnvTemplate(ReadOnlySpan<char> t)
+    {
+        var env = t.LastIndexOf(".env.");
+        if (env < 0 || t.IndexOfAny(" \t") >= 0)
+        {
+            return false;
+        }
+
+        var rest = t[(env + 5)..];
+        return rest is "example" or "sample" or "template" or "dist" or "defaults";
+    }
+
     /// <summary>
     /// Whether the hidden name after "/." at <paramref name="slash"/> is a repository or editor file that every project
     /// publishes (".gitignore", ".editorconfig", ".eslintrc.json"): it names files to skip or a code style, no secret.
@@ -219,6 +238,11 @@ internal static class PathDetector
         if (end < t.Length && t[end] is not ('/' or '.' or '?' or '#' or '"' or '\'' or ' '))
         {
             return false;
+        }
+
+        if (t[start..end] is "env" && IsEnvTemplate(t))
+        {
+            return true;
         }
 
         return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"

@@ -85,7 +85,8 @@ internal static class SqlDetector
 
             foreach (var c in label)
             {
-                if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+                // Internationalised domains ("例え.jp", "bücher.example") are letters too.
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || (c > 0x7F && char.IsLetterOrDigit(c))))
                 {
                     return false;
                 }
@@ -95,7 +96,7 @@ internal static class SqlDetector
             last = label;
         }
 
-        return labels >= 2 && last.Length >= 2 && !last.ContainsAnyExceptInRange('a', 'z');
+        return labels >= 2 && last.Length >= 2 && (!last.ContainsAnyExceptInRange('a', 'z') || !last.ContainsAnyInRange('\0', '\u007F'));
     }
 
     /// <summary>
@@ -669,6 +670,22 @@ internal static class SqlDetector
             || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Join or SqlWord.On);
     }
 
+    /// <summary>
+    /// Whether "drop table" goes on as SQL after its table: the end, a comment, ';', ',', an operator, IF EXISTS, CASCADE.
+    /// </summary>
+    private static bool DropTail(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int table)
+    {
+        var x = At(s, table);
+        if (x.Kind is not (SqlKind.Word or SqlKind.Str) || t.Slice(x.Start, x.Length) is "if")
+        {
+            return true;
+        }
+
+        var n = At(s, table + 1);
+        return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.Comma or SqlKind.RParen or SqlKind.Str or SqlKind.Op
+            || (n.Kind == SqlKind.Word && t.Slice(n.Start, n.Length) is "cascade" or "restrict" or "purge");
+    }
+
     /// <summary>Whether a statement verb at <paramref name="i"/> is followed by that statement's grammar.</summary>
     private static bool VerbContinues(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
@@ -686,6 +703,9 @@ internal static class SqlDetector
             case SqlWord.Delete:
                 return (y.Is(SqlKind.Kw, SqlWord.From) && DeleteTail(s, i + 2)) || (y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Where))
                     || (y.Kind == SqlKind.Word && t.Slice(y.Start, y.Length) is "low_priority" or "quick" or "ignore" && z.Is(SqlKind.Kw, SqlWord.From));
+            case SqlWord.Drop when y.Is(SqlKind.Kw, SqlWord.Table) && !DropTail(t, s, i + 2):
+                // "Drop Table Furniture Co.": a name goes on as prose after the table.
+                return false;
             case SqlWord.Drop or SqlWord.Create or SqlWord.Alter or SqlWord.Truncate:
                 return y.Kind == SqlKind.Kw && y.Word is SqlWord.Table or SqlWord.Database or SqlWord.Procedure or SqlWord.Function or SqlWord.View
                     or SqlWord.User or SqlWord.Index or SqlWord.Trigger or SqlWord.Schema or SqlWord.Login

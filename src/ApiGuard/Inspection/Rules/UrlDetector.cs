@@ -91,7 +91,7 @@ internal static class UrlDetector
                 end++;
             }
 
-            if (end > 0 && (end == t.Length || t[end] is '/' or ':'))
+            if (end > 0 && (end == t.Length || t[end] is '/' or ':') && !IsCidr(t, end))
             {
                 var host = t[..end];
                 var kind = Classify(host, out _);
@@ -222,6 +222,18 @@ internal static class UrlDetector
 
         var ext = rest[(q + 2)..];
         return ext.Length <= 5 && !ext.ContainsAnyExceptInRange('a', 'z');
+    }
+
+    /// <summary>Whether an address is followed by a prefix length and nothing else: "10.0.0.0/8", "192.168.1.0/24" (a network, not a URL).</summary>
+    private static bool IsCidr(ReadOnlySpan<char> t, int end)
+    {
+        if (end >= t.Length || t[end] != '/' || !char.IsAsciiDigit(t[0]))
+        {
+            return false;
+        }
+
+        var bits = t[(end + 1)..];
+        return bits.Length is 1 or 2 or 3 && !bits.ContainsAnyExceptInRange('0', '9');
     }
 
     private static bool IsWildcardDns(ReadOnlySpan<char> host) => host.EndsWith(".nip.io") || host.EndsWith(".sslip.io") || host.EndsWith(".xip.io");

@@ -11,20 +11,21 @@ namespace ApiGuard.Tests.Inspection.Engine;
 public sealed class HandWrittenAttackDetectionTests
 {
     private static readonly Lazy<IReadOnlyList<(string Id, string Category, string Payload)>> s_attacks = new(() => HeldOutData.Load("attacks-2.jsonl", "attack"));
-    private static readonly Lazy<IReadOnlyList<(string Id, string Category, string Payload)>> s_attacks3 = new(() => HeldOutData.Load("attacks-3.jsonl", "attack"));
-
-    // Set 3, written last by a third hand (measured before any fix for it): 667/709 = 94.1 % (the code from before this
-    // set-1/set-2 work: 641/709 = 90.4 %).
-    [Fact]
-    public void Inspect_ThirdSetAttacksAtParanoia1_DetectionRateAtLeastFloor()
+    // Set 3, written by a third hand (measured before any fix for it): 667/709 = 94.1 % (the code from before the set-1/set-2
+    // work: 641/709 = 90.4 %), 688/709 = 97.0 % after its fixes. Set 4, written last (measured before any fix for it):
+    // 433/465 = 93.1 % (before the set-1/set-2 work: 421/465 = 90.5 %).
+    [Theory]
+    [InlineData("attacks-3.jsonl", 700, 96.0)]
+    [InlineData("attacks-4.jsonl", 460, 92.5)]
+    public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();
         var findings = new InspectionFinding[8];
-        var attacks = s_attacks3.Value;
+        var attacks = HeldOutData.Load(file, "attack");
         var missed = attacks.Where(a => !PayloadInspector.IsAttack(inspector.Inspect(a.Payload.AsSpan(), new InspectionSettings(ValueSource.Raw, 1), findings)))
             .Select(a => $"{a.Id} [{a.Category}]: {a.Payload}").ToList();
         var percent = 100.0 * (attacks.Count - missed.Count) / attacks.Count;
-        Assert.True(attacks.Count >= 700 && percent >= 93.0, $"{percent:0.00} % of {attacks.Count} detected (< 93 %); missed:{Environment.NewLine}{string.Join(Environment.NewLine, missed)}");
+        Assert.True(attacks.Count >= minimumCount && percent >= minimumPercent, $"{percent:0.00} % of {attacks.Count} detected (< {minimumPercent} %); missed:{Environment.NewLine}{string.Join(Environment.NewLine, missed)}");
     }
 
     // Measured when written (15:28 UTC build): 818/872 = 93.8 %; at 2349388: 842/872 = 96.6 %, sqli, xss, ssti, xxe 100 %.
