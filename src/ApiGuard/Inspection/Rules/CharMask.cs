@@ -25,6 +25,9 @@ internal readonly struct CharMask
     /// <summary>Whether this mask profiles a text (false for <see cref="All"/>, which admits every character).</summary>
     public bool IsProfiled => _profiled;
 
+    /// <summary>Whether every character is ASCII (false when the text holds any other, or when no text was profiled).</summary>
+    public bool IsAscii => _profiled && !_nonAscii;
+
     /// <summary>The characters 0 to 63 that occur, one bit each.</summary>
     public ulong Low => _low;
 

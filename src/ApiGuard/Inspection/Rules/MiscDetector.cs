@@ -18,6 +18,16 @@ internal static class MiscDetector
             EscapedCrlf(t, ref sink);
         }
 
+        if (sink.Chars.Has('.') || sink.Chars.Has(';'))
+        {
+            MongoJavaScript(t, ref sink);
+        }
+
+        if (!sink.Chars.IsAscii)
+        {
+            WideCrlf(t, ref sink);
+        }
+
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
@@ -250,6 +260,86 @@ internal static class MiscDetector
                 || rest.StartsWith("refresh:") || rest.StartsWith("access-control-allow-origin:") || rest.StartsWith("x-xss-protection:"))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, 2);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// JavaScript for MongoDB's <c>$where</c> and <c>mapReduce</c>: a string closed then "return true", "return this.x" or
+    /// "return db..." ("'; return true; var x='"),
+    /// a document field walked with a regex or sleep ("this.password.match(/.*/)"), a shell collection call at the start
+    /// ("db.users.find({})").
+    /// </summary>
+    private static void MongoJavaScript(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var m = sink.Chars;
+        var r = m.IndexOf(t, "; return ");
+        var returned = r > 0 ? t[(r + 9)..] : default;
+        if (r > 0 && t[r - 1] is '\'' or '"' && (returned.StartsWith("true") || returned.StartsWith("1") || returned.StartsWith("this.")
+            || returned.StartsWith("db.") || returned.StartsWith("sleep(") || returned.StartsWith("!")))
+        {
+            sink.Add(RuleKey.NosqlOperatorInValue, r - 1, 10);
+            return;
+        }
+
+        var th = m.IndexOf(t, "this.");
+        if (th >= 0 && (th == 0 || !char.IsAsciiLetterOrDigit(t[th - 1])))
+        {
+            var f = th + 5;
+            while (f < t.Length && (char.IsAsciiLetterOrDigit(t[f]) || t[f] == '_'))
+            {
+                f++;
+            }
+
+            var call = t[f..];
+            if (f > th + 5 && (call.StartsWith(".match(") || call.StartsWith(".test(") || call.StartsWith(".search(") || t[(th + 5)..].StartsWith("sleep(")))
+            {
+                sink.Add(RuleKey.NosqlOperatorInValue, th, f - th);
+                return;
+            }
+        }
+
+        if (t.StartsWith("db.") && t.Length > 4)
+        {
+            var f = 3;
+            while (f < t.Length && (char.IsAsciiLetterOrDigit(t[f]) || t[f] == '_'))
+            {
+                f++;
+            }
+
+            var call = t[f..];
+            if (f > 3 && (call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
+                || call.StartsWith(".updatemany(") || call.StartsWith(".insert(")))
+            {
+                sink.Add(RuleKey.NosqlOperatorInValue, 0, f);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A line break spelt as a wide character whose low byte is CR or LF ("嘊嘍", U+560A U+560D) before a response header: servers
+    /// that narrow header values to bytes turn it into CRLF ("%E5%98%8A%E5%98%8DSet-Cookie:...").
+    /// </summary>
+    private static void WideCrlf(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        for (var i = 0; i < t.Length - 1; i++)
+        {
+            var c = t[i];
+            if (c <= 0xFF || (c & 0xFF) is not (0x0A or 0x0D))
+            {
+                continue;
+            }
+
+            var rest = t[(i + 1)..];
+            if (rest.Length > 0 && rest[0] > 0xFF && (rest[0] & 0xFF) is 0x0A or 0x0D)
+            {
+                rest = rest[1..];
+            }
+
+            if (rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:"))
+            {
+                sink.Add(RuleKey.CrlfHeaderInjection, i, 1);
                 return;
             }
         }
