@@ -585,7 +585,7 @@ internal static class SqlDetector
                     var hit = !OpenProse(t, s, SkipUnary(s, i + 1)) && x.Word switch
                     {
                         SqlWord.From => y.Kind == SqlKind.Word && (z.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Group || z.Kind is SqlKind.Comment or SqlKind.Semi),
-                        SqlWord.Order or SqlWord.Group => y.Is(SqlKind.Kw, SqlWord.By),
+                        SqlWord.Order or SqlWord.Group => y.Is(SqlKind.Kw, SqlWord.By) && ByOperandIsSql(t, s, i + 2),
                         SqlWord.Having => y.Kind is SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.LParen || (y.Kind == SqlKind.Word && IsCompare(z)),
                         SqlWord.Limit => y.Kind == SqlKind.Num,
                         SqlWord.Into => y.Kind == SqlKind.Var || y.Word is SqlWord.Outfile or SqlWord.Dumpfile,
@@ -1464,6 +1464,29 @@ internal static class SqlDetector
                 sink.Add(RuleKey.SqliWeakFunction, x.Start, x.Length);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether ORDER BY / GROUP BY is followed by SQL: a column number, a call or a parenthesis, or a column and then the end,
+    /// a comment, a comma, ASC/DESC, HAVING, LIMIT or a set operation. "The word 'order by' appears" quotes the words in prose.
+    /// </summary>
+    private static bool ByOperandIsSql(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
+    {
+        var x = At(s, i);
+        if (x.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen or SqlKind.Var)
+        {
+            return true;
+        }
+
+        if (x.Kind != SqlKind.Word)
+        {
+            return false;
+        }
+
+        var n = At(s, i + 1);
+        return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Comma or SqlKind.Semi or SqlKind.RParen or SqlKind.Union
+            || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Having or SqlWord.Limit or SqlWord.Procedure)
+            || (n.Kind == SqlKind.Word && t.Slice(n.Start, n.Length) is "asc" or "desc");
     }
 
     /// <summary>Whether a token is a number, a string or a backtick-quoted identifier: what a select-list column alias follows.</summary>
