@@ -377,7 +377,8 @@ internal static class CommandDetector
             i++;
         }
 
-        return i < t.Length && t[i] is '|' or '#' or '`';
+        // '#' starts a comment only before a blank or the end: "id #42" and "id #tag" are a number sign and a hashtag.
+        return i < t.Length && (t[i] is '|' or '`' || (t[i] == '#' && (i + 1 == t.Length || t[i + 1] is ' ' or '\t' or '\n')));
     }
 
     private static bool IsDelay(ReadOnlySpan<char> word) => word is "sleep" or "timeout" or "ping";

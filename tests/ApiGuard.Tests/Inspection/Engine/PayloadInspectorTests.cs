@@ -70,6 +70,7 @@ public sealed class PayloadInspectorTests
         "db.example.com is down",
         "嘊嘍 are two characters",
         "The word 'order by' appears in the title.",
+        "Ticket closed; id #4521 archived",
         "He said \"order by it\" and left.",
         "To: All staff\nFrom: HR\nSubject: Holidays",
         "From: ann@example.com\nTo: bob@example.com\nSubject: hi",
