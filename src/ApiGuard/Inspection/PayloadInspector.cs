@@ -143,7 +143,8 @@ public sealed class PayloadInspector : IPayloadInspector
 
     private static readonly SearchValues<char> s_blanks = SearchValues.Create("\t\n\r\v\f");
     private static readonly CharMask s_blankMask = CharMask.Set("\t\n\r\v\f");
-    private static readonly SearchValues<char> s_notBase64 = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789+/");
+    private static readonly CharMask s_blankPlusMask = CharMask.Set("\t\n\r\v\f+");
+    private static readonly SearchValues<char> s_lowerBase64Alphabet = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789+/");
 
     /// <summary>
     /// Whether the (lower-cased) text is spelt in the base64 alphabet with a length that is a multiple of four ("if+foo==",
@@ -152,7 +153,7 @@ public sealed class PayloadInspector : IPayloadInspector
     private static bool IsBase64Shaped(ReadOnlySpan<char> t)
     {
         var body = t.TrimEnd('=');
-        return t.Length % 4 == 0 && t.Length - body.Length <= 2 && body.IndexOfAnyExcept(s_notBase64) < 0;
+        return t.Length % 4 == 0 && t.Length - body.Length <= 2 && body.IndexOfAnyExcept(s_lowerBase64Alphabet) < 0;
     }
 
     /// <summary>
@@ -180,7 +181,7 @@ public sealed class PayloadInspector : IPayloadInspector
                 }
             }
 
-            sink.Chars = CharMask.Of(folded);
+            sink.Chars = sink.Chars.WithSpaceFor(plusAsSpace ? s_blankPlusMask : s_blankMask);
             DetectAll(folded, settings, ref sink);
         }
         finally

@@ -79,6 +79,13 @@ internal readonly struct CharMask
     /// <summary>Whether every character of the set <paramref name="needle"/> occurs (always true when the text was not profiled).</summary>
     public bool Covers(in CharMask needle) => !_profiled || ((needle._low & ~_low) | (needle._high & ~_high)) == 0;
 
+    /// <summary>
+    /// The profile of the same text with every character of <paramref name="replaced"/> written as a space (the engine's
+    /// blank-folded second look), derived without another pass: those characters go, the space comes in.
+    /// </summary>
+    public CharMask WithSpaceFor(in CharMask replaced) =>
+        new((_low & ~replaced._low) | (1UL << ' '), _high & ~replaced._high, _nonAscii, _profiled);
+
     /// <summary>Whether <paramref name="c"/> occurs (any non-ASCII character answers whether the text has one).</summary>
     public bool Has(char c) => c < 64 ? (_low & (1UL << c)) != 0 : c < 128 ? (_high & (1UL << (c - 64))) != 0 : _nonAscii;
 

@@ -53,15 +53,23 @@ internal static class CodeDetector
         "mb_ereg_replace", "array_map", "usort", "register_shutdown_function", "set_error_handler", "ob_start",
     ];
 
+    // How serialized objects begin once lower-cased (see Detect).
+    private static readonly string[] s_serializedPrefixes = ["ro0ab", "\"ro0ab", "aced0005", "gasv", "cos\n", "cposix\n", "cnt\n", "csubprocess\n", "cbuiltins\n", "c__builtin__\n"];
+
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
         // A serialized Java object in base64 ("rO0AB...", the stream magic AC ED 00 05), a Python pickle in base64 ("gASV...",
         // protocol 4 and 5) or in text protocol 0 naming a command module ("cos\nsystem\n(S'id'..."): deserialization carriers.
-        if (t.StartsWith("ro0ab") || t.StartsWith("\"ro0ab") || t.StartsWith("aced0005") || t.StartsWith("gasv")
-            || (t.StartsWith('c') && (t[1..].StartsWith("os\n") || t[1..].StartsWith("posix\n") || t[1..].StartsWith("nt\n") || t[1..].StartsWith("subprocess\n")
-                || t[1..].StartsWith("builtins\n") || t[1..].StartsWith("__builtin__\n"))))
+        if (!t.IsEmpty && t[0] is 'r' or '"' or 'a' or 'g' or 'c')
         {
-            sink.Add(RuleKey.CodeUnsafeDeserialization, 0, t.Length);
+            foreach (var prefix in s_serializedPrefixes)
+            {
+                if (t.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    sink.Add(RuleKey.CodeUnsafeDeserialization, 0, t.Length);
+                    break;
+                }
+            }
         }
 
         FormulaInjection(t, ref sink);

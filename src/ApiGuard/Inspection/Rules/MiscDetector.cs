@@ -255,9 +255,7 @@ internal static class MiscDetector
                 return;
             }
 
-            var rest = t[i..];
-            if (rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:")
-                || rest.StartsWith("refresh:") || rest.StartsWith("access-control-allow-origin:") || rest.StartsWith("x-xss-protection:"))
+            if (StartsWithResponseHeader(t[i..]))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, 2);
                 return;
@@ -337,13 +335,18 @@ internal static class MiscDetector
                 rest = rest[1..];
             }
 
-            if (rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:"))
+            if (StartsWithResponseHeader(rest))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, i, 1);
                 return;
             }
         }
     }
+
+    /// <summary>Whether a response header that an injected line break would set begins here ("set-cookie:", "location:" ...).</summary>
+    private static bool StartsWithResponseHeader(ReadOnlySpan<char> rest) =>
+        rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:")
+        || rest.StartsWith("refresh:") || rest.StartsWith("access-control-allow-origin:") || rest.StartsWith("x-xss-protection:");
 
     private static void Crlf(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {

@@ -654,18 +654,13 @@ internal static class SqlDetector
     /// </summary>
     private static bool DeleteTail(ReadOnlySpan<SqlToken> s, int table)
     {
-        if (At(s, table).Kind is not (SqlKind.Word or SqlKind.Str))
+        var after = PastTable(s, table);
+        if (after < 0)
         {
             return true;
         }
 
-        var j = table + 1;
-        if (IsProseWord(At(s, j)))
-        {
-            j++;
-        }
-
-        var n = At(s, j);
+        var n = At(s, after);
         return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.RParen or SqlKind.Union or SqlKind.Str
             || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Where or SqlWord.Limit or SqlWord.Order or SqlWord.Join or SqlWord.On);
     }
@@ -1144,27 +1139,36 @@ internal static class SqlDetector
             j++;
         }
 
-        j++;
-        if (At(s, j).Kind is not (SqlKind.Word or SqlKind.Str))
+        var after = PastTable(s, j + 1);
+        if (after < 0)
         {
             return true;
         }
 
-        j++;
+        var n = At(s, after);
+        return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.RParen or SqlKind.Comma or SqlKind.Union or SqlKind.Str or SqlKind.Op
+            || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Where or SqlWord.Order or SqlWord.Group or SqlWord.Limit or SqlWord.Having or SqlWord.Join
+                or SqlWord.Into or SqlWord.Procedure or SqlWord.On);
+    }
+
+    /// <summary>
+    /// The token after a table name at <paramref name="table"/> and its optional alias ("users", "users u", "users as u"), or -1
+    /// when no plain name stands there (a subquery, a call): what a statement-tail check then reads.
+    /// </summary>
+    private static int PastTable(ReadOnlySpan<SqlToken> s, int table)
+    {
+        if (At(s, table).Kind is not (SqlKind.Word or SqlKind.Str))
+        {
+            return -1;
+        }
+
+        var j = table + 1;
         if (At(s, j).Is(SqlKind.Kw, SqlWord.As))
         {
             j++;
         }
 
-        if (IsProseWord(At(s, j)))
-        {
-            j++;
-        }
-
-        var n = At(s, j);
-        return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.RParen or SqlKind.Comma or SqlKind.Union or SqlKind.Str or SqlKind.Op
-            || (n.Kind == SqlKind.Kw && n.Word is SqlWord.Where or SqlWord.Order or SqlWord.Group or SqlWord.Limit or SqlWord.Having or SqlWord.Join
-                or SqlWord.Into or SqlWord.Procedure or SqlWord.On);
+        return IsProseWord(At(s, j)) ? j + 1 : j;
     }
 
     private static bool FromFollows(ReadOnlySpan<SqlToken> s, int i, int reach = 24)
