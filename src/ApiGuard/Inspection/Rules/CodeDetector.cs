@@ -930,6 +930,17 @@ internal static class CodeDetector
             }
         }
 
+        // .NET process start and assembly loading from text (C# scripting, PowerShell "[System.Diagnostics.Process]::Start(").
+        var net = t.IndexOf("system.diagnostics.process");
+        if (net >= 0)
+        {
+            var r = t[(net + 26)..];
+            if (r.StartsWith(".start") || r.StartsWith("]::start") || r.StartsWith("startinfo"))
+            {
+                sink.Add(RuleKey.CodeDotNetInjection, net, t.Length - net);
+            }
+        }
+
         var cons = t.IndexOf("console");
         if (cons >= 0 && (cons == 0 || !char.IsAsciiLetterOrDigit(t[cons - 1])))
         {

@@ -994,7 +994,7 @@ internal static class CommandDetector
         foreach (var c in """
             cat find time sleep echo more less head tail sort cut paste join split file open kill make top last who w at date set type dir
             net host fold column comm expand nice touch ln cp mv rm id ip ss sc od ed ex tr nl go apt ps test read yes mount fetch links
-            route bridge locate which stat tee uniq mail look service cd exec eval source alias export unset wc
+            route bridge locate which stat tee uniq mail look service cd exec eval source alias export unset wc shutdown reboot poweroff halt
             expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac trap
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {

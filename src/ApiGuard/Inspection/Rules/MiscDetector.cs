@@ -92,11 +92,60 @@ internal static class MiscDetector
             or "and" or "elemmatch" or "expr" or "text" or "function" or "accumulator" or "all" or "size" or "type" or "mod" or "jsonschema"
             or "lookup" or "search" or "options" or "comment" or "geowithin" or "near" or "set" or "unset" or "rename" or "inc" or "push" or "pull";
 
+    /// <summary>
+    /// What follows a leading wildcard that closes the filter it was put into: "*))", "*)(", "*)" then a NUL, or an empty
+    /// group before an operator "*()|&amp;'" (the classic LDAP probes). "*(optional)" is a footnote, not one of these.
+    /// </summary>
+    private static bool LdapWildcardBreakout(ReadOnlySpan<char> r) =>
+        (r[0] == ')' && r[1] is ')' or '(' or '\0') || (r.StartsWith("()") && r.Length > 2 && r[2] is '|' or '&');
+
+    /// <summary>
+    /// Whether a filter holds a term that compares two numbers, "(1=1)" or "(1=0)": no directory has an attribute named by a
+    /// bare number, so the term exists only to make the filter always true or always false.
+    /// </summary>
+    private static bool HasNumericTerm(ReadOnlySpan<char> t)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            var p = WorkMeter.Next(t, ref i, '(');
+            if (p < 0)
+            {
+                return false;
+            }
+
+            var d = p + 1;
+            while (d < t.Length && char.IsAsciiDigit(t[d]))
+            {
+                d++;
+            }
+
+            if (d > p + 1 && d + 2 < t.Length && t[d] == '=' && char.IsAsciiDigit(t[d + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void Ldap(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         if (t.StartsWith('(') && Balanced(t))
         {
-            // A complete, balanced filter is a filter, not a breakout from one.
+            // A complete, balanced filter is a filter, not a breakout from one, unless it is a composition that matches every
+            // entry through presence wildcards: "(&(uid=*)(userPassword=*))".
+            if (t.Length > 2 && t[1] is '&' or '|' && (t.Contains("=*)", StringComparison.Ordinal) || HasNumericTerm(t)))
+            {
+                sink.Add(RuleKey.LdapFilterBreakout, 0, t.Length);
+            }
+
+            return;
+        }
+
+        if (t.Length > 2 && t[0] == '*' && LdapWildcardBreakout(t[1..]))
+        {
+            sink.Add(RuleKey.LdapFilterBreakout, 0, Math.Min(t.Length, 4));
             return;
         }
 
@@ -382,7 +431,10 @@ internal static class MiscDetector
 
             if (n == j || n >= t.Length || t[n] != ':')
             {
-                if (t[j..].StartsWith("http/1."))
+                // "http/1.1 200 ok" starts a second response; "1\r\n\r\n<html>" after a one-word value ends the headers and
+                // writes the body (response splitting). Prose from a text area has words and spaces before its blank line.
+                if (t[j..].StartsWith("http/1.")
+                    || (t[j..].StartsWith('<') && t[p..].StartsWith("\r\n\r\n") && p <= 64 && t[..p].IndexOfAny(' ', '\t', '\n') < 0))
                 {
                     sink.Add(RuleKey.CrlfHeaderInjection, p, 8);
                     return;

@@ -30,6 +30,7 @@ internal enum RuleKey
     RfiIpHost,
     RfiTrailingQuestionMark,
     RfiSchemeQuestionMark,
+    RfiWebShellName,
 
     // Command injection (932xxx)
     CmdiSeparatorCommand,
@@ -68,6 +69,7 @@ internal enum RuleKey
     CodePhpBbTag,
     CodeUnsafeDeserialization,
     CodePythonInjection,
+    CodeDotNetInjection,
     CodeFormulaInjection,
 
     // SSRF (934110) and SSTI (934200)
@@ -167,6 +169,7 @@ internal static class RuleCatalog
         Set(RuleKey.RfiIpHost, 931100, InspectionCategory.Rfi, Critical, 1);
         Set(RuleKey.RfiTrailingQuestionMark, 931110, InspectionCategory.Rfi, Critical, 1);
         Set(RuleKey.RfiSchemeQuestionMark, 931120, InspectionCategory.Rfi, Critical, 1);
+        Set(RuleKey.RfiWebShellName, 931140, InspectionCategory.Rfi, Critical, 1);
 
         Set(RuleKey.CmdiSeparatorCommand, 932100, InspectionCategory.Cmdi, Critical, 1);
         Set(RuleKey.CmdiSeparatorWeakCommand, 932105, InspectionCategory.Cmdi, Critical, 2);
@@ -203,6 +206,7 @@ internal static class RuleCatalog
         Set(RuleKey.CodePhpBbTag, 933105, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeUnsafeDeserialization, 944210, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePythonInjection, 934180, InspectionCategory.Code, Critical, 1);
+        Set(RuleKey.CodeDotNetInjection, 934210, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeFormulaInjection, 934190, InspectionCategory.Code, Critical, 1);
 
         Set(RuleKey.SsrfMetadataHost, 934110, InspectionCategory.Ssrf, Critical, 1);

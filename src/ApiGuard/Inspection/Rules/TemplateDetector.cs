@@ -85,10 +85,10 @@ internal static class TemplateDetector
                     return;
                 }
             }
-            else if (prev is '$' or '#' or '*' or '@' || dollarSpaced)
+            else if (prev is '$' or '#' or '*' or '@' or '%' || dollarSpaced)
             {
                 var inner = content.Trim();
-                if (IsExpression(inner, strict: true))
+                if (IsExpression(inner, strict: true) || (prev is '%' or '$' && IsOgnl(inner)))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 2);
                     return;
@@ -103,6 +103,16 @@ internal static class TemplateDetector
             }
         }
     }
+
+    /// <summary>
+    /// Whether the content of <c>%{...}</c> or <c>${...}</c> is an OGNL program (Struts): a parenthesised variable assignment
+    /// "(#cmd='id')", the member-access override or a static call "@java.lang.Runtime@getRuntime()". An i18n placeholder
+    /// "%{count}" is none of these.
+    /// </summary>
+    private static bool IsOgnl(ReadOnlySpan<char> c) =>
+        (c.StartsWith("(#") && c.Length > 2 && (char.IsAsciiLetter(c[2]) || c[2] == '_'))
+        || c.Contains("#_memberaccess", StringComparison.Ordinal) || c.Contains("#context[", StringComparison.Ordinal)
+        || (c.Contains('@') && (c.Contains("@java.", StringComparison.Ordinal) || c.Contains("@ognl", StringComparison.Ordinal)));
 
     /// <summary>Whether template content is an expression (call, arithmetic on literals, dunder walk, literal string, index).</summary>
     private static bool IsExpression(ReadOnlySpan<char> c, bool strict)

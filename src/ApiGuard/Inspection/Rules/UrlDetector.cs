@@ -191,6 +191,12 @@ internal static class UrlDetector
             sink.Add(RuleKey.RfiIpHost, urlStart, end - urlStart);
         }
 
+        // The URL is the whole value (what an include parameter receives); a link in prose is someone's reference to a file.
+        if (urlStart == 0 && scheme is "http" or "https" or "ftp" or "ftps" && rest.IndexOfAny(' ', '\n') < 0 && IsWebShellPath(rest))
+        {
+            sink.Add(RuleKey.RfiWebShellName, urlStart, t.Length - urlStart);
+        }
+
         // A remote include cut short: "http://x/shell.txt?", "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
         // there, so whatever the application appends (".php") is dropped.
         if (scheme is "http" or "https" or "ftp" or "ftps"
@@ -209,6 +215,39 @@ internal static class UrlDetector
         Loopback,
         Metadata,
         Private,
+    }
+
+    /// <summary>
+    /// Whether the URL's path names a well-known web shell as a script or as text to include ("/c99.php", "/r57.txt",
+    /// "/shell.php", "/b374k.phtml"): what a remote file inclusion fetches. Other file names, and these names as folders or
+    /// with other extensions ("/shell.png", "/docs/shell/"), are not.
+    /// </summary>
+    private static bool IsWebShellPath(ReadOnlySpan<char> rest)
+    {
+        var end = rest.IndexOfAny('?', '#');
+        var path = end < 0 ? rest : rest[..end];
+        var slash = path.LastIndexOf('/');
+        if (slash < 0)
+        {
+            return false;
+        }
+
+        var file = path[(slash + 1)..];
+        var dot = file.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return false;
+        }
+
+        var ext = file[(dot + 1)..];
+        if (!(ext is "txt" or "phtml" or "jsp" or "jspx" or "asp" or "aspx" or "pl" or "cgi" || (ext.StartsWith("php") && ext.Length <= 4)))
+        {
+            return false;
+        }
+
+        var name = file[..dot];
+        return name is "c99" or "c100" or "r57" or "r58" or "wso" or "wso2" or "b374k" or "shell" or "webshell" or "backdoor" or "cmd" or "cmdshell"
+            or "phpshell" or "c99shell" or "r57shell" or "revshell" or "reverse-shell" or "php-reverse-shell" or "indoxploit" or "alfa" or "priv8";
     }
 
     /// <summary>Whether the query is a bare file extension ("shell.jpg?.php", "shell?.txt"): the name the include needs, after a '?'.</summary>

@@ -640,8 +640,10 @@ internal static class XssDetector
     /// <summary>Whether <paramref name="word"/> first occurs inside a path or identifier ("manual/document.cookie").</summary>
     private static bool PathLike(ReadOnlySpan<char> t, ReadOnlySpan<char> word)
     {
+        // A hyphen joins words ("pop-up-window") only between letters or digits: after a quote it is the minus of a JS breakout.
         var i = t.IndexOf(word);
-        return i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '/' or '-' or '_' or '\\');
+        return i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '/' or '_' or '\\'
+            || (t[i - 1] == '-' && i > 1 && char.IsAsciiLetterOrDigit(t[i - 2])));
     }
 
     /// <summary>window["alert"], (document)["cookie"], self[/*x*/"alert"]: global objects indexed by a string.</summary>
