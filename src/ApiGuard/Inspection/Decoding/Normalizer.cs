@@ -170,7 +170,7 @@ internal static class Normalizer
             '\uFE5A' => ')',
             '\uFE5B' => '{',
             '\uFE5C' => '}',
-            '\uFE52' or '\u2024' => '.',
+            '\uFE52' or '\u2024' or '\u3002' or '\uFF61' => '.', // ideographic full stops separate host labels in URL parsers (IDNA)
             '\uFE54' => ';',
             '\uFE66' => '=',
             _ => c,

@@ -21,7 +21,7 @@ internal static class CodeDetector
     private static readonly NeedleSet s_javaStrings = new(
         ["org.apache.commons", "org.omg.", "sun.misc.", "sun.reflect.", "org.mozilla.javascript", "jdk.jshell", "org.python.", "groovy.lang.",
          "org.springframework.", "javax.script", "javax.naming", "javax.management", "com.sun.", "com.opensymphony.xwork2", "runtime.getruntime",
-         "getruntime()", "org.codehaus.groovy.runtime", "bsh.interpreter", "freemarker.template.utility", "java:comp/env"]);
+         "getruntime()", "org.codehaus.groovy.runtime", "bsh.interpreter", "freemarker.template.utility", "java:comp/env", "ch.qos.logback.core.db", "init=runscript"]);
 
     private static readonly NeedleSet s_gadgetStrings = new(
         ["clonetransformer", "forclosure", "instantiatefactory", "instantiatetransformer", "invokertransformer", "prototypeclonefactory",
@@ -40,7 +40,7 @@ internal static class CodeDetector
          "global.process", "constructor(", "__proto__", "constructor.prototype", "constructor[prototype]", "prototype[", "java.", "javax.",
          "com.sun.", "org.apache.commons", "com.opensymphony", "processbuilder", "getruntime", "transformer", "forclosure",
          "instantiatefactory", "closure", "ognl", "while(", "while (", "sess_", "xwork", "rmi://", "java:comp", "bsh.", "groovy.", "freemarker.", "org.springframework.", "clojure.",
-         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response"]);
+         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response", "ch.qos.", "runscript"]);
 
     private static readonly string[] s_phpStatements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
 
@@ -54,7 +54,7 @@ internal static class CodeDetector
     ];
 
     // How serialized objects begin once lower-cased (see Detect).
-    private static readonly string[] s_serializedPrefixes = ["ro0ab", "\"ro0ab", "aced0005", "gasv", "cos\n", "cposix\n", "cnt\n", "csubprocess\n", "cbuiltins\n", "c__builtin__\n"];
+    private static readonly string[] s_serializedPrefixes = ["ro0ab", "\"ro0ab", "aced0005", "aaeaaad/////", "gasv", "cos\n", "cposix\n", "cnt\n", "csubprocess\n", "cbuiltins\n", "c__builtin__\n"];
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
@@ -104,7 +104,7 @@ internal static class CodeDetector
     private static readonly NeedleSet s_pythonAndYaml = new(
         ["subprocess.call(", "subprocess.popen(", "subprocess.run(", "subprocess.check_output(", "subprocess.getoutput(", "os.system(", "os.popen(",
          "os.exec", "pty.spawn(", "__import__(", "__builtins__", "!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!org.", "class.module.classloader",
-         "class.classloader"]);
+         "class.classloader", "!ruby/object", "!ruby/hash", "!ruby/struct", "!ruby/marshal"]);
 
     /// <summary>
     /// Spreadsheet formula injection in a value that a CSV or spreadsheet export will hold: a DDE command ("=cmd|' /c calc'!A0",
@@ -712,6 +712,17 @@ internal static class CodeDetector
         return j;
     }
 
+    /// <summary>Whether a word of prose follows at <paramref name="j"/> (after a closing backtick): a blank, then a letter.</summary>
+    private static bool WordFollows(ReadOnlySpan<char> t, int j)
+    {
+        if (j < t.Length && t[j] == '`')
+        {
+            j++;
+        }
+
+        return j + 1 < t.Length && t[j] == ' ' && char.IsAsciiLetter(t[j + 1]);
+    }
+
     private static void Functions(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         var i = 0;
@@ -803,6 +814,22 @@ internal static class CodeDetector
             if (emptyArgs)
             {
                 spaced = false;
+            }
+
+            if (emptyArgs && word is "system" or "exec" or "eval" or "assert" or "passthru" or "popen" or "shell_exec" or "proc_open" or "pcntl_exec"
+                or "include" or "require" or "file" or "fopen" or "readfile" or "unserialize" or "chmod" or "unlink" or "symlink" or "chr" or "ord" or "substr"
+                or "extract" or "parse_str" or "putenv" or "mkdir" or "rmdir" or "chdir" or "highlight_file" or "show_source" or "ini_set"
+                && !spaced && s >= 0 && t[s] is ' ' or '`' && WordFollows(t, p + closeAt + 2))
+            {
+                // "paths with spaces break `exec()` in", "the system() call": these do nothing without arguments, so an empty call
+                // between words is the function's name in a sentence. phpinfo() and getenv() run as they are and stay probes.
+                continue;
+            }
+
+            if (s >= 0 && t[s] == '@' && t[(p + 1)..].TrimStart(' ').StartsWith("if"))
+            {
+                // GraphQL's "@include(if: $withFriends)" and "@skip(if: true)" directives.
+                continue;
             }
 
             var arg = emptyArgs ? ')' : p + 1 < t.Length ? t[p + 1] : '\0';

@@ -28,6 +28,7 @@ internal static class CommandDetector
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         Leading(t, ref sink);
+        OptionInjection(t, ref sink);
         WindowsIf(t, ref sink);
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
@@ -209,6 +210,7 @@ internal static class CommandDetector
         // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
         // value's end right after a strong separator (";id", "|ps").
         if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End)
+            || (AfterOneTokenLine(t, start) && ((atEnd && word[..wl] is "id" or "ls" or "ps" or "pwd") || (IsDelay(word[..wl]) && NumberThenEnd(t, i))))
             || (strength == 2 && arg == Arg.End && EndsCommand(t, i)) || (strength == 2 && IsDelay(word[..wl]) && NumberThenEnd(t, i)))
         {
             // Also ";id #", ";id|x": the word alone before a comment or pipe; ";sleep 10": a delay.
@@ -321,8 +323,14 @@ internal static class CommandDetector
         {
             case ';' or '|' or '&' or '\n' or '\r' or '`' or '#':
                 return Arg.End;
+            case '-' when n == '-' && (i + 2 >= t.Length || t[i + 2] is ' ' or '\t'):
+                // A bare "--": the end of options, or prose's dash ("terrible -- never again"); what follows decides.
+                return Arg.Word;
             case '-' or '+' when char.IsAsciiLetter(n) || n == '-':
                 return spaced ? Arg.Flag : Arg.Other;
+            case '[' when n == '"':
+                // CMD ["node", "server.js"]: a JSON array (a Dockerfile's exec form), not a glob.
+                return Arg.Word;
             case '/' when spaced || n == '/':
                 return Arg.Path;
             case '/' when char.IsAsciiLetter(n):
@@ -581,6 +589,32 @@ internal static class CommandDetector
         return 0;
     }
 
+    /// <summary>
+    /// Whether the path argument at <paramref name="i"/> is one segment under no system root followed by more words: "cat /dog
+    /// food" is a search; "cat /etc/passwd", "ls /tmp", "cd ~/x" and "rm -rf /" name the file system.
+    /// </summary>
+    private static bool IsOneWordPathInProse(ReadOnlySpan<char> t, int i)
+    {
+        var a = t[i..].TrimStart(' ');
+        if (!a.StartsWith('/'))
+        {
+            return false;
+        }
+
+        var end = a.IndexOfAny(' ', '\t');
+        if (end < 0)
+        {
+            return false;
+        }
+
+        var segment = a[1..end];
+        return segment.Length > 0 && !segment.ContainsAny('/', '\\', '.') && !IsSystemRoot(segment);
+    }
+
+    private static bool IsSystemRoot(ReadOnlySpan<char> s) =>
+        s is "etc" or "proc" or "var" or "home" or "root" or "tmp" or "dev" or "usr" or "bin" or "sbin" or "opt" or "sys" or "boot" or "srv" or "mnt"
+            or "lib" or "lib64" or "run" or "media" or "windows" or "users";
+
     private static void Leading(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         // ">/tmp/x", ">> ~/.bashrc": the value starts with an output redirection into a path.
@@ -625,6 +659,14 @@ internal static class CommandDetector
 
         var w = word[..wl];
         var tier = Lookup(w);
+        var read = t[offset..i];
+        if (tier != 0 && !pathed && read.Length > wl && read.IndexOfAny('/', '\\') > 0 && read[0] is not ('.' or '~'))
+        {
+            // "home/cmd/set", "fleet14/+/cmd/set": a segment of a relative path (a topic, a route), not a command run from a
+            // binary directory.
+            return;
+        }
+
         if (tier == 0)
         {
             var slash = t[offset..i];
@@ -649,19 +691,88 @@ internal static class CommandDetector
             arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
         }
 
-        if (tier == PowerShell && arg != Arg.End)
+        if (tier == PowerShell && arg is not (Arg.End or Arg.Word))
         {
+            // "powershell -enc ...", "iex (new-object ...)"; "powershell vs cmd" is a search.
             sink.Add(RuleKey.CmdiPowerShell, offset, i - offset);
             return;
         }
 
         if ((tier == Strong && (arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command || (arg == Arg.End && !IsValueEndStrict(t, i))))
             || (tier == Weak && arg is Arg.Command or Arg.Flag && w is not ("set" or "type" or "more" or "less" or "last" or "head" or "tail" or "date"))
-            || (tier == Weak && arg is Arg.Path && w is "cat" or "ls" or "tac" or "cd" or "more" or "less" or "head" or "tail" or "find" or "rm" or "cp" or "mv")
+            || (tier == Weak && arg is Arg.Path && w is "cat" or "ls" or "tac" or "cd" or "more" or "less" or "head" or "tail" or "find" or "rm" or "cp" or "mv"
+                && !IsOneWordPathInProse(t, i))
             || (obfuscated && arg != Arg.Word))
         {
             sink.Add(RuleKey.CmdiLeadingCommand, offset, i - offset);
         }
+    }
+
+    /// <summary>
+    /// Whether the command at <paramref name="start"/> opens a line that follows a single token ("127.0.0.1\nid", "x\nsleep 10",
+    /// or nothing at all: "\nid"): a value that a newline turned into a second command. After a line of prose ("Arrival\ndate"
+    /// is two words, and "Thanks, see you\nid" has blanks) a word on its own line is text.
+    /// </summary>
+    private static bool AfterOneTokenLine(ReadOnlySpan<char> t, int start)
+    {
+        var b = start - 1;
+        if (b < 0 || t[b] is not ('\n' or '\r'))
+        {
+            return false;
+        }
+
+        var before = t[..b].TrimEnd("\r\n");
+        return before.Length <= 64 && before.IndexOfAny(' ', '\t', '\n') < 0 && (before.IsEmpty || !IsProseLabel(before));
+    }
+
+    // A lone word of letters before the line break is a label or a heading ("Name\nid"); an address, a number or a file name
+    // ("127.0.0.1", "x", "a.txt") is the value an injection was appended to.
+    private static bool IsProseLabel(ReadOnlySpan<char> s) => s.Length > 1 && !s.ContainsAnyExceptInRange('a', 'z');
+
+    /// <summary>
+    /// Argument injection through an option that runs a command: ssh's "-oProxyCommand=..." (also reached through git and scp)
+    /// and git's "--upload-pack=" / "--receive-pack=" when a value is passed to the tool as an argument.
+    /// </summary>
+    private static void OptionInjection(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        if (!sink.Chars.Has('=') || !sink.Chars.Has('-'))
+        {
+            return;
+        }
+
+        var o = t.IndexOf("proxycommand=");
+        if (o >= 2 && (t[..o].TrimEnd(" '\"").EndsWith("-o")))
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
+            return;
+        }
+
+        if (t.StartsWith("--upload-pack=") || t.StartsWith("--receive-pack=") || t.StartsWith("--exec="))
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
+        }
+    }
+
+    /// <summary>Whether a sentence goes on at <paramref name="j"/>: a blank, then a word of two or more letters.</summary>
+    private static bool ProseFollows(ReadOnlySpan<char> t, int j)
+    {
+        if (j < t.Length && t[j] is ':' or ',')
+        {
+            j++;
+        }
+
+        if (j >= t.Length || t[j] != ' ')
+        {
+            return false;
+        }
+
+        var w = j + 1;
+        while (w < t.Length && char.IsAsciiLetter(t[w]))
+        {
+            w++;
+        }
+
+        return w - j - 1 >= 2 && (w == t.Length || t[w] is ' ' or ',' or '.' or ':' or '?' or '!');
     }
 
     private static void Backtick(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
@@ -694,6 +805,13 @@ internal static class CommandDetector
         // "the `id` field" is markdown; "${`id`}", "=`id`", "x;`id`" and "`echo${IFS}x`" are substitutions.
         var prev = before >= 0 ? t[before] : '\0';
         var inner = t.Slice(p + 1, close);
+        if (prev == '\0' && !obfuscated && !pathed && inner.IndexOfAny(s_shellMeta) < 0 && ProseFollows(t, p + close + 2))
+        {
+            // "`npm run build` fails with ...", "`exec` wrapper ignores ...": a markdown code span that names a command in a
+            // sentence. With a shell operator inside ("`rm -rf x && y`") it is judged as a command line all the same.
+            return;
+        }
+
         if (prev is '\0' or '=' or '$' or '{' or '(' or ';' or '|' or '&' or '`' or '"' or '\'' || char.IsAsciiLetterOrDigit(prev) && before == p - 1
             || inner.IndexOfAny(s_shellMeta) >= 0 || obfuscated || pathed)
         {

@@ -318,15 +318,61 @@ internal static class MiscDetector
     /// a document field walked with a regex or sleep ("this.password.match(/.*/)"), a shell collection call at the start
     /// ("db.users.find({})").
     /// </summary>
+    /// <summary>
+    /// Where a JavaScript string breakout returns a constant or a probe from a $where function: "'; return true; var x='",
+    /// "\";return this.password!=''", "';return sleep(5)". Returns the quote's position, or -1.
+    /// </summary>
+    private static int QuoteThenReturn(ReadOnlySpan<char> t)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            var r = WorkMeter.Next(t, ref i, "return");
+            if (r < 0)
+            {
+                return -1;
+            }
+
+            var b = r - 1;
+            while (b >= 0 && t[b] == ' ')
+            {
+                b--;
+            }
+
+            if (b < 1 || t[b] != ';')
+            {
+                continue;
+            }
+
+            b--;
+            while (b >= 0 && t[b] == ' ')
+            {
+                b--;
+            }
+
+            var returned = t[(r + 6)..];
+            if (returned.IsEmpty || returned[0] is not (' ' or '(' or '!'))
+            {
+                continue;
+            }
+
+            returned = returned.TrimStart(' ');
+            if (b >= 0 && t[b] is '\'' or '"' && (returned.StartsWith("true") || returned.StartsWith("1") || returned.StartsWith("this.")
+                || returned.StartsWith("db.") || returned.StartsWith("sleep(") || returned.StartsWith("!")))
+            {
+                return b;
+            }
+        }
+
+        return -1;
+    }
+
     private static void MongoJavaScript(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         var m = sink.Chars;
-        var r = m.IndexOf(t, "; return ");
-        var returned = r > 0 ? t[(r + 9)..] : default;
-        if (r > 0 && t[r - 1] is '\'' or '"' && (returned.StartsWith("true") || returned.StartsWith("1") || returned.StartsWith("this.")
-            || returned.StartsWith("db.") || returned.StartsWith("sleep(") || returned.StartsWith("!")))
+        if (m.Has(';') && QuoteThenReturn(t) is var r and >= 0)
         {
-            sink.Add(RuleKey.NosqlOperatorInValue, r - 1, 10);
+            sink.Add(RuleKey.NosqlOperatorInValue, r, t.Length - r);
             return;
         }
 
@@ -384,7 +430,7 @@ internal static class MiscDetector
                 rest = rest[1..];
             }
 
-            if (StartsWithResponseHeader(rest))
+            if (StartsWithResponseHeader(rest) || StartsWithInjectedHeader(rest))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, i, 1);
                 return;
@@ -393,6 +439,53 @@ internal static class MiscDetector
     }
 
     /// <summary>Whether a response header that an injected line break would set begins here ("set-cookie:", "location:" ...).</summary>
+    /// <summary>
+    /// Whether the line at <paramref name="j"/> is a forged log entry after a one-token value ("admin\n2026-12-05 12:00:00 INFO
+    /// User admin logged in"): a timestamp and a level, as the application's own log lines begin. A pasted log in a support
+    /// message follows prose, which has blanks before its line break.
+    /// </summary>
+    private static bool ForgedLogLine(ReadOnlySpan<char> t, int p, int j)
+    {
+        var first = t[..p];
+        if (first.Length > 64 || first.IndexOfAny(' ', '\t', '\n') >= 0)
+        {
+            return false;
+        }
+
+        var line = t[j..].TrimStart('[');
+        if (line.Length < 20 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[3]) || line[4] != '-' || line[7] != '-'
+            || !char.IsAsciiDigit(line[8]) || line[10] is not (' ' or 't'))
+        {
+            return false;
+        }
+
+        var head = line[..Math.Min(line.Length, 48)];
+        var eol = head.IndexOfAny('\r', '\n');
+        head = eol < 0 ? head : head[..eol];
+        return head.Contains(" info", StringComparison.Ordinal) || head.Contains(" warn", StringComparison.Ordinal)
+            || head.Contains(" error", StringComparison.Ordinal) || head.Contains(" debug", StringComparison.Ordinal)
+            || head.Contains(" fatal", StringComparison.Ordinal) || head.Contains("level=", StringComparison.Ordinal);
+    }
+
+    /// <summary>The request and response headers an injected line sets to split a message, smuggle or poison a cache.</summary>
+    private static bool IsInjectedHeaderName(ReadOnlySpan<char> name) =>
+        name is "set-cookie" or "location" or "content-type" or "content-length" or "content-disposition" or "refresh" or "x-xss-protection"
+            or "access-control-allow-origin" or "access-control-allow-credentials" or "transfer-encoding" or "host" or "cookie" or "connection"
+            or "cache-control" or "x-forwarded-for" or "x-forwarded-host" or "content-security-policy" or "link" or "authorization" or "x-frame-options"
+        || name.StartsWith("x-");
+
+    /// <summary>Whether <paramref name="rest"/> opens with "name:" for a header an injected line would set.</summary>
+    private static bool StartsWithInjectedHeader(ReadOnlySpan<char> rest)
+    {
+        var n = 0;
+        while (n < rest.Length && n < 64 && (char.IsAsciiLetterOrDigit(rest[n]) || rest[n] == '-'))
+        {
+            n++;
+        }
+
+        return n > 0 && n < rest.Length && rest[n] == ':' && IsInjectedHeaderName(rest[..n]);
+    }
+
     private static bool StartsWithResponseHeader(ReadOnlySpan<char> rest) =>
         rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:")
         || rest.StartsWith("refresh:") || rest.StartsWith("access-control-allow-origin:") || rest.StartsWith("x-xss-protection:");
@@ -423,6 +516,12 @@ internal static class MiscDetector
             }
 
             i = j;
+            if (ForgedLogLine(t, p, j))
+            {
+                sink.Add(RuleKey.CrlfLogForging, p, t.Length - p);
+                return;
+            }
+
             var n = j;
             while (n < t.Length && (char.IsAsciiLetterOrDigit(t[n]) || t[n] == '-'))
             {
@@ -444,10 +543,7 @@ internal static class MiscDetector
             }
 
             var name = t[j..n];
-            if (name is "set-cookie" or "location" or "content-type" or "content-length" or "content-disposition" or "refresh" or "x-xss-protection"
-                or "access-control-allow-origin" or "access-control-allow-credentials" or "transfer-encoding" or "host" or "cookie" or "connection"
-                or "cache-control" or "x-forwarded-for" or "x-forwarded-host" or "content-security-policy" or "link" or "authorization" or "x-frame-options"
-                || name.StartsWith("x-"))
+            if (IsInjectedHeaderName(name))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, n + 1 - p);
                 return;

@@ -16,6 +16,7 @@ internal enum RuleKey
     CrlfHeaderInjection,
     CrlfInHeaderValue,
     CrlfGenericHeaderLine,
+    CrlfLogForging,
     LdapFilterBreakout,
     LdapOperatorGroup,
 
@@ -157,6 +158,7 @@ internal static class RuleCatalog
         Set(RuleKey.CrlfHeaderInjection, 921100, InspectionCategory.Crlf, Critical, 1);
         Set(RuleKey.CrlfInHeaderValue, 921110, InspectionCategory.Crlf, Critical, 1);
         Set(RuleKey.CrlfGenericHeaderLine, 921120, InspectionCategory.Crlf, Critical, 2);
+        Set(RuleKey.CrlfLogForging, 921130, InspectionCategory.Crlf, Critical, 1);
         Set(RuleKey.LdapFilterBreakout, 921200, InspectionCategory.Ldapi, Critical, 1);
         Set(RuleKey.LdapOperatorGroup, 921210, InspectionCategory.Ldapi, Critical, 2);
 

@@ -671,15 +671,35 @@ internal static class SqlDetector
     private static bool DropTail(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int table)
     {
         var x = At(s, table);
+        if (x.Kind == SqlKind.Func || (x.Kind == SqlKind.Str && !x.Flag && t.Slice(x.Start, x.Length).Contains(' ')))
+        {
+            // "Drop Table Lamp (Oak)": no table name takes a parenthesis; '"drop table" in:file': the quote closes a quoted
+            // phrase and prose goes on.
+            return false;
+        }
+
         if (x.Kind is not (SqlKind.Word or SqlKind.Str) || t.Slice(x.Start, x.Length) is "if")
         {
             return true;
         }
 
+        // '{"q":"drop table lamp"}': the name is followed by the quote that closes the phrase, and nothing closes that.
         var n = At(s, table + 1);
+        if (n.Kind == SqlKind.Str && !n.Flag)
+        {
+            return false;
+        }
+
         return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.Comma or SqlKind.RParen or SqlKind.Str or SqlKind.Op
             || (n.Kind == SqlKind.Word && t.Slice(n.Start, n.Length) is "cascade" or "restrict" or "purge");
     }
+
+    /// <summary>
+    /// Whether a DROP that opens the value ends with its object's name: "drop table lamp" is a search for a lamp, and as a
+    /// whole value it injects nothing; "drop table users;" and "drop table users--" end a statement to run another.
+    /// </summary>
+    private static bool UnterminatedDrop(ReadOnlySpan<SqlToken> s, int i) =>
+        At(s, i + 2).Kind == SqlKind.Word && At(s, i + 3).Kind is SqlKind.None or SqlKind.Word;
 
     /// <summary>Whether a statement verb at <paramref name="i"/> is followed by that statement's grammar.</summary>
     private static bool VerbContinues(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
@@ -1394,7 +1414,7 @@ internal static class SqlDetector
         else if (x.Word is SqlWord.Exec or SqlWord.Execute or SqlWord.Waitfor or SqlWord.Declare or SqlWord.Insert or SqlWord.Delete
             or SqlWord.Drop or SqlWord.Truncate or SqlWord.Shutdown or SqlWord.Load
             && (i == 0 || At(s, i - 1).Kind is SqlKind.Semi or SqlKind.Str or SqlKind.Num or SqlKind.RParen)
-            && VerbContinues(t, s, i))
+            && VerbContinues(t, s, i) && !(i == 0 && x.Word == SqlWord.Drop && UnterminatedDrop(s, i)))
         {
             sink.Add(x.Word == SqlWord.Waitfor ? RuleKey.SqliTimeDelay : RuleKey.SqliStackedQuery, x.Start, x.Length);
         }

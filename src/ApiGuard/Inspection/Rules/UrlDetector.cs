@@ -11,7 +11,9 @@ namespace ApiGuard.Inspection.Rules;
 internal static class UrlDetector
 {
     private static readonly NeedleSet s_hostWords = new(
-        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io"]);
+        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io", "rbndr.us", "1u.ms", "\\\\"]);
+
+    private static readonly SearchValues<char> s_attributeName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
@@ -22,6 +24,7 @@ internal static class UrlDetector
 
         var i = 0;
         var sawUrl = false;
+        var outerQuery = -1;
         while (i < t.Length)
         {
             var k = t[i..].IndexOf("://");
@@ -41,13 +44,30 @@ internal static class UrlDetector
 
             var scheme = t[s..colon];
             sawUrl = true;
-            if (scheme is "gopher" or "dict" or "ldap" or "ldaps" or "jar" or "netdoc" or "tftp" or "file" or "sftp" or "ftp+ssh" or "expect")
+            var auth = Authority(t, i, out var end);
+            if ((scheme is "gopher" or "dict" or "jar" or "netdoc" or "tftp" or "file" or "sftp" or "ftp+ssh" or "expect")
+                || (scheme is "ldap" or "ldaps" && !IsDirectoryUrl(t[end..])))
             {
                 sink.Add(RuleKey.SsrfDangerousScheme, s, i - s);
             }
 
-            var auth = Authority(t, i, out var end);
-            Host(t, auth, scheme, s, end, ref sink);
+            // Where the URL stands: a parameter of another URL's query (an OAuth "redirect_uri=http://localhost:8080/cb", which
+            // the browser follows, not the server), or a link in prose ("then open http://localhost:5173").
+            var context = s > outerQuery && outerQuery >= 0 ? UrlContext.NestedInQuery
+                : s > 0 && t[s - 1] is ' ' or '\n' or '\t' or '(' or '<' or '`' && t[..s].Contains(' ') ? UrlContext.InProse
+                : UrlContext.Value;
+            Host(t, auth, scheme, s, end, context, ref sink);
+
+            // The next URL is nested in this one's query when it starts before the first blank after this one's '?'.
+            var q = t[end..].IndexOfAny('?', ' ');
+            if (q >= 0 && t[end + q] == '?')
+            {
+                outerQuery = end + q;
+            }
+            else if (outerQuery >= 0 && t[outerQuery..s].IndexOfAny(' ', '\n') >= 0)
+            {
+                outerQuery = -1;
+            }
         }
 
         if (!sawUrl && t.Length > 3 && t.StartsWith("//") && char.IsAsciiLetterOrDigit(t[2]))
@@ -55,7 +75,17 @@ internal static class UrlDetector
             // A scheme-relative URL ("//evil.example/inc.php?", "//127.0.0.1/admin") is fetched with the page's scheme.
             sawUrl = true;
             var auth = Authority(t, 2, out var end);
-            Host(t, auth, "http", 0, end, ref sink);
+            Host(t, auth, "http", 0, end, UrlContext.Value, ref sink);
+        }
+
+        // "\\\\evil.example\\shell.txt": a UNC path, which Windows hosts fetch over SMB, to a web shell.
+        if (!sawUrl && t.Length > 3 && t.StartsWith("\\\\") && char.IsAsciiLetterOrDigit(t[2]))
+        {
+            var hostEnd = t[2..].IndexOf('\\');
+            if (hostEnd > 0 && IsWebShellPath(t[(2 + hostEnd)..]))
+            {
+                sink.Add(RuleKey.RfiWebShellName, 0, t.Length);
+            }
         }
 
         // file:/etc/passwd, jar:http..., scheme without slashes.
@@ -153,7 +183,44 @@ internal static class UrlDetector
         return auth;
     }
 
-    private static void Host(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<char> auth, scoped ReadOnlySpan<char> scheme, int urlStart, int end, ref FindingSink sink)
+    private enum UrlContext
+    {
+        Value,
+        NestedInQuery,
+        InProse,
+    }
+
+    /// <summary>
+    /// Whether a scheme is one that server-side fetchers and the SSRF gadgets they reach speak. A device address
+    /// ("plc://10.0.20.242/DB24", "opc.tcp://10.1.2.3:4840") names a private host by design.
+    /// </summary>
+    private static bool IsFetchScheme(ReadOnlySpan<char> scheme) =>
+        scheme is "http" or "https" or "ftp" or "ftps" or "gopher" or "dict" or "file" or "ldap" or "ldaps" or "tftp" or "ws" or "wss" or "jar"
+            or "netdoc" or "sftp" or "smb" or "telnet" or "expect" or "ftp+ssh" or "php" or "phar" or "ssh2.exec" or "ogg" or "rar" or "zip"
+            || scheme.IsEmpty;
+
+    /// <summary>A database or message broker's connection URL ("postgres://app@localhost/dev"): a setting, not a fetch.</summary>
+    private static bool IsDataStoreScheme(ReadOnlySpan<char> scheme) =>
+        scheme is "postgres" or "postgresql" or "mysql" or "mariadb" or "mongodb" or "mongodb+srv" or "redis" or "rediss" or "amqp" or "amqps"
+            or "mqtt" or "mqtts" or "sqlserver" or "oracle" or "cassandra" or "nats" or "kafka";
+
+    /// <summary>
+    /// Whether what follows an LDAP URL's authority is a directory's distinguished name ("/DC=corp,DC=example",
+    /// "/ou=people,dc=example,dc=org?uid"): a directory setting. A JNDI lookup names a class or an object ("/Exploit", "/a").
+    /// </summary>
+    private static bool IsDirectoryUrl(ReadOnlySpan<char> rest)
+    {
+        if (!rest.StartsWith('/'))
+        {
+            return false;
+        }
+
+        var dn = rest[1..];
+        var eq = dn.IndexOf('=');
+        return eq is > 0 and <= 16 && !dn[..eq].ContainsAnyExcept(s_attributeName) && (dn.Contains("dc=", StringComparison.Ordinal) || dn.Contains("o=", StringComparison.Ordinal));
+    }
+
+    private static void Host(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<char> auth, scoped ReadOnlySpan<char> scheme, int urlStart, int end, UrlContext context, ref FindingSink sink)
     {
         scoped ReadOnlySpan<char> host;
         if (auth.StartsWith('['))
@@ -168,11 +235,14 @@ internal static class UrlDetector
         }
 
         var kind = Classify(host, out var encoded);
+        // Metadata endpoints count whatever the scheme and place; loopback and private addresses only where a server would fetch
+        // them: a fetchable scheme, in the value itself (not as a redirect parameter of another URL, nor a link in prose).
+        var fetched = IsFetchScheme(scheme) && context == UrlContext.Value;
         var key = kind switch
         {
-            HostKind.Loopback => RuleKey.SsrfLoopbackHost,
+            HostKind.Loopback when context == UrlContext.Value && !IsDataStoreScheme(scheme) => RuleKey.SsrfLoopbackHost,
             HostKind.Metadata => RuleKey.SsrfMetadataHost,
-            HostKind.Private => RuleKey.SsrfPrivateHost,
+            HostKind.Private when fetched => RuleKey.SsrfPrivateHost,
             _ => (RuleKey?)null,
         };
         if (key is { } k)
@@ -199,7 +269,7 @@ internal static class UrlDetector
 
         // A remote include cut short: "http://x/shell.txt?", "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
         // there, so whatever the application appends (".php") is dropped.
-        if (scheme is "http" or "https" or "ftp" or "ftps"
+        if (scheme is "http" or "https" or "ftp" or "ftps" && context != UrlContext.InProse
             && ((rest.IndexOfAny(' ', '\t') < 0 && ((rest.EndsWith('?') && rest.IndexOf('?') == rest.Length - 1) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
                     || ExtensionQuery(rest)))
                 || sink.HasFired(RuleKey.EncodingNul)))
@@ -226,7 +296,7 @@ internal static class UrlDetector
     {
         var end = rest.IndexOfAny('?', '#');
         var path = end < 0 ? rest : rest[..end];
-        var slash = path.LastIndexOf('/');
+        var slash = path.LastIndexOfAny('/', '\\');
         if (slash < 0)
         {
             return false;
@@ -245,9 +315,31 @@ internal static class UrlDetector
             return false;
         }
 
+        if (end >= 0 && rest[end] == '?' && ext is not "txt" && HasCommandParameter(rest[(end + 1)..]))
+        {
+            // "/inc.php?cmd=id": a script handed a command to run.
+            return true;
+        }
+
         var name = file[..dot];
         return name is "c99" or "c100" or "r57" or "r58" or "wso" or "wso2" or "b374k" or "shell" or "webshell" or "backdoor" or "cmd" or "cmdshell"
             or "phpshell" or "c99shell" or "r57shell" or "revshell" or "reverse-shell" or "php-reverse-shell" or "indoxploit" or "alfa" or "priv8";
+    }
+
+    /// <summary>Whether a query has a parameter named for a command ("cmd=id", "exec=whoami") with a value.</summary>
+    private static bool HasCommandParameter(ReadOnlySpan<char> query)
+    {
+        foreach (var range in query.Split('&'))
+        {
+            var pair = query[range];
+            var eq = pair.IndexOf('=');
+            if (eq > 0 && eq < pair.Length - 1 && pair[..eq] is "cmd" or "exec" or "command" or "execute" or "shell")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the query is a bare file extension ("shell.jpg?.php", "shell?.txt"): the name the include needs, after a '?'.</summary>
@@ -316,6 +408,12 @@ internal static class UrlDetector
             }
 
             return v6.StartsWith("fe80") || v6.StartsWith("fc") || v6.StartsWith("fd") ? HostKind.Private : HostKind.Ip;
+        }
+
+        // DNS-rebinding services answer with an address named in the host ("7f000001.c0a80001.rbndr.us", "make-127.0.0.1-rebind.1u.ms").
+        if (host.EndsWith(".rbndr.us") || host.EndsWith(".1u.ms"))
+        {
+            return HostKind.Loopback;
         }
 
         // nip.io style: 127.0.0.1.nip.io

@@ -557,6 +557,12 @@ internal static class XssDetector
             }
 
             var prev = b >= 0 ? t[b] : '\0';
+            if (t[p] == '`' && s >= 0 && t[s] == '`')
+            {
+                // "the `alert` job", "`setInterval` callback": a markdown code span naming the function, not a tagged template.
+                continue;
+            }
+
             if (prev is '\'' or '"' or ';' or '+' or '-' or '(' or '{' or '}' or '>' or '=' or ':' or '|' or '&' or ',' or '[' or '*' or '/' or '!' or '~' or '?' or '`' or '\\'
                 || (b < 0 && fn is not "function" and not "import" && NextIsArgument(t, p)))
             {
