@@ -30,6 +30,7 @@ internal static class CodeDetector
     private static readonly SearchValues<char> s_iniName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.");
     private static readonly SearchValues<char> s_letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> s_fileExtension = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
     private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
     private static readonly CharMask s_gateMask = CharMask.Set("(<$[{:_.;\"");
@@ -377,7 +378,7 @@ internal static class CodeDetector
             }
 
             var after = t[(p + close + 2)..].TrimStart(" \t/*");
-            if ((after.IsEmpty && !spaced) || after.StartsWith(';') || after.StartsWith('.'))
+            if ((after.IsEmpty && !spaced) || after.StartsWith(';') || (after.StartsWith('.') && !IsFileExtension(after)))
             {
                 // The callee has to name something: a bracketed/quoted/parenthesised word before the call.
                 var open = Math.Max(0, b - 64);
@@ -712,6 +713,38 @@ internal static class CodeDetector
         return j;
     }
 
+    /// <summary>
+    /// Whether the loop's condition is followed by prose: "my while(true) loop freezes" names the loop; a statement follows
+    /// as '{', ';', a call or an assignment ("while(1){}", "while(true) x++;", "while(1) alert(1)").
+    /// </summary>
+    private static bool ProseAfterLoop(ReadOnlySpan<char> r)
+    {
+        var close = r.IndexOf(')');
+        if (close < 0 || close > 64)
+        {
+            return false;
+        }
+
+        var rest = r[(close + 1)..];
+        if (!rest.StartsWith(' '))
+        {
+            return false;
+        }
+
+        rest = rest.TrimStart(' ');
+        var w = 0;
+        while (w < rest.Length && char.IsAsciiLetter(rest[w]))
+        {
+            w++;
+        }
+
+        return w >= 2 && w + 1 < rest.Length && rest[w] == ' ' && char.IsAsciiLetter(rest[w + 1]);
+    }
+
+    /// <summary>Whether the text is a file extension and nothing else: "Report (final) (1).pdf" is a copy's file name.</summary>
+    private static bool IsFileExtension(ReadOnlySpan<char> after) =>
+        after.Length is >= 3 and <= 6 && !after[1..].ContainsAnyExcept(s_fileExtension);
+
     /// <summary>Whether a word of prose follows at <paramref name="j"/> (after a closing backtick): a blank, then a letter.</summary>
     private static bool WordFollows(ReadOnlySpan<char> t, int j)
     {
@@ -1027,7 +1060,7 @@ internal static class CodeDetector
             var r = t[(wl + 5)..].TrimStart();
             var direct = t[(wl + 5)..].StartsWith('(');
             if (direct && !r.StartsWith("(!") && !r.StartsWith("(0)") && !r.StartsWith("(false)") && !r.StartsWith("(null)") && !r.StartsWith("(''")
-                && !r.StartsWith("(\"\"") && !r.StartsWith("(undefined)") && !r.StartsWith("(nan)") && !r.StartsWith("()"))
+                && !r.StartsWith("(\"\"") && !r.StartsWith("(undefined)") && !r.StartsWith("(nan)") && !r.StartsWith("()") && !ProseAfterLoop(r))
             {
                 sink.Add(RuleKey.CodeJsLoop, wl, 6);
             }
@@ -1036,7 +1069,7 @@ internal static class CodeDetector
             var falsy = neg.StartsWith("false") || neg.StartsWith("0") || neg.StartsWith("-0") || neg.StartsWith("+0") || neg.StartsWith("''")
                 || neg.StartsWith("\"\"") || neg.StartsWith("``") || neg.StartsWith("null") || neg.StartsWith("undefined") || neg.StartsWith("nan")
                 || neg.StartsWith("[]") is false && neg.StartsWith("!");
-            if (falsy || r.StartsWith("(true)") || r.StartsWith("(1)") || r.StartsWith("(1==1)"))
+            if ((falsy || r.StartsWith("(true)") || r.StartsWith("(1)") || r.StartsWith("(1==1)")) && !ProseAfterLoop(r))
             {
                 sink.Add(RuleKey.CodeJsLoop, wl, 6);
             }

@@ -9,6 +9,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class MiscDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("$)<\r\n!");
+    private static readonly SearchValues<char> s_loginName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._@-+");
     private static readonly CharMask s_gateMask = CharMask.Set("$)<\r\n!");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
@@ -184,7 +185,9 @@ internal static class MiscDetector
             if (t[j] is '&' or '|' or '!')
             {
                 var after = Skip(t, j + 1);
-                if (after < t.Length && t[after] == '(')
+
+                // "§ 1332(a)(1) & (c)(1)": an operator with blanks on both sides joins prose; a filter has none.
+                if (after < t.Length && t[after] == '(' && !(j > p + 1 && after > j + 1))
                 {
                     sink.Add(RuleKey.LdapFilterBreakout, p, after + 1 - p);
                     return;
@@ -447,8 +450,9 @@ internal static class MiscDetector
     private static bool ForgedLogLine(ReadOnlySpan<char> t, int p, int j)
     {
         var first = t[..p];
-        if (first.Length > 64 || first.IndexOfAny(' ', '\t', '\n') >= 0)
+        if (first.Length > 64 || first.ContainsAnyExcept(s_loginName))
         {
+            // A user or account name ("admin", "j.doe@example.com"); markup such as "{noformat}" or prose opens a pasted log.
             return false;
         }
 

@@ -165,7 +165,9 @@ internal static class PathDetector
         if ((m.Has('[') || m.Has('?') || m.Has('*')) && m.Has('/'))
         {
             Globs(t, ref sink);
-            if (t[0] == '/' && t.IndexOfAny(" \t?={") < 0 && t.IndexOf('[') is var lb and > 0 && t[lb..].IndexOf(']') is > 1 and <= 4)
+            // "/e[t]c/pa[s]swd"; an XPath step's position "/html/body/div[2]" is a number, not a character class.
+            if (t[0] == '/' && t.IndexOfAny(" \t?={") < 0 && t.IndexOf('[') is var lb and > 0 && t[lb..].IndexOf(']') is var rb and > 1 and <= 4
+                && t.Slice(lb + 1, rb - 1).ContainsAnyExceptInRange('0', '9'))
             {
                 sink.Add(RuleKey.LfiGlobbedSensitivePath, 0, t.Length);
             }
