@@ -124,6 +124,12 @@ public sealed class PayloadInspector : IPayloadInspector
         sink.Chars = CharMask.Of(t);
         try
         {
+            if (sink.Chars.Has('@') && EmailAddress.IsPlain(t))
+            {
+                // The most common structured value of API bodies, and one no detector has anything to find in.
+                return;
+            }
+
             DetectAll(t, settings, ref sink);
             if (!sink.Settled)
             {
