@@ -157,6 +157,7 @@ internal static class Normalizer
         return c switch
         {
             '\u00A0' or '\u3000' or (>= '\u2000' and <= '\u200A') or '\u202F' or '\u205F' => ' ',
+            '\u2028' or '\u2029' or '\u0085' => '\n', // line and paragraph separators and NEL end lines for JavaScript and some servers
             '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' => '\0',
             '\u02BC' or '\u02B9' or '\u2032' => '\'',
             '\u02BA' or '\u2033' => '"',

@@ -140,6 +140,13 @@ internal static class CodeDetector
         if (v[0] == '=' && v.Length > 6)
         {
             var f = v[1..].TrimStart();
+            if (f.StartsWith("dde(") || f.StartsWith("ddeauto("))
+            {
+                // '=DDE("cmd";"/C calc";"x")': the DDE function starts the named application.
+                sink.Add(RuleKey.CodeFormulaInjection, 0, t.Length);
+                return;
+            }
+
             if ((f.StartsWith("hyperlink(") || f.StartsWith("importxml(") || f.StartsWith("importdata(") || f.StartsWith("importhtml(")
                     || f.StartsWith("importfeed(") || f.StartsWith("importrange(") || f.StartsWith("webservice(") || f.StartsWith("image("))
                 && f.Contains("http", StringComparison.Ordinal) && (f.Contains('&') || f.Contains("concat", StringComparison.Ordinal)))

@@ -812,7 +812,9 @@ internal static class CommandDetector
             return;
         }
 
-        if (prev is '\0' or '=' or '$' or '{' or '(' or ';' or '|' or '&' or '`' or '"' or '\'' || char.IsAsciiLetterOrDigit(prev) && before == p - 1
+        // "export-`id`.csv": a substitution inside a word (no blank on either side) is expanded in place.
+        var inWord = before == p - 1 && prev is '-' or '_' or '.' or '/' && p + close + 2 < t.Length && t[p + close + 2] is not (' ' or '\t' or '\n');
+        if (inWord || prev is '\0' or '=' or '$' or '{' or '(' or ';' or '|' or '&' or '`' or '"' or '\'' || char.IsAsciiLetterOrDigit(prev) && before == p - 1
             || inner.IndexOfAny(s_shellMeta) >= 0 || obfuscated || pathed)
         {
             sink.Add(RuleKey.CmdiSubstitution, p, close + 2);

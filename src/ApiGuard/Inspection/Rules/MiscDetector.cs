@@ -396,6 +396,18 @@ internal static class MiscDetector
             }
         }
 
+        if (t.StartsWith("db.getcollection(") && t.IndexOf(").") is var cl and > 0)
+        {
+            // "db.getCollection('users').drop()": the shell's way to name a collection, then the same calls as below.
+            var call = t[(cl + 1)..];
+            if (call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
+                || call.StartsWith(".updatemany(") || call.StartsWith(".insert("))
+            {
+                sink.Add(RuleKey.NosqlOperatorInValue, 0, cl + 1);
+                return;
+            }
+        }
+
         if (t.StartsWith("db.") && t.Length > 4)
         {
             var f = 3;
@@ -433,7 +445,7 @@ internal static class MiscDetector
                 rest = rest[1..];
             }
 
-            if (StartsWithResponseHeader(rest) || StartsWithInjectedHeader(rest))
+            if (StartsWithResponseHeader(rest) || StartsWithInjectedHeader(rest) || StartsWithMailHeaderOrCommand(rest))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, i, 1);
                 return;
@@ -442,6 +454,14 @@ internal static class MiscDetector
     }
 
     /// <summary>Whether a response header that an injected line break would set begins here ("set-cookie:", "location:" ...).</summary>
+    /// <summary>Whether the value opens with a YAML mapping key on a line of its own ("headers:", "alert:").</summary>
+    private static bool IsYamlBlock(ReadOnlySpan<char> t)
+    {
+        var eol = t.IndexOfAny('\r', '\n');
+        var first = eol < 0 ? t : t[..eol];
+        return first.Length > 1 && first[^1] == ':' && first.IndexOfAny(' ', '\t') < 0;
+    }
+
     /// <summary>
     /// Whether the line at <paramref name="j"/> is a forged log entry after a one-token value ("admin\n2026-12-05 12:00:00 INFO
     /// User admin logged in"): a timestamp and a level, as the application's own log lines begin. A pasted log in a support
@@ -477,6 +497,17 @@ internal static class MiscDetector
             or "access-control-allow-origin" or "access-control-allow-credentials" or "transfer-encoding" or "host" or "cookie" or "connection"
             or "cache-control" or "x-forwarded-for" or "x-forwarded-host" or "content-security-policy" or "link" or "authorization" or "x-frame-options"
         || name.StartsWith("x-");
+
+    /// <summary>
+    /// Whether <paramref name="rest"/> opens with a mail header that adds recipients or an SMTP command ("bcc:", "rcpt to:"):
+    /// after a character that only encodes a line break (U+560A), no sentence does.
+    /// </summary>
+    private static bool StartsWithMailHeaderOrCommand(ReadOnlySpan<char> rest) =>
+        rest.StartsWith("bcc:") || rest.StartsWith("cc:") || rest.StartsWith("to:") || rest.StartsWith("reply-to:") || IsSmtpCommand(rest);
+
+    /// <summary>An SMTP command opening a line: "rcpt to:", "mail from:" (a line break before it injects a recipient or a message).</summary>
+    private static bool IsSmtpCommand(ReadOnlySpan<char> line) =>
+        line.StartsWith("rcpt to:") || line.StartsWith("mail from:") || line.StartsWith("rcpt to :") || line.StartsWith("mail from :");
 
     /// <summary>Whether <paramref name="rest"/> opens with "name:" for a header an injected line would set.</summary>
     private static bool StartsWithInjectedHeader(ReadOnlySpan<char> rest)
@@ -520,6 +551,12 @@ internal static class MiscDetector
             }
 
             i = j;
+            if (IsSmtpCommand(t[j..]))
+            {
+                sink.Add(RuleKey.CrlfHeaderInjection, p, j + 8 - p);
+                return;
+            }
+
             if (ForgedLogLine(t, p, j))
             {
                 sink.Add(RuleKey.CrlfLogForging, p, t.Length - p);
@@ -543,6 +580,13 @@ internal static class MiscDetector
                     return;
                 }
 
+                continue;
+            }
+
+            if (t[j - 1] is ' ' or '\t' && IsYamlBlock(t))
+            {
+                // An indented line of a YAML block ("headers:\n  X-Tenant: acme") continues the previous one in HTTP (obsolete
+                // line folding) and opens no header of its own.
                 continue;
             }
 

@@ -44,8 +44,10 @@ internal static class SqlDetector
             Run(t, '\'', buf, ref sink);
         }
 
-        if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"'))
+        if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"') && !IsJsonDocument(t))
         {
+            // In a JSON document ('{"and":[{"==":[{"var":"plan"},"pro"]}]}') double quotes delimit its strings: they close no SQL
+            // string the value was put in. Its strings are still read by the other passes.
             Run(t, '"', buf, ref sink);
         }
     }
@@ -622,7 +624,7 @@ internal static class SqlDetector
     private static bool DropTail(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int table)
     {
         var x = At(s, table);
-        if (x.Kind == SqlKind.Func || (x.Kind == SqlKind.Str && !x.Flag && t.Slice(x.Start, x.Length).Contains(' ')))
+        if (x.Kind == SqlKind.Func || ClosesQuotedPhrase(t, x))
         {
             // "Drop Table Lamp (Oak)": no table name takes a parenthesis; '"drop table" in:file': the quote closes a quoted
             // phrase and prose goes on.
@@ -644,6 +646,37 @@ internal static class SqlDetector
         return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.Comma or SqlKind.RParen or SqlKind.Str or SqlKind.Op
             || (n.Kind == SqlKind.Word && t.Slice(n.Start, n.Length) is "cascade" or "restrict" or "purge");
     }
+
+    /// <summary>
+    /// Whether the value is shaped as a JSON object or array whose strings are all closed: it opens with '{"' or '[' and ends
+    /// with its closing bracket, and its double quotes pair up outside backslash escapes.
+    /// </summary>
+    private static bool IsJsonDocument(ReadOnlySpan<char> t)
+    {
+        if (t.Length < 4 || !((t[0] == '{' && t[1] == '"' && t[^1] == '}') || (t[0] == '[' && t[^1] == ']')))
+        {
+            return false;
+        }
+
+        var quotes = 0;
+        for (var i = 0; i < t.Length; i++)
+        {
+            if (t[i] == '\\')
+            {
+                i++;
+            }
+            else if (t[i] == '"')
+            {
+                quotes++;
+            }
+        }
+
+        return quotes % 2 == 0;
+    }
+
+    /// <summary>Whether a token is a quote that opens no string but runs to the end over prose: the end of a quoted phrase.</summary>
+    private static bool ClosesQuotedPhrase(ReadOnlySpan<char> t, in SqlToken x) =>
+        x.Kind == SqlKind.Str && !x.Flag && t.Slice(x.Start, x.Length).Contains(' ');
 
     /// <summary>
     /// Whether a DROP that opens the value ends with its object's name: "drop table lamp" is a search for a lamp, and as a
@@ -669,6 +702,9 @@ internal static class SqlDetector
             case SqlWord.Delete:
                 return (y.Is(SqlKind.Kw, SqlWord.From) && DeleteTail(s, i + 2)) || (y.Kind == SqlKind.Word && z.Is(SqlKind.Kw, SqlWord.Where))
                     || (y.Kind == SqlKind.Word && t.Slice(y.Start, y.Length) is "low_priority" or "quick" or "ignore" && z.Is(SqlKind.Kw, SqlWord.From));
+            case SqlWord.Create or SqlWord.Alter or SqlWord.Truncate when y.Kind == SqlKind.Kw && ClosesQuotedPhrase(t, z):
+                // 'the "Create table" button is greyed out': the quote after the object closes a quoted label and prose goes on.
+                return false;
             case SqlWord.Drop when y.Is(SqlKind.Kw, SqlWord.Table) && !DropTail(t, s, i + 2):
                 // "Drop Table Furniture Co.": a name goes on as prose after the table.
                 return false;

