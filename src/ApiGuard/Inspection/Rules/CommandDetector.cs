@@ -210,7 +210,7 @@ internal static class CommandDetector
         // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
         // value's end right after a strong separator (";id", "|ps").
         if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End)
-            || (AfterOneTokenLine(t, start) && ((atEnd && word[..wl] is "id" or "ls" or "ps" or "pwd") || (IsDelay(word[..wl]) && NumberThenEnd(t, i))))
+            || (((atEnd && word[..wl] is "id" or "ls" or "ps" or "pwd") || (IsDelay(word[..wl]) && NumberThenEnd(t, i))) && AfterOneTokenLine(t, start))
             || (strength == 2 && arg == Arg.End && EndsCommand(t, i)) || (strength == 2 && IsDelay(word[..wl]) && NumberThenEnd(t, i)))
         {
             // Also ";id #", ";id|x": the word alone before a comment or pipe; ";sleep 10": a delay.
@@ -721,8 +721,9 @@ internal static class CommandDetector
             return false;
         }
 
-        var before = t[..b].TrimEnd("\r\n");
-        return before.Length <= 64 && before.IndexOfAny(' ', '\t', '\n') < 0 && (before.IsEmpty || !IsProseLabel(before));
+        // The line before (read no further back than a one-token line can reach, so every separator costs constant work).
+        var before = t[Math.Max(0, b - 66)..b].TrimEnd("\r\n");
+        return b <= 66 && before.Length <= 64 && before.IndexOfAny(' ', '\t', '\n') < 0 && (before.IsEmpty || !IsProseLabel(before));
     }
 
     // A lone word of letters before the line break is a label or a heading ("Name\nid"); an address, a number or a file name

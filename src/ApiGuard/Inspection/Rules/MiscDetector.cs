@@ -457,9 +457,11 @@ internal static class MiscDetector
     /// <summary>Whether the value opens with a YAML mapping key on a line of its own ("headers:", "alert:").</summary>
     private static bool IsYamlBlock(ReadOnlySpan<char> t)
     {
-        var eol = t.IndexOfAny('\r', '\n');
-        var first = eol < 0 ? t : t[..eol];
-        return first.Length > 1 && first[^1] == ':' && first.IndexOfAny(' ', '\t') < 0;
+        // Only the first 64 characters are read, so asking once per line break stays linear.
+        var head = t[..Math.Min(t.Length, 65)];
+        var eol = head.IndexOfAny('\r', '\n');
+        var first = eol < 0 ? head : head[..eol];
+        return eol > 1 && first[^1] == ':' && first.IndexOfAny(' ', '\t') < 0;
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ internal static class UrlDetector
     private static readonly NeedleSet s_hostWords = new(
         ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io", "rbndr.us", "1u.ms", "\\\\"]);
 
+    private static readonly SearchValues<char> s_blanks = SearchValues.Create(" \t\n\r");
     private static readonly SearchValues<char> s_attributeName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
@@ -22,52 +23,53 @@ internal static class UrlDetector
             return;
         }
 
-        var i = 0;
+        // Each URL is read up to the next blank or the next URL, whichever comes first, so the URLs of a value share its
+        // characters instead of each re-reading the rest of it ("http://x/http://x/..." stays linear).
+        var firstSpace = t.IndexOf(' ');
+        var nextBlank = -1;
         var sawUrl = false;
         var outerQuery = -1;
-        while (i < t.Length)
+        var outerEnd = -1;
+        var colon = NextSchemeColon(t, 0);
+        while (colon >= 0)
         {
-            var k = t[i..].IndexOf("://");
-            WorkMeter.Scanned(k, t.Length - (i));
-            if (k < 0)
-            {
-                break;
-            }
-
-            var colon = i + k;
-            i = colon + 3;
-            var s = colon;
-            while (s > 0 && (char.IsAsciiLetterOrDigit(t[s - 1]) || t[s - 1] is '+' or '.' or '-'))
-            {
-                s--;
-            }
-
+            var i = colon + 3;
+            var s = SchemeStart(t, colon);
             var scheme = t[s..colon];
             sawUrl = true;
             var auth = Authority(t, i, out var end);
+            var next = NextSchemeColon(t, Math.Max(i, end));
+            if (nextBlank < end)
+            {
+                var b = t[end..].IndexOfAny(s_blanks);
+                WorkMeter.Scanned(b, t.Length - end);
+                nextBlank = b < 0 ? t.Length : end + b;
+            }
+
+            var limit = Math.Max(end, Math.Min(nextBlank, next < 0 ? t.Length : SchemeStart(t, next)));
+            var url = new UrlSpan(end, limit, limit == t.Length && nextBlank == t.Length);
             if ((scheme is "gopher" or "dict" or "jar" or "netdoc" or "tftp" or "file" or "sftp" or "ftp+ssh" or "expect")
-                || (scheme is "ldap" or "ldaps" && !IsDirectoryUrl(t[end..])))
+                || (scheme is "ldap" or "ldaps" && !IsDirectoryUrl(t[url.Start..url.End])))
             {
                 sink.Add(RuleKey.SsrfDangerousScheme, s, i - s);
             }
 
             // Where the URL stands: a parameter of another URL's query (an OAuth "redirect_uri=http://localhost:8080/cb", which
             // the browser follows, not the server), or a link in prose ("then open http://localhost:5173").
-            var context = s > outerQuery && outerQuery >= 0 ? UrlContext.NestedInQuery
-                : s > 0 && t[s - 1] is ' ' or '\n' or '\t' or '(' or '<' or '`' && t[..s].Contains(' ') ? UrlContext.InProse
+            var context = outerQuery >= 0 && s > outerQuery && s < outerEnd ? UrlContext.NestedInQuery
+                : s > 0 && t[s - 1] is ' ' or '\n' or '\t' or '(' or '<' or '`' && firstSpace >= 0 && firstSpace < s ? UrlContext.InProse
                 : UrlContext.Value;
-            Host(t, auth, scheme, s, end, context, ref sink);
+            Host(t, auth, scheme, s, url, context, ref sink);
 
-            // The next URL is nested in this one's query when it starts before the first blank after this one's '?'.
-            var q = t[end..].IndexOfAny('?', ' ');
-            if (q >= 0 && t[end + q] == '?')
+            // The next URLs are nested in this one's query while they start before the first blank after its '?'.
+            var q = t[url.Start..url.End].IndexOf('?');
+            if (q >= 0 && !(outerQuery >= 0 && s < outerEnd))
             {
-                outerQuery = end + q;
+                outerQuery = url.Start + q;
+                outerEnd = nextBlank;
             }
-            else if (outerQuery >= 0 && t[outerQuery..s].IndexOfAny(' ', '\n') >= 0)
-            {
-                outerQuery = -1;
-            }
+
+            colon = next;
         }
 
         if (!sawUrl && t.Length > 3 && t.StartsWith("//") && char.IsAsciiLetterOrDigit(t[2]))
@@ -75,7 +77,8 @@ internal static class UrlDetector
             // A scheme-relative URL ("//evil.example/inc.php?", "//127.0.0.1/admin") is fetched with the page's scheme.
             sawUrl = true;
             var auth = Authority(t, 2, out var end);
-            Host(t, auth, "http", 0, end, UrlContext.Value, ref sink);
+            var blank = t[end..].IndexOfAny(s_blanks);
+            Host(t, auth, "http", 0, new UrlSpan(end, blank < 0 ? t.Length : end + blank, blank < 0), UrlContext.Value, ref sink);
         }
 
         // "\\\\evil.example\\shell.txt": a UNC path, which Windows hosts fetch over SMB, to a web shell.
@@ -165,6 +168,34 @@ internal static class UrlDetector
         || rest.StartsWith("/latest", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("/metadata", StringComparison.OrdinalIgnoreCase)
         || rest.StartsWith("/openstack", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The position of the next "://" at or after <paramref name="from"/>, or -1 (the scan is counted).</summary>
+    private static int NextSchemeColon(ReadOnlySpan<char> t, int from)
+    {
+        if (from >= t.Length)
+        {
+            return -1;
+        }
+
+        var k = t[from..].IndexOf("://");
+        WorkMeter.Scanned(k, t.Length - from);
+        return k < 0 ? -1 : from + k;
+    }
+
+    /// <summary>Where the scheme before the "://" at <paramref name="colon"/> starts (at most 32 characters back).</summary>
+    private static int SchemeStart(ReadOnlySpan<char> t, int colon)
+    {
+        var s = colon;
+        while (s > 0 && colon - s < 32 && (char.IsAsciiLetterOrDigit(t[s - 1]) || t[s - 1] is '+' or '.' or '-'))
+        {
+            s--;
+        }
+
+        return s;
+    }
+
+    /// <summary>What follows a URL's authority, up to the next blank or the next URL; <see cref="ToEnd"/> when that is the value's end.</summary>
+    private readonly record struct UrlSpan(int Start, int End, bool ToEnd);
+
     private static ReadOnlySpan<char> Authority(ReadOnlySpan<char> t, int from, out int end)
     {
         end = from;
@@ -220,8 +251,9 @@ internal static class UrlDetector
         return eq is > 0 and <= 16 && !dn[..eq].ContainsAnyExcept(s_attributeName) && (dn.Contains("dc=", StringComparison.Ordinal) || dn.Contains("o=", StringComparison.Ordinal));
     }
 
-    private static void Host(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<char> auth, scoped ReadOnlySpan<char> scheme, int urlStart, int end, UrlContext context, ref FindingSink sink)
+    private static void Host(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<char> auth, scoped ReadOnlySpan<char> scheme, int urlStart, UrlSpan url, UrlContext context, ref FindingSink sink)
     {
+        var end = url.Start;
         scoped ReadOnlySpan<char> host;
         if (auth.StartsWith('['))
         {
@@ -255,7 +287,8 @@ internal static class UrlDetector
             sink.Add(RuleKey.SsrfEncodedIp, urlStart, end - urlStart);
         }
 
-        var rest = t[end..];
+        // A URL that runs to the value's end without a blank has nothing after it; otherwise what follows is not its path.
+        var rest = t[url.Start..url.End];
         if (kind is HostKind.Ip && scheme is "http" or "https" or "ftp" or "ftps")
         {
             sink.Add(RuleKey.RfiIpHost, urlStart, end - urlStart);
@@ -264,7 +297,7 @@ internal static class UrlDetector
         // The URL is the whole value (what an include parameter receives), or assigned to an include parameter ("page=http://...");
         // a link in prose is someone's reference to a file. A script fetched over FTP, or handed to a parameter that names a page,
         // language, theme or template, is code to include: a site links to its pages over HTTP and by their own names.
-        if (scheme is "http" or "https" or "ftp" or "ftps" && rest.IndexOfAny(' ', '\n') < 0
+        if (scheme is "http" or "https" or "ftp" or "ftps" && url.ToEnd
             && (urlStart == 0 || IncludeParameterBefore(t, urlStart))
             && (IsWebShellPath(rest) || (IsScriptPath(rest) && (scheme is "ftp" or "ftps" || urlStart > 0))))
         {
@@ -274,7 +307,7 @@ internal static class UrlDetector
         // A remote include cut short: "http://x/shell.txt?", "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
         // there, so whatever the application appends (".php") is dropped.
         if (scheme is "http" or "https" or "ftp" or "ftps" && context != UrlContext.InProse
-            && ((rest.IndexOfAny(' ', '\t') < 0 && ((rest.EndsWith('?') && rest.IndexOf('?') == rest.Length - 1) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
+            && ((url.ToEnd && ((rest.EndsWith('?') && rest.IndexOf('?') == rest.Length - 1) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
                     || ExtensionQuery(rest) || DanglingParameter(rest)))
                 || sink.HasFired(RuleKey.EncodingNul)))
         {

@@ -98,6 +98,15 @@ public sealed class PayloadInspectorFuzzTests
         "$",
         "](x)",
         "a\n",
+        "\n  x-a: b",
+        "(1=",
+        "';return ",
+        "{{ a | b: ",
+        "{{< a ",
+        "\n2024-01-01 00:00:00 info ",
+        "`a` b ",
+        "lang=http://x/",
+        "http://x/a?",
     ];
 
     [Theory]
@@ -185,6 +194,8 @@ public sealed class PayloadInspectorFuzzTests
     [InlineData("http://a", ".nip.io", false)]
     [InlineData("http://127.0.0.1", ".xip.io", true)]
     [InlineData("x", "*)(", false)]
+    [InlineData("headers:", "\n  X-A: b", false)]
+    [InlineData("(&(uid=*)", "(1=1)", true)]
     public void Inspect_MegabyteRunAfterAPayload_NeitherRecursesPerRepeatNorLosesTheVerdict(string payload, string unit, bool attack)
     {
         // A megabyte of ";" after ";id" once recursed per semicolon (a stack overflow kills the process: a remote crash), and
