@@ -130,13 +130,20 @@ public sealed class PayloadInspectorFuzzTests
         var angle = Encoding.UTF8.GetBytes(new string('<', Mb));
         var findings = new InspectionFinding[8];
 
-        // Warm up (JIT, ArrayPool buckets), then measure.
+        // Warm up (JIT, ArrayPool buckets), then measure; the best of three rounds, because a tiered-JIT recompilation that
+        // lands inside a round allocates on this thread once (the same rule as Inspect_CorpusValues_AllocateNothing).
         _inspector.Inspect(percent, new InspectionSettings(), findings);
         _inspector.Inspect(angle, new InspectionSettings(), findings);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        _inspector.Inspect(percent, new InspectionSettings(), findings);
-        _inspector.Inspect(angle, new InspectionSettings(), findings);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var best = long.MaxValue;
+        for (var round = 0; round < 3 && best > 0; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            _inspector.Inspect(percent, new InspectionSettings(), findings);
+            _inspector.Inspect(angle, new InspectionSettings(), findings);
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.Equal(0, best);
     }
 
     [Fact]
