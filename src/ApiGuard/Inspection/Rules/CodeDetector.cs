@@ -16,7 +16,7 @@ internal static class CodeDetector
          ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"]);
 
     private static readonly NeedleSet s_prototypeStrings = new(
-        ["__proto__", "constructor.prototype", "constructor[prototype]", "constructor['prototype']", "constructor[\"prototype\"]"]);
+        ["__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]", "constructor['prototype']", "constructor[\"prototype\"]"]);
 
     private static readonly NeedleSet s_javaStrings = new(
         ["org.apache.commons", "org.omg.", "sun.misc.", "sun.reflect.", "org.mozilla.javascript", "jdk.jshell", "org.python.", "groovy.lang.",
@@ -41,7 +41,7 @@ internal static class CodeDetector
          "global.process", "constructor(", "__proto__", "constructor.prototype", "constructor[prototype]", "prototype[", "java.", "javax.",
          "com.sun.", "org.apache.commons", "com.opensymphony", "processbuilder", "getruntime", "transformer", "forclosure",
          "instantiatefactory", "closure", "ognl", "while(", "while (", "sess_", "xwork", "rmi://", "java:comp", "bsh.", "groovy.", "freemarker.", "org.springframework.", "clojure.",
-         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response", "ch.qos.", "runscript"]);
+         "process", "console", "require[", "fromcharcode", "data:", "org.omg.", "sun.", "org.", "jdk.", ":constructor", ":module", "_response", "ch.qos.", "runscript", "constructor]", ".execute(", "@grab"]);
 
     private static readonly string[] s_phpStatements = ["echo", "print", "system", "eval", "exec", "include", "require", "passthru", "die"];
 
@@ -105,7 +105,7 @@ internal static class CodeDetector
     private static readonly NeedleSet s_pythonAndYaml = new(
         ["subprocess.call(", "subprocess.popen(", "subprocess.run(", "subprocess.check_output(", "subprocess.getoutput(", "os.system(", "os.popen(",
          "os.exec", "pty.spawn(", "__import__(", "__builtins__", "!!python/", "!!javax.", "!!java.", "!!com.sun.", "!!org.", "class.module.classloader",
-         "class.classloader", "!ruby/object", "!ruby/hash", "!ruby/struct", "!ruby/marshal"]);
+         "class.classloader", "__subclasses__", "__globals__", "__mro__", "!ruby/object", "!ruby/hash", "!ruby/struct", "!ruby/marshal"]);
 
     /// <summary>
     /// Spreadsheet formula injection in a value that a CSV or spreadsheet export will hold: a DDE command ("=cmd|' /c calc'!A0",
@@ -384,8 +384,14 @@ internal static class CodeDetector
                 continue;
             }
 
+            if (spaced && args.IndexOf(' ') > 0 && char.IsAsciiLetter(args[0]) && !args.Contains('\'') && !args.Contains('"'))
+            {
+                // "(n = 4405; 95% CI 0.6–2.9) (see Table 3)": a parenthetical of words after another; a call quotes its arguments.
+                continue;
+            }
+
             var after = t[(p + close + 2)..].TrimStart(" \t/*");
-            if ((after.IsEmpty && !spaced) || after.StartsWith(';') || (after.StartsWith('.') && !IsFileExtension(after)))
+            if ((after.IsEmpty && !spaced) || after.StartsWith(';') || (after.StartsWith('.') && after.Length > 1 && !IsFileExtension(after)))
             {
                 // The callee has to name something: a bracketed/quoted/parenthesised word before the call.
                 var open = Math.Max(0, b - 64);
@@ -995,6 +1001,19 @@ internal static class CodeDetector
             {
                 sink.Add(RuleKey.CodeNodeInjection, proc, 8);
             }
+        }
+
+        // Groovy runs a string or a list as a command: "'id'.execute()", "['bash','-c','id'].execute().text", and fetches code
+        // with @Grab (Jenkins script consoles and pipelines).
+        var exec = t.IndexOf(".execute(");
+        if (exec > 0 && t[exec - 1] is '"' or '\'' or ']')
+        {
+            sink.Add(RuleKey.CodeJavaGadget, exec, 9);
+        }
+
+        if (t.Contains("@grab(", StringComparison.Ordinal) || t.Contains("@grabresolver(", StringComparison.Ordinal))
+        {
+            sink.Add(RuleKey.CodeJavaGadget, 0, t.Length);
         }
 
         // .NET process start and assembly loading from text (C# scripting, PowerShell "[System.Diagnostics.Process]::Start(").

@@ -748,7 +748,7 @@ internal static class CommandDetector
             return;
         }
 
-        if (t.StartsWith("--upload-pack=") || t.StartsWith("--receive-pack=") || t.StartsWith("--exec="))
+        if (t.StartsWith("--upload-pack=") || t.StartsWith("--receive-pack=") || t.StartsWith("--exec=") || t.Contains("--checkpoint-action=exec", StringComparison.Ordinal))
         {
             sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
         }

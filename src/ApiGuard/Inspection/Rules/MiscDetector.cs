@@ -9,6 +9,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class MiscDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("$)<\r\n!");
+    private static readonly SearchValues<char> s_ipv4Chars = SearchValues.Create("0123456789.");
     private static readonly SearchValues<char> s_loginName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._@-+");
     private static readonly CharMask s_gateMask = CharMask.Set("$)<\r\n!");
 
@@ -91,7 +92,8 @@ internal static class MiscDetector
     private static bool IsOperator(ReadOnlySpan<char> op) =>
         op is "where" or "ne" or "eq" or "gt" or "gte" or "lt" or "lte" or "in" or "nin" or "regex" or "exists" or "not" or "nor" or "or"
             or "and" or "elemmatch" or "expr" or "text" or "function" or "accumulator" or "all" or "size" or "type" or "mod" or "jsonschema"
-            or "lookup" or "search" or "options" or "comment" or "geowithin" or "near" or "set" or "unset" or "rename" or "inc" or "push" or "pull";
+            or "lookup" or "search" or "options" or "comment" or "geowithin" or "near" or "set" or "unset" or "rename" or "inc" or "push" or "pull"
+            or "out" or "merge" or "match" or "unionwith" or "graphlookup";
 
     /// <summary>
     /// What follows a leading wildcard that closes the filter it was put into: "*))", "*)(", "*)" then a NUL, or an empty
@@ -440,9 +442,18 @@ internal static class MiscDetector
             }
 
             var rest = t[(i + 1)..];
-            if (rest.Length > 0 && rest[0] > 0xFF && (rest[0] & 0xFF) is 0x0A or 0x0D)
+            var breaks = 1;
+            while (rest.Length > 0 && rest[0] > 0xFF && (rest[0] & 0xFF) is 0x0A or 0x0D && breaks < 8)
             {
                 rest = rest[1..];
+                breaks++;
+            }
+
+            if (breaks >= 3 && rest.StartsWith('<'))
+            {
+                // Wide line breaks making a blank line, then markup: the headers end and an injected body follows.
+                sink.Add(RuleKey.CrlfHeaderInjection, i, breaks);
+                return;
             }
 
             if (StartsWithResponseHeader(rest) || StartsWithInjectedHeader(rest) || StartsWithMailHeaderOrCommand(rest))
@@ -479,6 +490,12 @@ internal static class MiscDetector
         }
 
         var line = t[j..].TrimStart('[');
+        if (line.StartsWith("info]") || line.StartsWith("warn]") || line.StartsWith("error]") || line.StartsWith("debug]") || IsAccessLogLine(line))
+        {
+            // "[INFO] 2026-12-05 login succeeded", "127.0.0.1 - admin [05/Dec/2026:10:00:00] "GET /admin HTTP/1.1" 200".
+            return true;
+        }
+
         if (line.Length < 20 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[3]) || line[4] != '-' || line[7] != '-'
             || !char.IsAsciiDigit(line[8]) || line[10] is not (' ' or 't'))
         {
@@ -491,6 +508,19 @@ internal static class MiscDetector
         return head.Contains(" info", StringComparison.Ordinal) || head.Contains(" warn", StringComparison.Ordinal)
             || head.Contains(" error", StringComparison.Ordinal) || head.Contains(" debug", StringComparison.Ordinal)
             || head.Contains(" fatal", StringComparison.Ordinal) || head.Contains("level=", StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether a line opens as a web server's access log entry: an IPv4 address, " - ", a user, then a bracketed time.</summary>
+    private static bool IsAccessLogLine(ReadOnlySpan<char> line)
+    {
+        var sp = line.IndexOf(" - ", StringComparison.Ordinal);
+        if (sp is < 7 or > 15 || line[..sp].ContainsAnyExcept(s_ipv4Chars) || line[..sp].Count('.') != 3)
+        {
+            return false;
+        }
+
+        var bracket = line[sp..].IndexOf(" [", StringComparison.Ordinal);
+        return bracket is > 2 and < 40;
     }
 
     /// <summary>The request and response headers an injected line sets to split a message, smuggle or poison a cache.</summary>

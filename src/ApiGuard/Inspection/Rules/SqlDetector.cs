@@ -1263,6 +1263,12 @@ internal static class SqlDetector
             return;
         }
 
+        if (t.Contains("://", StringComparison.Ordinal) && t.IndexOfAny(' ', '\'', '"') < 0)
+        {
+            // "hdfs:///data/2020/*", "s3://bucket/2024/*": a URI whose last segment is a glob; its slashes divide nothing.
+            return;
+        }
+
         var ops = 0;
         var words = 0;
         var depth = 0;

@@ -13,6 +13,8 @@ internal static class TemplateDetector
     private static readonly SearchValues<char> s_gate = SearchValues.Create("{%");
     private static readonly CharMask s_gateMask = CharMask.Set("{%");
     private static readonly SearchValues<char> s_codeChars = SearchValues.Create("{}()$`<>");
+    private static readonly SearchValues<char> s_wikiName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789 _-:/");
+    private static readonly SearchValues<char> s_interpolation = SearchValues.Create("`;");
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
@@ -80,7 +82,7 @@ internal static class TemplateDetector
             if (prev == '{')
             {
                 // {{ ... }}; a Hugo shortcode "{{< figure src="/img/a.png" title="Q3" >}}" names a content block, not an expression.
-                if (!IsShortcode(content) && (IsExpression(content, strict: false) || content.Trim().StartsWith('%')))
+                if (!IsShortcode(content) && !IsWikiTemplate(content) && (IsExpression(content, strict: false) || content.Trim().StartsWith('%')))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 3);
                     return;
@@ -296,6 +298,49 @@ internal static class TemplateDetector
         || name.StartsWith("constructor") || name.StartsWith("session") || name.StartsWith("env") || name.StartsWith("system") || name.Contains("._", StringComparison.Ordinal);
 
     /// <summary>
+    /// Whether the content of "{{ ... }}" is a MediaWiki template call: a name of words ("Infobox album", "Start date", "cite
+    /// web") and '|'-separated parameters of text, links and nested templates ("| artist = [[Oasis]]", "|2017|1|13"), with
+    /// nothing called, no template internals ("config", "self", dunders) and no interpolation.
+    /// </summary>
+    private static bool IsWikiTemplate(ReadOnlySpan<char> content)
+    {
+        var bar = content.IndexOf('|');
+        if (bar <= 1)
+        {
+            return false;
+        }
+
+        var name = content[..bar].TrimEnd(" \t\r\n");
+        if (name.IsEmpty || !char.IsAsciiLetter(name[0]) || name.ContainsAnyExcept(s_wikiName) || IsTemplateInternal(name))
+        {
+            return false;
+        }
+
+        var parameters = content[bar..];
+        if (parameters.Contains("__", StringComparison.Ordinal) || parameters.Contains("${", StringComparison.Ordinal) || parameters.Contains("#{", StringComparison.Ordinal)
+            || parameters.Contains("%{", StringComparison.Ordinal) || parameters.Contains("{%", StringComparison.Ordinal) || parameters.IndexOfAny(s_interpolation) >= 0)
+        {
+            // Interpolation or statements inside; "Joey Bada$$", "Trainspotting #2" and "Wembley '86" are names.
+            return false;
+        }
+
+        // Nothing is called: no '(' straight after a name, a closing bracket or a quote ("attr('x')", "x()"); "Union (Deluxe)" is prose.
+        var open = parameters.IndexOf('(');
+        while (open > 0)
+        {
+            if (char.IsAsciiLetterOrDigit(parameters[open - 1]) || parameters[open - 1] is ')' or ']' or '\'' or '"' or '_')
+            {
+                return false;
+            }
+
+            var next = parameters[(open + 1)..].IndexOf('(');
+            open = next < 0 ? -1 : open + 1 + next;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Whether the content of "{{ ... }}" is a Hugo shortcode, "&lt; name key="value" ... &gt;" or "&lt; /name &gt;": a name and
     /// attributes whose values are quoted text or bare words, with no call, brace or variable.
     /// </summary>
@@ -395,7 +440,9 @@ internal static class TemplateDetector
             var name = t[i..];
             var colon = Head(name, 12).IndexOf(':');
             if (colon > 0 && name[..colon] is "env" or "sys" or "java" or "ctx" or "main" or "bundle" or "k8s" or "docker" or "spring" or "web"
-                or "jvmrunargs" or "log4j" or "marker" or "sd" or "base64" or "upper" or "lower" && colon + 1 < name.Length && name[colon + 1] != '}')
+                or "jvmrunargs" or "log4j" or "marker" or "sd" or "base64" or "upper" or "lower"
+                or "script" or "dns" or "url" or "file" or "xml" or "const" or "urldecoder" or "urlencoder" or "base64decoder" or "localhost"
+                && colon + 1 < name.Length && name[colon + 1] != '}')
             {
                 sink.Add(RuleKey.SstiLog4Shell, p, colon + 3);
                 return;

@@ -11,7 +11,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class UrlDetector
 {
     private static readonly NeedleSet s_hostWords = new(
-        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io", "rbndr.us", "1u.ms", "\\\\"]);
+        ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io", "rbndr.us", "1u.ms", "\\\\", ":/\\"]);
 
     private static readonly SearchValues<char> s_blanks = SearchValues.Create(" \t\n\r");
     private static readonly SearchValues<char> s_attributeName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
@@ -56,10 +56,16 @@ internal static class UrlDetector
 
             // Where the URL stands: a parameter of another URL's query (an OAuth "redirect_uri=http://localhost:8080/cb", which
             // the browser follows, not the server), or a link in prose ("then open http://localhost:5173").
-            var context = outerQuery >= 0 && s > outerQuery && s < outerEnd ? UrlContext.NestedInQuery
+            var context = outerQuery >= 0 && s > outerQuery && s < outerEnd && IsRedirectParameter(t, outerQuery, s) ? UrlContext.NestedInQuery
                 : s > 0 && t[s - 1] is ' ' or '\n' or '\t' or '(' or '<' or '`' && firstSpace >= 0 && firstSpace < s ? UrlContext.InProse
                 : UrlContext.Value;
             Host(t, auth, scheme, s, url, context, ref sink);
+            if (end < limit && t[end] is '#' or '?' or '\\' && ConfusedAuthority(t[end..limit]) is { Length: > 0 } confused)
+            {
+                // "http://expected.example.com#@169.254.169.254/": parsers that take the last '@' before the path as the end of
+                // the user info reach the host after it, while the allow-list check saw the one before '#'.
+                Host(t, confused, scheme, s, url, context, ref sink);
+            }
 
             // The next URLs are nested in this one's query while they start before the first blank after its '?'.
             var q = t[url.Start..url.End].IndexOf('?');
@@ -168,6 +174,43 @@ internal static class UrlDetector
         || rest.StartsWith("/latest", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("/metadata", StringComparison.OrdinalIgnoreCase)
         || rest.StartsWith("/openstack", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether the parameter that holds a nested URL names where a browser goes next ("redirect_uri=", "return_to=", "next="):
+    /// a proxy's or fetcher's "url=", "src=" or "target=" is fetched by the server, and counts like the URL itself.
+    /// </summary>
+    private static bool IsRedirectParameter(ReadOnlySpan<char> t, int query, int s)
+    {
+        if (s < 2 || t[s - 1] != '=')
+        {
+            return false;
+        }
+
+        var from = Math.Max(query, s - 40);
+        var start = t[from..(s - 1)].LastIndexOfAny('&', '?', ';');
+        var name = start < 0 ? t[from..(s - 1)] : t[(from + start + 1)..(s - 1)];
+        return name.Contains("redirect", StringComparison.Ordinal) || name.Contains("return", StringComparison.Ordinal) || name.Contains("callback", StringComparison.Ordinal)
+            || name is "next" or "continue" or "goto" or "done" or "success_url" or "cancel_url" or "post_logout_redirect_uri" or "service" or "origin";
+    }
+
+    /// <summary>
+    /// The host after an '@' that follows a fragment, query or backslash before any '/' ("#@169.254.169.254/", "?@[::1]/",
+    /// "#@a@127.0.0.1/"): the host of a lenient parser's reading. Empty when there is none.
+    /// </summary>
+    private static ReadOnlySpan<char> ConfusedAuthority(ReadOnlySpan<char> rest)
+    {
+        var slash = rest.IndexOf('/');
+        var head = slash < 0 ? rest : rest[..slash];
+        var at = head.LastIndexOf('@');
+        if (at < 0)
+        {
+            return default;
+        }
+
+        var host = head[(at + 1)..];
+        var stop = host.IndexOfAny('?', '#', '\\');
+        return stop < 0 ? host : host[..stop];
+    }
+
     /// <summary>The position of the next "://" at or after <paramref name="from"/>, or -1 (the scan is counted).</summary>
     private static int NextSchemeColon(ReadOnlySpan<char> t, int from)
     {
@@ -176,9 +219,32 @@ internal static class UrlDetector
             return -1;
         }
 
-        var k = t[from..].IndexOf("://");
-        WorkMeter.Scanned(k, t.Length - from);
-        return k < 0 ? -1 : from + k;
+        // "://", and the backslash spellings URL parsers read as slashes for web schemes: "http:\\\\host", "http:/\\/host".
+        while (from < t.Length)
+        {
+            var k = t[from..].IndexOf(':');
+            WorkMeter.Scanned(k, t.Length - from);
+            if (k < 0)
+            {
+                return -1;
+            }
+
+            var c = from + k;
+            if (c + 2 < t.Length && t[c + 1] is '/' or '\\' && t[c + 2] is '/' or '\\' && (t[c + 1] == '/' && t[c + 2] == '/' || IsWebScheme(t, c)))
+            {
+                return c;
+            }
+
+            from = c + 1;
+        }
+
+        return -1;
+    }
+
+    private static bool IsWebScheme(ReadOnlySpan<char> t, int colon)
+    {
+        var scheme = t[SchemeStart(t, colon)..colon];
+        return scheme is "http" or "https" or "ftp" or "ws" or "wss" or "file";
     }
 
     /// <summary>Where the scheme before the "://" at <paramref name="colon"/> starts (at most 32 characters back).</summary>

@@ -232,6 +232,17 @@ internal static class XssDetector
             {
                 sink.Add(RuleKey.XssDangerousTag, an, i - an);
             }
+            else if (attr.StartsWith("ng-") && IsAngularEvent(attr[3..]) && (value.Contains("$event", StringComparison.Ordinal) || value.Contains("constructor", StringComparison.Ordinal)
+                || value.Contains("alert", StringComparison.Ordinal) || value.Contains("$eval", StringComparison.Ordinal)))
+            {
+                // AngularJS event directives run their expression: 'ng-focus=$event.composedPath()|orderBy:"(z=alert)(1)"'.
+                sink.Add(RuleKey.XssEventHandler, an, i - an);
+            }
+            else if (attr is "id" or "name" && IsClobberedDomName(value))
+            {
+                // DOM clobbering: '<img name=getElementById>', '<input name=attributes>' shadow the DOM API scripts rely on.
+                sink.Add(RuleKey.XssDangerousTag, an, i - an);
+            }
             else if (name is "form" && attr is "action" && (value.StartsWith("http://") || value.StartsWith("https://") || value.StartsWith("//")))
             {
                 // '<form action="https://attacker.tld/login">' posts what the user types (a password prompt) to another site.
@@ -262,6 +273,15 @@ internal static class XssDetector
 
         return i;
     }
+
+    private static bool IsAngularEvent(ReadOnlySpan<char> e) =>
+        e is "click" or "dblclick" or "focus" or "blur" or "change" or "keyup" or "keydown" or "keypress" or "submit" or "copy" or "cut" or "paste"
+            or "mouseover" or "mouseenter" or "mouseleave" or "mousedown" or "mouseup" or "mousemove" or "init";
+
+    private static bool IsClobberedDomName(ReadOnlySpan<char> v) =>
+        v is "getelementbyid" or "getelementsbyname" or "getelementsbytagname" or "getelementsbyclassname" or "queryselector" or "queryselectorall"
+            or "createelement" or "appendchild" or "attributes" or "childnodes" or "nodename" or "nodetype" or "ownerdocument" or "defaultview"
+            or "documentelement" or "implementation";
 
     private static bool IsScriptTag(ReadOnlySpan<char> n) =>
         n is "script" or "iframe" or "frame" or "frameset" or "object" or "embed" or "applet" or "base" or "xml" or "import"

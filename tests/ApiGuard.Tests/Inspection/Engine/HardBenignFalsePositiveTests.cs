@@ -28,7 +28,8 @@ public sealed class HardBenignFalsePositiveTests
     // quoted in markdown ("`rm -rf node_modules && npm i`") and sensitive dot files named in prose ("~/.ssh/config"). Sets 7
     // and 8 (written last, measured before any fix for them): 3/2,604 = 0.12 % and 44/2,350 = 1.87 %; after the fixes set 8
     // led to, 21/2,350 = 0.89 %: documentation snippets that are command lines ("curl -H ... $API_TOKEN", "Invoke-RestMethod")
-    // and one YAML template quoting "'>= 52%'".
+    // and one YAML template quoting "'>= 52%'". Sets 9 and 10 (measured before any fix for them): 22/2,347 = 0.94 % and
+    // 95/5,174 = 1.84 % (93 of them MediaWiki "{{Infobox ...}}" templates); after, 4/2,347 = 0.17 % and 2/5,174 = 0.04 %.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -38,6 +39,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-6.jsonl", "", 3300)]
     [InlineData("hard-benign-7.jsonl", "", 2600)]
     [InlineData("hard-benign-8.jsonl", "", 2300, 1.0)]
+    [InlineData("hard-benign-9.jsonl", "", 2300)]
+    [InlineData("hard-benign-10.jsonl", "", 5100)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

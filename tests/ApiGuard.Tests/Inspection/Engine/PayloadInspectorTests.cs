@@ -142,6 +142,10 @@ public sealed class PayloadInspectorTests
         "{\"or\":[{\"<\":[{\"var\":\"age\"},18]},{\"==\":[{\"var\":\"country\"},\"US\"]}]}",
         "proxy:\n  X-Request-Source: mobile\n  Authorization: none",
         "Clicking \"Create view\" in the dashboard editor does nothing for role 'Reader'.",
+        "{{Infobox film\n| name = Heat (1995)\n| director = [[Michael Mann]]\n| released = {{Film date|1995|12|15}}}}",
+        "Response rates were similar (n = 812; 95% CI 0.4–0.9) (see Appendix B).",
+        "s3://lake-bucket/events/2025/*",
+        "https://app.example.com/login?next=https%3A%2F%2F127.0.0.1%3A3000%2Fdashboard",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -299,6 +303,19 @@ public sealed class PayloadInspectorTests
         { "template=https://files.example.net/t/main.php", InspectionCategory.Rfi },
         { "ops@example.com\nRCPT TO:<list@example.net>", InspectionCategory.Crlf },
         { "Jo\u560aBcc: all@example.org", InspectionCategory.Crlf },
+        { "http://partner.example.com#@169.254.169.254/latest/meta-data/", InspectionCategory.Ssrf },
+        { "https://cdn.example.com/fetch?src=http://127.0.0.1:2375/containers/json", InspectionCategory.Ssrf },
+        { "http:\\\\169.254.169.254\\latest", InspectionCategory.Ssrf },
+        { "<input autofocus ng-focus=\"$event.view.alert(1)\">", InspectionCategory.Xss },
+        { "<form name=getElementsByTagName><img name=attributes>", InspectionCategory.Xss },
+        { "[{\"$match\": {}}, {\"$merge\": \"admins\"}]", InspectionCategory.Nosqli },
+        { "alice\n10.1.2.3 - root [05/Dec/2026:10:00:00 +0000] \"GET /admin HTTP/1.1\" 200", InspectionCategory.Crlf },
+        { "x\u560a\u560d\u560a\u560d<html>owned</html>", InspectionCategory.Crlf },
+        { "''.__class__.__mro__[1].__subclasses__()", InspectionCategory.Code },
+        { "q[constructor][prototype][isAdmin]=1", InspectionCategory.Code },
+        { "\"whoami\".execute().text", InspectionCategory.Code },
+        { "${script:javascript:java.lang.Runtime.getRuntime().exec('id')}", InspectionCategory.Ssti },
+        { "--checkpoint=1 --checkpoint-action=exec=sh x.sh", InspectionCategory.Cmdi },
     };
 
     [Theory]
