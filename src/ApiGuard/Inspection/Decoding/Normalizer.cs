@@ -116,6 +116,16 @@ internal static class Normalizer
                 continue;
             }
 
+            if (char.IsHighSurrogate(c) && i + 1 < input.Length && char.IsLowSurrogate(input[i + 1])
+                && FoldMathematical(char.ConvertToUtf32(c, input[i + 1])) is var m and not '\0')
+            {
+                // "𝐔𝐍𝐈𝐎𝐍 𝐒𝐄𝐋𝐄𝐂𝐓": mathematical letters and digits, which NFKC (and so many back ends) read as ASCII.
+                output[w++] = m;
+                i++;
+                folded = true;
+                continue;
+            }
+
             var f = FoldChar(c);
             if (f == '\0')
             {
@@ -139,6 +149,21 @@ internal static class Normalizer
         return w;
     }
 
+    /// <summary>
+    /// The ASCII letter (lower case) or digit of a Mathematical Alphanumeric Symbol (U+1D400–U+1D7FF: bold, italic, script,
+    /// fraktur, double-struck, sans-serif and monospace alphabets of 52 letters, then digits in sets of ten), or NUL.
+    /// </summary>
+    internal static char FoldMathematical(int cp)
+    {
+        if (cp is >= 0x1D400 and <= 0x1D6A3)
+        {
+            var k = (cp - 0x1D400) % 52;
+            return (char)('a' + (k % 26));
+        }
+
+        return cp is >= 0x1D7CE and <= 0x1D7FF ? (char)('0' + ((cp - 0x1D7CE) % 10)) : '\0';
+    }
+
     /// <summary>Folds one non-ASCII character; returns NUL for characters to drop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static char FoldChar(char c)
@@ -158,7 +183,10 @@ internal static class Normalizer
         {
             '\u00A0' or '\u3000' or (>= '\u2000' and <= '\u200A') or '\u202F' or '\u205F' => ' ',
             '\u2028' or '\u2029' or '\u0085' => '\n', // line and paragraph separators and NEL end lines for JavaScript and some servers
-            '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' => '\0',
+            '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or (>= '\u0300' and <= '\u036F') => '\0', // invisible and combining marks
+            '\u017F' => 's', // long s, which NFKC reads as 's' ("<ſcript>")
+            >= '\u24B6' and <= '\u24CF' => (char)('a' + (c - '\u24B6')), // circled capital letters
+            >= '\u24D0' and <= '\u24E9' => (char)('a' + (c - '\u24D0')), // circled small letters
             '\u02BC' or '\u02B9' or '\u2032' => '\'',
             '\u02BA' or '\u2033' => '"',
             '\uFE64' or '\u2039' or '\u3008' or '\u00BC' => '<',

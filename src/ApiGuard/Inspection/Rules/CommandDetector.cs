@@ -37,6 +37,7 @@ internal static class CommandDetector
 
         Span<char> word = stackalloc char[32];
         var i = 0;
+        var hl7 = IsHl7Segment(t);
 
         // The blank run the last command lookup skipped, and that lookup's strength: a line break inside the run would skip to
         // the same word, so it is judged again only by a stronger separator (which keeps "\n\n\n..." linear).
@@ -58,6 +59,9 @@ internal static class CommandDetector
             var start = p + 1;
             switch (c)
             {
+                case '|' when hl7:
+                    // An HL7 v2 segment ("PID|1||123^^^MRN||DOE^JOHN"): '|' separates fields.
+                    continue;
                 case ';':
                 case '|':
                     if (c == '|' && start < t.Length && t[start] == '|')
@@ -410,7 +414,8 @@ internal static class CommandDetector
             return false;
         }
 
-        return IsValueEnd(t, i) || EndsCommand(t, i);
+        // "sleep 9;#", "sleep 9|x", "sleep 9&&": the delay is a command of its own, followed by the next.
+        return IsValueEnd(t, i) || EndsCommand(t, i) || (i < t.Length && t[i] is ';' or '|' or '&');
     }
 
     /// <summary>
@@ -753,6 +758,11 @@ internal static class CommandDetector
             sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
         }
     }
+
+    /// <summary>Whether the value is an HL7 v2 segment: a three-character segment id, '|', and fields with '^' components or empty fields.</summary>
+    private static bool IsHl7Segment(ReadOnlySpan<char> t) =>
+        t.Length > 8 && char.IsAsciiLetter(t[0]) && char.IsAsciiLetterOrDigit(t[1]) && char.IsAsciiLetterOrDigit(t[2]) && t[3] == '|'
+            && (t.Contains('^') || t.Contains("||", StringComparison.Ordinal));
 
     /// <summary>Whether a sentence goes on at <paramref name="j"/>: a blank, then a word of two or more letters.</summary>
     private static bool ProseFollows(ReadOnlySpan<char> t, int j)
@@ -1106,7 +1116,7 @@ internal static class CommandDetector
             printf timeout flock cpulimit perf aptitude apt-get yum dnf rpm dpkg pacman apk systemctl journalctl rmdir mkdir shred aa-disable
             aa-exec uptime xdg-open osascript sqlite3 mysql psql redis-cli openssl gpg php-fpm cmd sh tftp ftp net1 whoami
             uname sysctl modprobe insmod chattr lsattr setfacl getfacl su doas pkexec runuser nsenter unshare capsh setcap getcap ionice
-            telnetd inetd xinetd sshpass tmux irb rmt lastlogin
+            telnetd inetd xinetd sshpass tmux rmt lastlogin
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
             d[c] = Strong;
@@ -1116,6 +1126,7 @@ internal static class CommandDetector
             cat find time sleep echo more less head tail sort cut paste join split file open kill make top last who w at date set type dir
             net host fold column comm expand nice touch ln cp mv rm id ip ss sc od ed ex tr nl go apt ps test read yes mount fetch links
             route bridge locate which stat tee uniq mail look service cd exec eval source alias export unset wc shutdown reboot poweroff halt
+            del erase attrib reg irb
             expect screen script zip tar wall env dash fish ping finger nano chef puppet lynx apk rev tac trap
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {

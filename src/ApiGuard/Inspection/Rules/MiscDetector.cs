@@ -66,9 +66,11 @@ internal static class MiscDetector
 
             var prev = p > 0 ? t[p - 1] : '\0';
             var next = j < t.Length ? t[j] : '\0';
+            var escapedKey = prev == '"' && p > 1 && t[p - 2] == '\\' && next == '\\' && j + 1 < t.Length && t[j + 1] == '"' && Colon(t, j + 2);
 
-            // The whole value (a JSON key or parameter name), a[$ne]= names, {"$ne": 1} in JSON text, {$ne: 1} in Mongo shell syntax.
-            if ((p == 0 && j == t.Length) || (prev == '[' && next == ']') || (prev is '"' or '\'' && next is '"' or '\'' && Colon(t, j + 1))
+            // The whole value (a JSON key or parameter name), a[$ne]= names, {"$ne": 1} in JSON text, {$ne: 1} in Mongo shell syntax,
+            // and {\"$ne\": 1}, JSON inside a JSON or GraphQL string.
+            if ((p == 0 && j == t.Length) || (prev == '[' && next == ']') || (prev is '"' or '\'' && next is '"' or '\'' && Colon(t, j + 1)) || escapedKey
                 || (prev is '{' or ' ' or ',' && next == ':'))
             {
                 sink.Add(source == ValueSource.JsonPropertyName || (p == 0 && j == t.Length) ? RuleKey.NosqlOperator : RuleKey.NosqlOperatorInValue, p, j - p);
@@ -287,6 +289,13 @@ internal static class MiscDetector
             }
         }
 
+        if (t.Contains("+adw-!doctype", StringComparison.Ordinal) || t.Contains("+adw-!entity", StringComparison.Ordinal))
+        {
+            // A UTF-7 document ("encoding=\"UTF-7\"") spells '<' as "+ADw-": the same declarations, unseen by a '<' search.
+            sink.Add(RuleKey.XxeEntity, 0, t.Length);
+            return;
+        }
+
         var e = t.IndexOf("!entity");
         if (e >= 0 && ((e > 0 && t[e - 1] == '<') || t[e..].Contains(" system", StringComparison.Ordinal) || t[e..].Contains('%')))
         {
@@ -372,6 +381,24 @@ internal static class MiscDetector
         return -1;
     }
 
+    /// <summary>Where "db." opens a statement after a ';' ("1; db.dropDatabase()"), or 0.</summary>
+    private static int DbAfterSemicolon(ReadOnlySpan<char> t)
+    {
+        var d = t.IndexOf("db.");
+        if (d <= 0)
+        {
+            return 0;
+        }
+
+        var b = d - 1;
+        while (b >= 0 && t[b] == ' ')
+        {
+            b--;
+        }
+
+        return b >= 0 && t[b] == ';' ? d : 0;
+    }
+
     private static void MongoJavaScript(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         var m = sink.Chars;
@@ -410,6 +437,12 @@ internal static class MiscDetector
             }
         }
 
+        var dbAt = t.StartsWith("db.") ? 0 : DbAfterSemicolon(t);
+        if (dbAt > 0)
+        {
+            t = t[dbAt..];
+        }
+
         if (t.StartsWith("db.") && t.Length > 4)
         {
             var f = 3;
@@ -419,9 +452,11 @@ internal static class MiscDetector
             }
 
             var call = t[f..];
-            if (f > 3 && (call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
+            if ((f > 3 && (call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
                 || call.StartsWith(".updatemany(") || call.StartsWith(".insert(")))
+                || (call.StartsWith('(') && t[3..f] is "dropdatabase" or "dropuser" or "dropallusers" or "shutdownserver" or "eval" or "runcommand" or "createuser"))
             {
+                // "db.users.drop()", and the database's own methods: "1; db.dropDatabase()".
                 sink.Add(RuleKey.NosqlOperatorInValue, 0, f);
             }
         }
@@ -453,6 +488,12 @@ internal static class MiscDetector
             {
                 // Wide line breaks making a blank line, then markup: the headers end and an injected body follows.
                 sink.Add(RuleKey.CrlfHeaderInjection, i, breaks);
+                return;
+            }
+
+            if (rest.StartsWith("[info]") || rest.StartsWith("[warn]") || rest.StartsWith("[error]") || rest.StartsWith("[debug]"))
+            {
+                sink.Add(RuleKey.CrlfLogForging, i, t.Length - i);
                 return;
             }
 
@@ -646,15 +687,25 @@ internal static class MiscDetector
     /// </summary>
     private static bool MailHeaderInjection(ReadOnlySpan<char> t, int lineBreak, int colon)
     {
+        // The value before is one line, a name or a subject ("Re: your listing" may carry its reply prefix's colon).
         var first = t[..lineBreak];
-        if (first.Length > 64 || first.IndexOfAny('\r', '\n') >= 0 || first.Contains(':'))
+        if (first.Length > 64 || first.IndexOfAny('\r', '\n') >= 0
+            || (first.Contains(':') && !(first.StartsWith("re:") || first.StartsWith("fw:") || first.StartsWith("fwd:") || first.StartsWith("aw:"))))
         {
             return false;
         }
 
+        // An address on the injected line, or another header line after it ("\r\nCc: x@y\r\nSubject: ...").
         var value = t[(colon + 1)..];
         var end = value.IndexOfAny('\r', '\n');
-        return (end < 0 ? value : value[..end]).Contains('@');
+        if ((end < 0 ? value : value[..end]).Contains('@'))
+        {
+            return true;
+        }
+
+        var next = end < 0 ? default : value[end..].TrimStart("\r\n");
+        return next.StartsWith("subject:") || next.StartsWith("bcc:") || next.StartsWith("cc:") || next.StartsWith("to:") || next.StartsWith("from:")
+            || next.StartsWith("reply-to:") || next.StartsWith("content-type:");
     }
 }
 

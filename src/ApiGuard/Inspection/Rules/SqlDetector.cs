@@ -44,11 +44,18 @@ internal static class SqlDetector
             Run(t, '\'', buf, ref sink);
         }
 
-        if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"') && !IsJsonDocument(t))
+        if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"'))
         {
-            // In a JSON document ('{"and":[{"==":[{"var":"plan"},"pro"]}]}') double quotes delimit its strings: they close no SQL
-            // string the value was put in. Its strings are still read by the other passes.
-            Run(t, '"', buf, ref sink);
+            if (IsJsonDocument(t))
+            {
+                // In a JSON document ('{"and":[{"==":[{"var":"plan"},"pro"]}]}') double quotes delimit its strings: they close no
+                // SQL string the value was put in. Each string is read as a value of its own ('{"filter":"status = 'open' OR 1=1 --"}').
+                JsonStrings(t, buf, ref sink);
+            }
+            else
+            {
+                Run(t, '"', buf, ref sink);
+            }
         }
     }
 
@@ -645,6 +652,40 @@ internal static class SqlDetector
 
         return n.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi or SqlKind.Comma or SqlKind.RParen or SqlKind.Str or SqlKind.Op
             || (n.Kind == SqlKind.Word && t.Slice(n.Start, n.Length) is "cascade" or "restrict" or "purge");
+    }
+
+    /// <summary>Runs the raw and single-quoted passes over each string of a JSON document (escapes left as they are).</summary>
+    private static void JsonStrings(scoped ReadOnlySpan<char> t, scoped Span<SqlToken> buf, ref FindingSink sink)
+    {
+        var i = 0;
+        while (i < t.Length && !sink.Settled)
+        {
+            var open = WorkMeter.Next(t, ref i, '"');
+            if (open < 0)
+            {
+                return;
+            }
+
+            var close = i;
+            while (close < t.Length && t[close] != '"')
+            {
+                close += t[close] == '\\' ? 2 : 1;
+            }
+
+            WorkMeter.Add(close - i);
+            var content = t[i..Math.Min(close, t.Length)];
+            i = close + 1;
+            if (content.Length < 4 || !MayHoldSql(content, CharMask.Of(content)))
+            {
+                continue;
+            }
+
+            Run(content, '\0', buf, ref sink);
+            if (!sink.Settled && content.Contains('\''))
+            {
+                Run(content, '\'', buf, ref sink);
+            }
+        }
     }
 
     /// <summary>

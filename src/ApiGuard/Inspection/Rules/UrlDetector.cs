@@ -265,7 +265,7 @@ internal static class UrlDetector
     private static ReadOnlySpan<char> Authority(ReadOnlySpan<char> t, int from, out int end)
     {
         end = from;
-        while (end < t.Length && t[end] is not ('/' or '?' or '#' or '\\' or ' ' or '"' or '\'' or '<' or '>' or '\t' or '\n' or '\r'))
+        while (end < t.Length && t[end] is not ('/' or '?' or '#' or '\\' or ' ' or '"' or '\'' or '<' or '>' or '\t' or '\n' or '\r' or '|' or '`'))
         {
             end++;
         }
@@ -556,6 +556,15 @@ internal static class UrlDetector
             }
 
             return v6.StartsWith("fe80") || v6.StartsWith("fc") || v6.StartsWith("fd") ? HostKind.Private : HostKind.Ip;
+        }
+
+        // Names that resolve only inside a network: service discovery and private zones ("vault.internal", "redis.svc",
+        // "consul.service.consul", "fs01.corp").
+        if (host.EndsWith(".internal") || host.EndsWith(".consul") || host.EndsWith(".svc") || host.EndsWith(".cluster.local")
+            || host.EndsWith(".local") || host.EndsWith(".localdomain") || host.EndsWith(".intranet") || host.EndsWith(".corp") || host.EndsWith(".lan")
+            || host.EndsWith(".home.arpa"))
+        {
+            return HostKind.Private;
         }
 
         // DNS-rebinding services answer with an address named in the host ("7f000001.c0a80001.rbndr.us", "make-127.0.0.1-rebind.1u.ms").

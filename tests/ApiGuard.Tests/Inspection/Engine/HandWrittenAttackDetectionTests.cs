@@ -18,7 +18,8 @@ public sealed class HandWrittenAttackDetectionTests
     // them): 551/562 = 98.0 % and 749/769 = 97.4 %; after the fixes they led to, 560/562 and 765/769 = 99.5 %. Sets 7 and 8
     // (measured before any fix for them): 557/571 = 97.5 % and 560/572 = 97.9 %; after, 566/571 = 99.1 % and 571/572 = 99.8 %.
     // Sets 9 and 10 (measured before any fix for them): 638/682 = 93.5 % and 768/806 = 95.3 %; after, 668/682 = 97.9 % and
-    // 787/806 = 97.6 %.
+    // 787/806 = 97.6 %. Sets 11 and 12 (measured before any fix for them): 540/566 = 95.4 % and 590/619 = 95.3 %; after,
+    // 556/566 = 98.2 % and 609/619 = 98.4 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -28,6 +29,8 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-8.jsonl", 570, 99.5)]
     [InlineData("attacks-9.jsonl", 680, 97.5)]
     [InlineData("attacks-10.jsonl", 800, 97.5)]
+    [InlineData("attacks-11.jsonl", 560, 98.0)]
+    [InlineData("attacks-12.jsonl", 610, 98.0)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

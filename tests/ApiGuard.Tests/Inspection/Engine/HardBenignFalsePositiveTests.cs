@@ -30,6 +30,8 @@ public sealed class HardBenignFalsePositiveTests
     // led to, 21/2,350 = 0.89 %: documentation snippets that are command lines ("curl -H ... $API_TOKEN", "Invoke-RestMethod")
     // and one YAML template quoting "'>= 52%'". Sets 9 and 10 (measured before any fix for them): 22/2,347 = 0.94 % and
     // 95/5,174 = 1.84 % (93 of them MediaWiki "{{Infobox ...}}" templates); after, 4/2,347 = 0.17 % and 2/5,174 = 0.04 %.
+    // Sets 11 and 12 (measured before any fix for them): 27/2,259 = 1.20 % (HL7 v2 segments, "IRB #...") and 2/2,400 = 0.08 %;
+    // after, 0/2,259 and 2/2,400.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -41,6 +43,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-8.jsonl", "", 2300, 1.0)]
     [InlineData("hard-benign-9.jsonl", "", 2300)]
     [InlineData("hard-benign-10.jsonl", "", 5100)]
+    [InlineData("hard-benign-11.jsonl", "", 2200)]
+    [InlineData("hard-benign-12.jsonl", "", 2350)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

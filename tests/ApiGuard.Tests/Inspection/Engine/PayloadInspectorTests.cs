@@ -146,6 +146,10 @@ public sealed class PayloadInspectorTests
         "Response rates were similar (n = 812; 95% CI 0.4–0.9) (see Appendix B).",
         "s3://lake-bucket/events/2025/*",
         "https://app.example.com/login?next=https%3A%2F%2F127.0.0.1%3A3000%2Fdashboard",
+        "OBR|1|845512^LAB|77231^LAB|CBC^Complete blood count|||20250101083000|||||||||12345^SMITH^ANNA",
+        "Condition?code=http://snomed.info/sct|44054006&onset-date=ge2020-01-01",
+        "Amendment #3 (v1.2, 04-Feb-2025); IRB #448120",
+        "{\"rules\":[{\"field\":\"status\",\"op\":\"in\",\"value\":[\"open\",\"pending\"]}],\"sort\":\"-created\"}",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -316,6 +320,18 @@ public sealed class PayloadInspectorTests
         { "\"whoami\".execute().text", InspectionCategory.Code },
         { "${script:javascript:java.lang.Runtime.getRuntime().exec('id')}", InspectionCategory.Ssti },
         { "--checkpoint=1 --checkpoint-action=exec=sh x.sh", InspectionCategory.Cmdi },
+        { "{\"where\":\"region = 'eu' OR 1=1 --\",\"take\":10}", InspectionCategory.Sqli },
+        { "query { users(where: \"{\\\"role\\\":{\\\"$ne\\\":\\\"x\\\"}}\") { id } }", InspectionCategory.Nosqli },
+        { "http://billing.svc.cluster.local:8080/admin", InspectionCategory.Ssrf },
+        { "1 𝐔𝐍𝐈𝐎𝐍 𝐒𝐄𝐋𝐄𝐂𝐓 𝐩𝐚𝐬𝐬𝐰𝐨𝐫𝐝 𝐅𝐑𝐎𝐌 𝐮𝐬𝐞𝐫𝐬", InspectionCategory.Sqli },
+        { "http://ⓜⓔⓣⓐⓓⓐⓣⓐ.ⓖⓞⓞⓖⓛⓔ.ⓘⓝⓣⓔⓡⓝⓐⓛ/computeMetadata/v1/", InspectionCategory.Ssrf },
+        { "<ſvg onload=alert(1)>", InspectionCategory.Xss },
+        { "\";con\u034ffirm(1);//", InspectionCategory.Xss },
+        { "Re: order 1182\r\nBcc: list@example.net\r\nSubject: hi", InspectionCategory.Crlf },
+        { "7; db.dropDatabase()", InspectionCategory.Nosqli },
+        { "x;sleep 7;#", InspectionCategory.Cmdi },
+        { "notes.txt && del /s /q C:\\data\\*", InspectionCategory.Cmdi },
+        { "<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY y SYSTEM +ACI-file:///etc/passwd+ACI-+AD4-+AF0-+AD4-", InspectionCategory.Xxe },
     };
 
     [Theory]
