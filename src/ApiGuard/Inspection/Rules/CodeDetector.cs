@@ -320,8 +320,10 @@ internal static class CodeDetector
         }
 
         var name = t[..eq].Trim();
-        if (name.IndexOfAnyExcept(s_iniName) >= 0)
+        var setting = t[(eq + 1)..].Trim();
+        if (name.IndexOfAnyExcept(s_iniName) >= 0 || setting.Length > 128 || (setting.IndexOf(' ') >= 0 && setting[0] is not ('"' or '\'')))
         {
+            // "Precision = TP / (TP + FP) and ...": a sentence, not a directive, whose value is one token or one quoted string.
             return;
         }
 

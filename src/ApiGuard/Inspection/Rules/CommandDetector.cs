@@ -176,7 +176,7 @@ internal static class CommandDetector
         }
 
         var tier = Lookup(word[..wl]);
-        if (tier == 0 || (word[..wl] is "at" && IsStackFrame(t, i)))
+        if (tier == 0 || (word[..wl] is "at" && (IsStackFrame(t, i) || !AtTimeSpec(t, i))))
         {
             return false;
         }
@@ -756,6 +756,26 @@ internal static class CommandDetector
         if (t.StartsWith("--upload-pack=") || t.StartsWith("--receive-pack=") || t.StartsWith("--exec=") || t.Contains("--checkpoint-action=exec", StringComparison.Ordinal))
         {
             sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
+            return;
+        }
+
+        // curl/wget writing the response into the web root as a script: "--output=/var/www/html/shell.php".
+        var output = t.IndexOf("--output=");
+        if (output < 0)
+        {
+            output = t.IndexOf("--output-document=");
+        }
+
+        if (output >= 0)
+        {
+            var path = t[(t[output..].IndexOf('=') + output + 1)..];
+            var blank = path.IndexOfAny(' ', '\t');
+            path = blank < 0 ? path : path[..blank];
+            if (path.EndsWith(".php") || path.EndsWith(".phtml") || path.EndsWith(".jsp") || path.EndsWith(".asp") || path.EndsWith(".aspx")
+                || path.StartsWith("/var/www") || path.StartsWith("/etc/"))
+            {
+                sink.Add(RuleKey.CmdiLeadingCommand, output, path.Length + 9);
+            }
         }
     }
 
@@ -763,6 +783,17 @@ internal static class CommandDetector
     private static bool IsHl7Segment(ReadOnlySpan<char> t) =>
         t.Length > 8 && char.IsAsciiLetter(t[0]) && char.IsAsciiLetterOrDigit(t[1]) && char.IsAsciiLetterOrDigit(t[2]) && t[3] == '|'
             && (t.Contains('^') || t.Contains("||", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Whether what follows "at" is a time for the at scheduler ("at now + 1 minute", "at 10:00", "at midnight") or an option:
+    /// "; at pH > 7 it is basic" is chemistry.
+    /// </summary>
+    private static bool AtTimeSpec(ReadOnlySpan<char> t, int i)
+    {
+        var r = t[i..].TrimStart(' ');
+        return r.IsEmpty || char.IsAsciiDigit(r[0]) || r[0] is '-' or ';' or '|' or '&' || r.StartsWith("now") || r.StartsWith("noon")
+            || r.StartsWith("midnight") || r.StartsWith("teatime") || r.StartsWith("tomorrow") || r.StartsWith("today");
+    }
 
     /// <summary>Whether a sentence goes on at <paramref name="j"/>: a blank, then a word of two or more letters.</summary>
     private static bool ProseFollows(ReadOnlySpan<char> t, int j)

@@ -30,6 +30,11 @@ internal static class MiscDetector
             WideCrlf(t, ref sink);
         }
 
+        if (sink.Chars.Has('\u001b'))
+        {
+            AnsiEscape(t, ref sink);
+        }
+
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
@@ -371,8 +376,8 @@ internal static class MiscDetector
             }
 
             returned = returned.TrimStart(' ');
-            if (b >= 0 && t[b] is '\'' or '"' && (returned.StartsWith("true") || returned.StartsWith("1") || returned.StartsWith("this.")
-                || returned.StartsWith("db.") || returned.StartsWith("sleep(") || returned.StartsWith("!")))
+            if (b >= 0 && (t[b] is '\'' or '"' || (char.IsAsciiDigit(t[b]) && b == 0)) && (returned.StartsWith("true") || returned.StartsWith("1") || returned.StartsWith("this.")
+                || returned.StartsWith("db.") || returned.StartsWith("sleep(") || returned.StartsWith("!") || returned.StartsWith("''") || returned.StartsWith("\"\"")))
             {
                 return b;
             }
@@ -531,7 +536,9 @@ internal static class MiscDetector
         }
 
         var line = t[j..].TrimStart('[');
-        if (line.StartsWith("info]") || line.StartsWith("warn]") || line.StartsWith("error]") || line.StartsWith("debug]") || IsAccessLogLine(line))
+        if (line.StartsWith("info]") || line.StartsWith("warn]") || line.StartsWith("error]") || line.StartsWith("debug]") || IsAccessLogLine(line)
+            || line.StartsWith("info ") || line.StartsWith("warn ") || line.StartsWith("warning ") || line.StartsWith("error ") || line.StartsWith("debug ")
+            || line.StartsWith("fatal ") || line.StartsWith("audit ") || line.StartsWith("info:") || line.StartsWith("error:"))
         {
             // "[INFO] 2026-12-05 login succeeded", "127.0.0.1 - admin [05/Dec/2026:10:00:00] "GET /admin HTTP/1.1" 200".
             return true;
@@ -541,6 +548,12 @@ internal static class MiscDetector
             || !char.IsAsciiDigit(line[8]) || line[10] is not (' ' or 't'))
         {
             return false;
+        }
+
+        if (line.Length > 16 && line[10] == 't' && char.IsAsciiDigit(line[11]) && line[13] == ':')
+        {
+            // An ISO 8601 timestamp ("2026-12-05T10:00:00Z fwupd OTA ok") opens a log record whatever follows.
+            return true;
         }
 
         var head = line[..Math.Min(line.Length, 48)];
@@ -562,6 +575,27 @@ internal static class MiscDetector
 
         var bracket = line[sp..].IndexOf(" [", StringComparison.Ordinal);
         return bracket is > 2 and < 40;
+    }
+
+    /// <summary>
+    /// A terminal control sequence (ESC '[' ... or ESC ']' ...): it clears, moves over or recolours what an operator reads in a
+    /// log or console ("\x1b[1A\x1b[2KAuthentication succeeded for root"), and typed text never holds one.
+    /// </summary>
+    private static void AnsiEscape(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var e = t.IndexOf('\u001b');
+        while (e >= 0 && e + 1 < t.Length)
+        {
+            if (t[e + 1] is '[' or ']')
+            {
+                sink.Add(RuleKey.CrlfLogForging, e, 2);
+                return;
+            }
+
+            var next = t[(e + 1)..].IndexOf('\u001b');
+            WorkMeter.Scanned(next, t.Length - e - 1);
+            e = next < 0 ? -1 : e + 1 + next;
+        }
     }
 
     /// <summary>The request and response headers an injected line sets to split a message, smuggle or poison a cache.</summary>

@@ -79,6 +79,7 @@ internal enum RuleKey
     SsrfPrivateHost,
     SsrfEncodedIp,
     SsrfDangerousScheme,
+    SsrfOutOfBandHost,
     SstiExpression,
     SstiLog4Shell,
 
@@ -216,6 +217,7 @@ internal static class RuleCatalog
         Set(RuleKey.SsrfPrivateHost, 934125, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfEncodedIp, 934115, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfDangerousScheme, 934140, InspectionCategory.Ssrf, Critical, 1);
+        Set(RuleKey.SsrfOutOfBandHost, 934150, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SstiExpression, 934200, InspectionCategory.Ssti, Critical, 1);
         Set(RuleKey.SstiLog4Shell, 944150, InspectionCategory.Ssti, Critical, 1);
 

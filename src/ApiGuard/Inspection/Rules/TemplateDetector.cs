@@ -30,6 +30,7 @@ internal static class TemplateDetector
 
         Log4Shell(t, ref sink);
         Log4jLookups(t, ref sink);
+        TemplateToolkit(t, ref sink);
 
         var i = 0;
         while (i < t.Length - 1)
@@ -447,6 +448,27 @@ internal static class TemplateDetector
                 sink.Add(RuleKey.SstiLog4Shell, p, colon + 3);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Perl Template Toolkit directives that load a plugin or call something: "[% USE dir = Directory('/etc') %]",
+    /// "[% x.system('id') %]".
+    /// </summary>
+    private static void TemplateToolkit(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var open = t.IndexOf("[%");
+        if (open < 0)
+        {
+            return;
+        }
+
+        var body = Head(t[(open + 2)..], 512);
+        var close = body.IndexOf("%]");
+        var content = (close < 0 ? body : body[..close]).Trim();
+        if (content.StartsWith("use ") || content.StartsWith("perl") || content.StartsWith("rawperl") || IsExpression(content, strict: true))
+        {
+            sink.Add(RuleKey.SstiExpression, open, close < 0 ? t.Length - open : close + 4);
         }
     }
 

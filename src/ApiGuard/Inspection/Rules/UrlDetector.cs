@@ -16,8 +16,18 @@ internal static class UrlDetector
     private static readonly SearchValues<char> s_blanks = SearchValues.Create(" \t\n\r");
     private static readonly SearchValues<char> s_attributeName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
+    // Out-of-band interaction services: a host under one of these exists only to record that a server (or a browser) reached it.
+    private static readonly NeedleSet s_outOfBand = new(
+        [".oast.me", ".oast.fun", ".oast.online", ".oast.live", ".oast.site", ".oast.pro", ".oastify.com", ".interact.sh", ".interactsh.com",
+         ".burpcollaborator.net", ".dnslog.cn", ".ceye.io", ".requestbin.net", ".canarytokens.com", ".xss.ht", ".bxss.me", ".pipedream.net"]);
+
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
+        if (s_outOfBand.IndexOfAny(t, sink.Chars) is var oob and >= 0 && OutOfBandHostAt(t, oob))
+        {
+            sink.Add(RuleKey.SsrfOutOfBandHost, 0, t.Length);
+        }
+
         if (s_hostWords.IndexOfAny(t, sink.Chars) < 0)
         {
             return;
@@ -210,6 +220,9 @@ internal static class UrlDetector
         var stop = host.IndexOfAny('?', '#', '\\');
         return stop < 0 ? host : host[..stop];
     }
+
+    /// <summary>Whether the out-of-band suffix at <paramref name="at"/> follows a host label ("h8j2k1.oast.me"), not a bare mention.</summary>
+    private static bool OutOfBandHostAt(ReadOnlySpan<char> t, int at) => at > 0 && char.IsAsciiLetterOrDigit(t[at - 1]);
 
     /// <summary>The position of the next "://" at or after <paramref name="from"/>, or -1 (the scan is counted).</summary>
     private static int NextSchemeColon(ReadOnlySpan<char> t, int from)
@@ -582,6 +595,19 @@ internal static class UrlDetector
                 host = host[..^(host.EndsWith(".sslip.io") ? 9 : 7)];
             }
             while (IsWildcardDns(host));
+
+            var labels = host.Count('.');
+            if (labels > 3 && !TryIPv4(host, out _, out _))
+            {
+                // "nip.io.127.0.0.1.nip.io": the service answers with the last four labels before its name.
+                var cut = host.Length;
+                for (var n = 0; n < 4; n++)
+                {
+                    cut = host[..cut].LastIndexOf('.');
+                }
+
+                host = host[(cut + 1)..];
+            }
 
             return Classify(host, out _);
         }

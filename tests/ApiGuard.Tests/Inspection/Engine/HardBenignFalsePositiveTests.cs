@@ -31,7 +31,9 @@ public sealed class HardBenignFalsePositiveTests
     // and one YAML template quoting "'>= 52%'". Sets 9 and 10 (measured before any fix for them): 22/2,347 = 0.94 % and
     // 95/5,174 = 1.84 % (93 of them MediaWiki "{{Infobox ...}}" templates); after, 4/2,347 = 0.17 % and 2/5,174 = 0.04 %.
     // Sets 11 and 12 (measured before any fix for them): 27/2,259 = 1.20 % (HL7 v2 segments, "IRB #...") and 2/2,400 = 0.08 %;
-    // after, 0/2,259 and 2/2,400.
+    // after, 0/2,259 and 2/2,400. Sets 13 and 14 (measured before any fix for them): 0/2,639 and 39/2,464 = 1.58 %
+    // ("; at pH > 7" read as the at scheduler, "Precision = ..." as a php.ini line); after, 0 and 20/2,464 = 0.81 %:
+    // programming questions that quote shell lines ("`export PATH=$HOME/bin:$PATH` in ~/.bashrc") and DOM calls.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -45,6 +47,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-10.jsonl", "", 5100)]
     [InlineData("hard-benign-11.jsonl", "", 2200)]
     [InlineData("hard-benign-12.jsonl", "", 2350)]
+    [InlineData("hard-benign-13.jsonl", "", 2600)]
+    [InlineData("hard-benign-14.jsonl", "", 2400, 1.0)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

