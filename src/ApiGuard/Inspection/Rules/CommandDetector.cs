@@ -170,8 +170,9 @@ internal static class CommandDetector
         at = i;
         var wl = ReadWord(t, ref i, word, out var obfuscated, out var pathed);
         len = i - at;
-        if (wl == 0)
+        if (wl == 0 || (!obfuscated && i < t.Length && t[i] is '=' or '[' && at > 0 && t[at - 1] == '&'))
         {
+            // "&expand[]=invoice", "&id=5": after '&' a name followed by '=' or '[' is a query parameter, not a command.
             return false;
         }
 
@@ -343,8 +344,11 @@ internal static class CommandDetector
                 return Arg.Path;
             case '$' or '%':
                 return Arg.Variable;
-            case '>' or '<':
+            case '>' or '<' when RedirectTarget(t, i):
                 return Arg.Redirect;
+            case '>' or '<':
+                // "| Next > | Last >>": an arrow of pagination text, redirecting into nothing.
+                return Arg.Other;
             case '\'' or '"':
                 return Arg.Quoted;
             case '{' or '[' or '*' or '?':
@@ -793,6 +797,23 @@ internal static class CommandDetector
         var r = t[i..].TrimStart(' ');
         return r.IsEmpty || char.IsAsciiDigit(r[0]) || r[0] is '-' or ';' or '|' or '&' || r.StartsWith("now") || r.StartsWith("noon")
             || r.StartsWith("midnight") || r.StartsWith("teatime") || r.StartsWith("tomorrow") || r.StartsWith("today");
+    }
+
+    /// <summary>Whether the redirection at <paramref name="i"/> names a target: a file, a descriptor ("2>&amp;1") or a path.</summary>
+    private static bool RedirectTarget(ReadOnlySpan<char> t, int i)
+    {
+        var j = i;
+        while (j < t.Length && t[j] is '>' or '<' or '&' or '|' && j - i < 3)
+        {
+            j++;
+        }
+
+        while (j < t.Length && t[j] is ' ' or '\t')
+        {
+            j++;
+        }
+
+        return j < t.Length && t[j] is not ('|' or ';' or '>' or '<' or '\n' or '\r');
     }
 
     /// <summary>Whether a sentence goes on at <paramref name="j"/>: a blank, then a word of two or more letters.</summary>

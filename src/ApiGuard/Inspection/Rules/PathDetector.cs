@@ -26,6 +26,14 @@ internal static class PathDetector
             "var/run/secrets/", "run/secrets/kubernetes.io",
         ]);
 
+    // Management and diagnostics endpoints that scanners request by path: they disclose configuration, memory or a shell.
+    private static readonly NeedleSet s_probePaths = new(
+        [
+            "/actuator/env", "/actuator/heapdump", "/actuator/gateway", "/actuator/jolokia", "/actuator/mappings", "/actuator/configprops",
+            "/actuator/logfile", "/actuator/threaddump", "/server-status", "/server-info", "/phpinfo.php", "/database.yml", "/mgmt/tm/util/bash",
+            "/vpns/", "/jmx-console", "/manager/html", "/.ds_store", "/cgi-bin/",
+        ]);
+
     private static readonly NeedleSet s_dotDirs = new(
         [
             "/.git", "/.svn", "/.hg", "/.bzr", "/.env", "/.aws", "/.ssh", "/.docker", "/.kube", "/.npmrc", "/.cursor", "/.aider", "/.codex",
@@ -40,6 +48,12 @@ internal static class PathDetector
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
+        }
+
+        if (t[0] == '/' && s_probePaths.IndexOfAny(t, sink.Chars) >= 0 && t.IndexOfAny(' ', '\t') < 0)
+        {
+            // A path that is a scanner's probe of a management endpoint ("/actuator/env", "/server-status", "/vpn/../vpns/...").
+            sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
         }
 
         // Traversal steps: "../", "..\", ".../", "..;/", "....//".
@@ -91,7 +105,7 @@ internal static class PathDetector
             sensitive = -1;
         }
 
-        if (steps >= 2 || (steps == 1 && (sensitive >= 0 || first == 0)))
+        if (steps >= 2 || (steps == 1 && (sensitive >= 0 || (first == 0 && !IsRelativeLink(t)))))
         {
             sink.Add(RuleKey.LfiTraversal, first, t.Length - first);
         }
@@ -211,6 +225,35 @@ internal static class PathDetector
     }
 
     /// <summary>Whether the value names an environment-file template (".env.example", ".env.sample", ".env.template", ".env.dist").</summary>
+    /// <summary>
+    /// Whether a value that climbs one directory is a page's relative link to a static asset or page ("../images/logo.png",
+    /// "../css/site.css", "../blog/2023/hello/", "../#contact"): what CMS content links to. "../config.php" or "../x" are not.
+    /// </summary>
+    private static bool IsRelativeLink(ReadOnlySpan<char> t)
+    {
+        if (!t.StartsWith("../") || t[3..].Contains("..", StringComparison.Ordinal) || t.IndexOfAny(' ', '\\', '%') >= 0)
+        {
+            return false;
+        }
+
+        var end = t.IndexOfAny('?', '#');
+        var path = end < 0 ? t : t[..end];
+        if (path.EndsWith('/') || (end == 3))
+        {
+            return true;
+        }
+
+        var dot = path.LastIndexOf('.');
+        if (dot < 0 || path[dot..].Contains('/'))
+        {
+            return false;
+        }
+
+        var ext = path[(dot + 1)..];
+        return ext is "png" or "jpg" or "jpeg" or "gif" or "svg" or "webp" or "ico" or "avif" or "css" or "js" or "mjs" or "map" or "html" or "htm"
+            or "md" or "txt" or "pdf" or "woff" or "woff2" or "ttf" or "otf" or "mp4" or "webm" or "mp3" or "ogg" or "json";
+    }
+
     private static bool IsEnvTemplate(ReadOnlySpan<char> t)
     {
         var env = t.LastIndexOf(".env.");

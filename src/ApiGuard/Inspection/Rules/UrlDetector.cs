@@ -13,6 +13,7 @@ internal static class UrlDetector
     private static readonly NeedleSet s_hostWords = new(
         ["localhost", "loopback", "127.", "169.254", "0.0.0.0", "metadata", ".internal", "lvh.me", "localtest.me", "kubernetes.default", "[::", "0x7f", "://", "//", "instance-data", "2130706433", "[0:0:", "file:", "gopher:", "dict:", "ldap:", "jar:", "nip.io", "sslip.io", "xip.io", "rbndr.us", "1u.ms", "\\\\", ":/\\"]);
 
+    private static readonly SearchValues<char> s_ipv6Chars = SearchValues.Create("0123456789abcdef:.%");
     private static readonly SearchValues<char> s_blanks = SearchValues.Create(" \t\n\r");
     private static readonly SearchValues<char> s_attributeName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
@@ -614,8 +615,8 @@ internal static class UrlDetector
 
         if (host.Count(':') >= 2)
         {
-            // Unbracketed IPv6.
-            return host is "::1" ? HostKind.Loopback : HostKind.Ip;
+            // Unbracketed IPv6 (hex digits, colons and a dotted tail); "node()[not(self::comment())]" of an XPath is no address.
+            return host.ContainsAnyExcept(s_ipv6Chars) ? HostKind.Public : host is "::1" ? HostKind.Loopback : HostKind.Ip;
         }
 
         if (!TryIPv4(host, out var ip, out encoded))

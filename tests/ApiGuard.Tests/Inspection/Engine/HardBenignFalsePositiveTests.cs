@@ -33,7 +33,10 @@ public sealed class HardBenignFalsePositiveTests
     // Sets 11 and 12 (measured before any fix for them): 27/2,259 = 1.20 % (HL7 v2 segments, "IRB #...") and 2/2,400 = 0.08 %;
     // after, 0/2,259 and 2/2,400. Sets 13 and 14 (measured before any fix for them): 0/2,639 and 39/2,464 = 1.58 %
     // ("; at pH > 7" read as the at scheduler, "Precision = ..." as a php.ini line); after, 0 and 20/2,464 = 0.81 %:
-    // programming questions that quote shell lines ("`export PATH=$HOME/bin:$PATH` in ~/.bashrc") and DOM calls.
+    // programming questions that quote shell lines ("`export PATH=$HOME/bin:$PATH` in ~/.bashrc") and DOM calls. Sets 15
+    // (a day's mix of ordinary API values) and 16 (benign near misses), measured before any fix for them: 15/2,931 = 0.51 %
+    // and 28/2,091 = 1.34 %; after, 11/2,931 = 0.38 % (9 are prefixed ids "sess_<32 characters>", which CRS's PHP session
+    // file rule 933220 also flags, and the corpus's CRS tests require) and 17/2,091 = 0.81 %.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -49,6 +52,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-12.jsonl", "", 2350)]
     [InlineData("hard-benign-13.jsonl", "", 2600)]
     [InlineData("hard-benign-14.jsonl", "", 2400, 1.0)]
+    [InlineData("hard-benign-15.jsonl", "", 2900)]
+    [InlineData("hard-benign-16.jsonl", "", 2000, 1.0)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

