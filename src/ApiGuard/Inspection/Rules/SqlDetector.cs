@@ -39,6 +39,15 @@ internal static class SqlDetector
 
         Span<SqlToken> buf = stackalloc SqlToken[Window];
         Run(t, '\0', buf, ref sink);
+        if (!sink.Settled && sink.Chars.Has('"') && IsJsonDocument(t))
+        {
+            // In a JSON document ('{"and":[{"==":[{"var":"plan"},"pro"]}]}') double quotes delimit its strings: they close no SQL
+            // string the value was put in, and a single quote means something only inside one. Each string is read as a value
+            // of its own ('{"filter":"status = 'open' OR 1=1 --"}').
+            JsonStrings(t, buf, ref sink);
+            return;
+        }
+
         if (!sink.Settled && sink.Chars.Has('\'') && t.Contains('\''))
         {
             Run(t, '\'', buf, ref sink);
@@ -46,16 +55,7 @@ internal static class SqlDetector
 
         if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"'))
         {
-            if (IsJsonDocument(t))
-            {
-                // In a JSON document ('{"and":[{"==":[{"var":"plan"},"pro"]}]}') double quotes delimit its strings: they close no
-                // SQL string the value was put in. Each string is read as a value of its own ('{"filter":"status = 'open' OR 1=1 --"}').
-                JsonStrings(t, buf, ref sink);
-            }
-            else
-            {
-                Run(t, '"', buf, ref sink);
-            }
+            Run(t, '"', buf, ref sink);
         }
     }
 
