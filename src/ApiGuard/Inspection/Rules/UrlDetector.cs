@@ -17,14 +17,19 @@ internal static class UrlDetector
     private static readonly SearchValues<char> s_blanks = SearchValues.Create(" \t\n\r");
     private static readonly SearchValues<char> s_attributeName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
-    // Out-of-band interaction services: a host under one of these exists only to record that a server (or a browser) reached it.
-    private static readonly NeedleSet s_outOfBand = new(
-        [".oast.me", ".oast.fun", ".oast.online", ".oast.live", ".oast.site", ".oast.pro", ".oastify.com", ".interact.sh", ".interactsh.com",
-         ".burpcollaborator.net", ".dnslog.cn", ".ceye.io", ".requestbin.net", ".canarytokens.com", ".xss.ht", ".bxss.me", ".pipedream.net"]);
+    // Out-of-band interaction services (by their last two labels): a host under one of these exists only to record that a
+    // server or a browser reached it.
+    private static readonly System.Collections.Frozen.FrozenSet<string> s_outOfBandZones = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        ["oast.me", "oast.fun", "oast.online", "oast.live", "oast.site", "oast.pro", "oastify.com", "interact.sh", "interactsh.com",
+         "burpcollaborator.net", "dnslog.cn", "ceye.io", "requestbin.net", "canarytokens.com", "xss.ht", "bxss.me", "pipedream.net"],
+        StringComparer.Ordinal);
+
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_outOfBandLookup =
+        s_outOfBandZones.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (s_outOfBand.IndexOfAny(t, sink.Chars) is var oob and >= 0 && OutOfBandHostAt(t, oob))
+        if (OutOfBand(t))
         {
             sink.Add(RuleKey.SsrfOutOfBandHost, 0, t.Length);
         }
@@ -222,8 +227,50 @@ internal static class UrlDetector
         return stop < 0 ? host : host[..stop];
     }
 
-    /// <summary>Whether the out-of-band suffix at <paramref name="at"/> follows a host label ("h8j2k1.oast.me"), not a bare mention.</summary>
-    private static bool OutOfBandHostAt(ReadOnlySpan<char> t, int at) => at > 0 && char.IsAsciiLetterOrDigit(t[at - 1]);
+    /// <summary>
+    /// Whether the value names a host of an out-of-band interaction service: as the whole value ("x7k2.oast.fun"), or after
+    /// "//" in a URL or a scheme-relative link ("&lt;img src=//h8j2k1.oast.me/p.png&gt;"). Only the hosts are looked up.
+    /// </summary>
+    private static bool OutOfBand(ReadOnlySpan<char> t)
+    {
+        if (t.IndexOfAny(s_blanks) < 0 && t.IndexOf('/') < 0 && IsOutOfBandHost(t))
+        {
+            return true;
+        }
+
+        var i = 0;
+        while (i < t.Length)
+        {
+            var k = WorkMeter.Next(t, ref i, "//");
+            if (k < 0)
+            {
+                return false;
+            }
+
+            var auth = Authority(t, i, out _);
+            var colon = auth.IndexOf(':');
+            if (IsOutOfBandHost(colon < 0 ? auth : auth[..colon]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a host (a sub-domain) lies under one of the out-of-band services, by its last two labels.</summary>
+    private static bool IsOutOfBandHost(ReadOnlySpan<char> host)
+    {
+        host = host.TrimEnd('.');
+        var last = host.LastIndexOf('.');
+        if (last <= 0)
+        {
+            return false;
+        }
+
+        var second = host[..last].LastIndexOf('.');
+        return second >= 0 && s_outOfBandLookup.Contains(host[(second + 1)..]);
+    }
 
     /// <summary>The position of the next "://" at or after <paramref name="from"/>, or -1 (the scan is counted).</summary>
     private static int NextSchemeColon(ReadOnlySpan<char> t, int from)
