@@ -114,7 +114,7 @@ internal static class CodeDetector
     /// </summary>
     private static void FormulaInjection(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        var v = t.TrimStart(" \t'\"");
+        var v = t.TrimStart(" \t\r\n'\"");
         if (v.IsEmpty || v[0] is not ('=' or '+' or '-' or '@'))
         {
             return;

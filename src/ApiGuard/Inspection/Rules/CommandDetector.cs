@@ -176,6 +176,12 @@ internal static class CommandDetector
             return false;
         }
 
+        if (strength == 2 && i < t.Length && t[i] is '?' or '*' && GlobbedCommand(t, at))
+        {
+            // "; ca? /e??/pa*wd", "`whoam?`", "| bas?": the shell expands the pattern to the command's path.
+            return true;
+        }
+
         var tier = Lookup(word[..wl]);
         if (tier == 0 || (word[..wl] is "at" && (IsStackFrame(t, i) || !AtTimeSpec(t, i))))
         {
@@ -814,6 +820,74 @@ internal static class CommandDetector
         }
 
         return j < t.Length && t[j] is not ('|' or ';' or '>' or '<' or '\n' or '\r');
+    }
+
+    private static readonly string[] s_commandNames = [.. s_commands.Keys];
+
+    /// <summary>
+    /// Whether the word at <paramref name="at"/> is a glob pattern ("ca?", "whoam?", "n?tc?t") that names a known command: two
+    /// or more letters, one wildcard at least, and a command it matches.
+    /// </summary>
+    private static bool GlobbedCommand(ReadOnlySpan<char> t, int at)
+    {
+        var end = at;
+        var letters = 0;
+        while (end < t.Length && end - at < 24 && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '?' or '*' or '-' or '_'))
+        {
+            letters += char.IsAsciiLetter(t[end]) ? 1 : 0;
+            end++;
+        }
+
+        var pattern = t[at..end];
+        if (letters < 2 || pattern.IndexOfAny('?', '*') < 0 || (end < t.Length && t[end] is not (' ' or '\t' or '`' or ')' or ';' or '|' or '&' or '\n')))
+        {
+            return false;
+        }
+
+        foreach (var name in s_commandNames)
+        {
+            if (name.Length >= 2 && GlobMatches(pattern, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Glob matching with '?' (one character) and '*' (any run): iterative, at most pattern × name steps.</summary>
+    private static bool GlobMatches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> name)
+    {
+        int p = 0, n = 0, star = -1, mark = 0;
+        while (n < name.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == name[n]))
+            {
+                p++;
+                n++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                mark = n;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                n = ++mark;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
     }
 
     /// <summary>Whether a sentence goes on at <paramref name="j"/>: a blank, then a word of two or more letters.</summary>

@@ -323,7 +323,13 @@ internal static class MiscDetector
                 return;
             }
 
-            if (StartsWithResponseHeader(t[i..]))
+            var after = t[i..];
+            if (after.StartsWith("\\r\\n") || after.StartsWith("\\n"))
+            {
+                after = after[(after.IndexOf('n') + 1)..];
+            }
+
+            if (StartsWithResponseHeader(after) || StartsWithInjectedHeader(after))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, 2);
                 return;
@@ -704,7 +710,7 @@ internal static class MiscDetector
                 return;
             }
 
-            if (name is "bcc" or "cc" or "to" or "from" or "reply-to" or "sender" && MailHeaderInjection(t, p, n))
+            if (name is "bcc" or "cc" or "to" or "from" or "reply-to" or "sender" or "subject" && MailHeaderInjection(t, p, n))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, n + 1 - p);
                 return;
@@ -727,6 +733,12 @@ internal static class MiscDetector
             || (first.Contains(':') && !(first.StartsWith("re:") || first.StartsWith("fw:") || first.StartsWith("fwd:") || first.StartsWith("aw:"))))
         {
             return false;
+        }
+
+        // After a bare name ("name\r\nSubject: ..."), any mail header line is injected: a name field holds one line.
+        if (!first.IsEmpty && !first.ContainsAnyExcept(s_loginName))
+        {
+            return true;
         }
 
         // An address on the injected line, or another header line after it ("\r\nCc: x@y\r\nSubject: ...").

@@ -150,8 +150,9 @@ internal static class TemplateDetector
             if (ch is '*' or '+' or '-' or '/' or '%' && i > 0 && i + 1 < c.Length)
             {
                 // 7*7, 7 * 7, a*b
-                var l = c[..i].TrimEnd();
-                var r = c[(i + 1)..].TrimStart();
+                // "7*7", "7*'7'" (Jinja repeats the string: a probe that tells the engine apart).
+                var l = c[..i].TrimEnd().TrimEnd("'\"");
+                var r = c[(i + 1)..].TrimStart().TrimStart("'\"");
                 if (l.Length > 0 && r.Length > 0 && char.IsAsciiDigit(l[^1]) && char.IsAsciiDigit(r[0]))
                 {
                     return true;

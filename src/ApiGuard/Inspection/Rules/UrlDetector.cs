@@ -29,7 +29,7 @@ internal static class UrlDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
-        if (OutOfBand(t))
+        if (OutOfBand(t, sink.Chars))
         {
             sink.Add(RuleKey.SsrfOutOfBandHost, 0, t.Length);
         }
@@ -64,7 +64,8 @@ internal static class UrlDetector
 
             var limit = Math.Max(end, Math.Min(nextBlank, next < 0 ? t.Length : SchemeStart(t, next)));
             var url = new UrlSpan(end, limit, limit == t.Length && nextBlank == t.Length);
-            if ((scheme is "gopher" or "dict" or "jar" or "netdoc" or "tftp" or "file" or "sftp" or "ftp+ssh" or "expect")
+            // sftp alone is a file-transfer setting ("sftp://bankfiles.example.com/outbound/"); it counts through its host, as http does.
+            if ((scheme is "gopher" or "dict" or "jar" or "netdoc" or "tftp" or "file" or "expect")
                 || (scheme is "ldap" or "ldaps" && !IsDirectoryUrl(t[url.Start..url.End])))
             {
                 sink.Add(RuleKey.SsrfDangerousScheme, s, i - s);
@@ -227,29 +228,36 @@ internal static class UrlDetector
         return stop < 0 ? host : host[..stop];
     }
 
-    /// <summary>
-    /// Whether the value names a host of an out-of-band interaction service: as the whole value ("x7k2.oast.fun"), or after
-    /// "//" in a URL or a scheme-relative link ("&lt;img src=//h8j2k1.oast.me/p.png&gt;"). Only the hosts are looked up.
-    /// </summary>
-    private static bool OutOfBand(ReadOnlySpan<char> t)
-    {
-        if (t.IndexOfAny(s_blanks) < 0 && t.IndexOf('/') < 0 && IsOutOfBandHost(t))
-        {
-            return true;
-        }
+    // The distinctive part of each out-of-band zone, found with a vectorised search (after the profile gate) before any host is read.
+    private static readonly string[] s_outOfBandMarks = ["oast", "interact", "burpcollaborator", "dnslog", "ceye.", "requestbin", "canarytokens", "xss.ht", "bxss.", "pipedream"];
 
-        var i = 0;
-        while (i < t.Length)
+    /// <summary>
+    /// Whether the value names a host of an out-of-band interaction service anywhere: as the value, in a URL, a UNC path or
+    /// prose ("curl x7k2p9.oast.fun"). Each occurrence of a zone's mark is widened to the host name around it and looked up.
+    /// </summary>
+    private static bool OutOfBand(ReadOnlySpan<char> t, in CharMask chars)
+    {
+        foreach (var mark in s_outOfBandMarks)
         {
-            var k = WorkMeter.Next(t, ref i, "//");
+            var k = chars.IndexOf(t, mark);
             if (k < 0)
             {
-                return false;
+                continue;
             }
 
-            var auth = Authority(t, i, out _);
-            var colon = auth.IndexOf(':');
-            if (IsOutOfBandHost(colon < 0 ? auth : auth[..colon]))
+            var start = k;
+            while (start > 0 && k - start < 256 && (char.IsAsciiLetterOrDigit(t[start - 1]) || t[start - 1] is '.' or '-'))
+            {
+                start--;
+            }
+
+            var end = k;
+            while (end < t.Length && end - k < 256 && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '.' or '-'))
+            {
+                end++;
+            }
+
+            if (IsOutOfBandHost(t[start..end]))
             {
                 return true;
             }

