@@ -30,6 +30,7 @@ internal static class CodeDetector
     private static readonly SearchValues<char> s_iniName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.");
     private static readonly SearchValues<char> s_letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> s_algebra = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789 +-*/^.");
     private static readonly SearchValues<char> s_fileExtension = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
     private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
@@ -365,6 +366,13 @@ internal static class CodeDetector
             }
 
             var args = t.Slice(p + 1, close);
+            if (t[b] == ')' && IsAlgebra(args) && t[Math.Max(0, b - 64)..b].LastIndexOf('(') is var ob and >= 0
+                && IsAlgebra(t[(Math.Max(0, b - 64) + ob + 1)..b]))
+            {
+                // "(9a + 7b)(1a - b)": a product of two algebraic factors.
+                continue;
+            }
+
             if (t[b] == ')' && IsEnumerationLabel(args) && EnumerationLabelBefore(t, b))
             {
                 // "12(b)(6)", "§ 123(a)(1)(B)(ii)": subsection labels of legal and technical citations, not a call.
@@ -754,6 +762,27 @@ internal static class CodeDetector
         }
 
         return w >= 2 && w + 1 < rest.Length && rest[w] == ' ' && char.IsAsciiLetter(rest[w + 1]);
+    }
+
+    /// <summary>Whether a bracket's content is algebra: digits, variables of one or two letters, operators and blanks.</summary>
+    private static bool IsAlgebra(ReadOnlySpan<char> c)
+    {
+        if (c.IsEmpty || c.ContainsAnyExcept(s_algebra))
+        {
+            return false;
+        }
+
+        var run = 0;
+        foreach (var ch in c)
+        {
+            run = char.IsAsciiLetter(ch) ? run + 1 : 0;
+            if (run > 2)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether the text is a file extension and nothing else: "Report (final) (1).pdf" is a copy's file name.</summary>

@@ -208,7 +208,13 @@ internal static class CommandDetector
 
         if (tier is Strong or PowerShell)
         {
-            // "salt & python is nice": a tool name followed by prose after a weak separator is not a command line.
+            // "salt & python is nice": a tool name followed by prose after a weak separator is not a command line; nor is an
+            // interpreter named last ("JS & Python"), which does nothing without a program.
+            if (atEnd && strength == 1 && !shellArg && IsInterpreter(word[..wl]))
+            {
+                return false;
+            }
+
             if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted or Arg.Word))
             {
                 return true;
@@ -713,6 +719,12 @@ internal static class CommandDetector
             return;
         }
 
+        if (tier == Strong && arg == Arg.End && IsInterpreter(w) && ProseAfterAmpersand(t, i))
+        {
+            // "Python & chill. Admins: ...": a language named in prose, not "python &" sent to the background.
+            return;
+        }
+
         if ((tier == Strong && (arg is Arg.Flag or Arg.Path or Arg.Variable or Arg.Redirect or Arg.Command || (arg == Arg.End && !IsValueEndStrict(t, i))))
             || (tier == Weak && arg is Arg.Command or Arg.Flag && w is not ("set" or "type" or "more" or "less" or "last" or "head" or "tail" or "date"))
             || (tier == Weak && arg is Arg.Path && w is "cat" or "ls" or "tac" or "cd" or "more" or "less" or "head" or "tail" or "find" or "rm" or "cp" or "mv"
@@ -890,6 +902,28 @@ internal static class CommandDetector
         return p == pattern.Length;
     }
 
+    /// <summary>Whether " &amp; " at <paramref name="i"/> is followed by a word that names no command ("&amp; chill").</summary>
+    private static bool ProseAfterAmpersand(ReadOnlySpan<char> t, int i)
+    {
+        var r = t[i..].TrimStart(' ');
+        if (!r.StartsWith("& "))
+        {
+            return false;
+        }
+
+        r = r[2..].TrimStart(' ');
+        var w = 0;
+        while (w < r.Length && char.IsAsciiLetter(r[w]))
+        {
+            w++;
+        }
+
+        return w >= 2 && Lookup(r[..w]) == 0;
+    }
+
+    private static bool IsInterpreter(ReadOnlySpan<char> w) =>
+        w is "python" or "python3" or "perl" or "ruby" or "php" or "nodejs" or "lua" or "tclsh" or "irb" or "bash" or "zsh" or "ksh" or "csh" or "tcsh";
+
     /// <summary>Whether a sentence goes on at <paramref name="j"/>: a blank, then a word of two or more letters.</summary>
     private static bool ProseFollows(ReadOnlySpan<char> t, int j)
     {
@@ -989,6 +1023,13 @@ internal static class CommandDetector
             return true;
         }
 
+        if (rest.StartsWith("0 ") && rest[2..].TrimStart().StartsWith("-c") && p > 0 && t[..p].TrimEnd().EndsWith(';'))
+        {
+            // "; $0 -c id": $0 names the running shell.
+            sink.Add(RuleKey.CmdiSubstitution, p, 2);
+            return true;
+        }
+
         if (rest.StartsWith('{'))
         {
             // Parameter expansion with an operator: ${x#{}}, ${path%/*}, ${var:-x}, ${a/b/c}.
@@ -998,7 +1039,9 @@ internal static class CommandDetector
                 j++;
             }
 
-            if (j > 1 && j < rest.Length && rest[j] is '#' or '%' or '/' or '^' or ',' || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && rest[j + 1] is '-' or '=' or '+' or '?'))
+            // ...and substring slicing, ${PATH:0:1} spelling '/' out of a variable.
+            if (j > 1 && j < rest.Length && rest[j] is '#' or '%' or '/' or '^' or ',' || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && rest[j + 1] is '-' or '=' or '+' or '?')
+                || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && char.IsAsciiDigit(rest[j + 1]) && rest[j..].IndexOf('}') is > 1 and < 12))
             {
                 sink.Add(RuleKey.CmdiSubstitution, p, j + 1);
                 return true;

@@ -730,7 +730,7 @@ internal static class MiscDetector
         // The value before is one line, a name or a subject ("Re: your listing" may carry its reply prefix's colon).
         var first = t[..lineBreak];
         if (first.Length > 64 || first.IndexOfAny('\r', '\n') >= 0
-            || (first.Contains(':') && !(first.StartsWith("re:") || first.StartsWith("fw:") || first.StartsWith("fwd:") || first.StartsWith("aw:"))))
+            || (first.Contains(':') && !(first.StartsWith("re:") || first.StartsWith("fw:") || first.StartsWith("fwd:") || first.StartsWith("aw:") || first.StartsWith("subject:"))))
         {
             return false;
         }

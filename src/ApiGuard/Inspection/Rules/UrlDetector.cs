@@ -50,6 +50,12 @@ internal static class UrlDetector
         while (colon >= 0)
         {
             var i = colon + 3;
+            while (i < t.Length && i - colon < 6 && t[i] is '/' or '\\')
+            {
+                // "http:/\\/\\127.0.0.1/": parsers skip every slash and backslash before the host.
+                i++;
+            }
+
             var s = SchemeStart(t, colon);
             var scheme = t[s..colon];
             sawUrl = true;

