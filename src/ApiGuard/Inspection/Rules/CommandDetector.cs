@@ -834,8 +834,6 @@ internal static class CommandDetector
         return j < t.Length && t[j] is not ('|' or ';' or '>' or '<' or '\n' or '\r');
     }
 
-    private static readonly string[] s_commandNames = [.. s_commands.Keys];
-
     /// <summary>
     /// Whether the word at <paramref name="at"/> is a glob pattern ("ca?", "whoam?", "n?tc?t") that names a known command: two
     /// or more letters, one wildcard at least, and a command it matches.
@@ -856,7 +854,7 @@ internal static class CommandDetector
             return false;
         }
 
-        foreach (var name in s_commandNames)
+        foreach (var name in s_commands.Keys)
         {
             if (name.Length >= 2 && GlobMatches(pattern, name))
             {

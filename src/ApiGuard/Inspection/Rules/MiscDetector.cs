@@ -329,7 +329,7 @@ internal static class MiscDetector
                 after = after[(after.IndexOf('n') + 1)..];
             }
 
-            if (StartsWithResponseHeader(after) || StartsWithInjectedHeader(after))
+            if (StartsWithInjectedHeader(after))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, 2);
                 return;
@@ -392,6 +392,11 @@ internal static class MiscDetector
         return -1;
     }
 
+    /// <summary>Whether a MongoDB shell call on a collection follows: ".find(", ".drop(", ".remove(", ".deleteMany(", ...</summary>
+    private static bool IsCollectionCall(ReadOnlySpan<char> call) =>
+        call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
+        || call.StartsWith(".updatemany(") || call.StartsWith(".insert(");
+
     /// <summary>Where "db." opens a statement after a ';' ("1; db.dropDatabase()"), or 0.</summary>
     private static int DbAfterSemicolon(ReadOnlySpan<char> t)
     {
@@ -439,9 +444,7 @@ internal static class MiscDetector
         if (t.StartsWith("db.getcollection(") && t.IndexOf(").") is var cl and > 0)
         {
             // "db.getCollection('users').drop()": the shell's way to name a collection, then the same calls as below.
-            var call = t[(cl + 1)..];
-            if (call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
-                || call.StartsWith(".updatemany(") || call.StartsWith(".insert("))
+            if (IsCollectionCall(t[(cl + 1)..]))
             {
                 sink.Add(RuleKey.NosqlOperatorInValue, 0, cl + 1);
                 return;
@@ -463,8 +466,7 @@ internal static class MiscDetector
             }
 
             var call = t[f..];
-            if ((f > 3 && (call.StartsWith(".find(") || call.StartsWith(".drop(") || call.StartsWith(".remove(") || call.StartsWith(".deletemany(")
-                || call.StartsWith(".updatemany(") || call.StartsWith(".insert(")))
+            if ((f > 3 && IsCollectionCall(call))
                 || (call.StartsWith('(') && t[3..f] is "dropdatabase" or "dropuser" or "dropallusers" or "shutdownserver" or "eval" or "runcommand" or "createuser"))
             {
                 // "db.users.drop()", and the database's own methods: "1; db.dropDatabase()".
@@ -508,7 +510,7 @@ internal static class MiscDetector
                 return;
             }
 
-            if (StartsWithResponseHeader(rest) || StartsWithInjectedHeader(rest) || StartsWithMailHeaderOrCommand(rest))
+            if (StartsWithInjectedHeader(rest) || StartsWithMailHeaderOrCommand(rest))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, i, 1);
                 return;
@@ -633,10 +635,6 @@ internal static class MiscDetector
 
         return n > 0 && n < rest.Length && rest[n] == ':' && IsInjectedHeaderName(rest[..n]);
     }
-
-    private static bool StartsWithResponseHeader(ReadOnlySpan<char> rest) =>
-        rest.StartsWith("set-cookie:") || rest.StartsWith("location:") || rest.StartsWith("content-type:") || rest.StartsWith("content-length:")
-        || rest.StartsWith("refresh:") || rest.StartsWith("access-control-allow-origin:") || rest.StartsWith("x-xss-protection:");
 
     private static void Crlf(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {

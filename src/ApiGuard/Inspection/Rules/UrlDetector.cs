@@ -252,6 +252,12 @@ internal static class UrlDetector
     /// </summary>
     private static bool OutOfBand(ReadOnlySpan<char> t, in CharMask chars)
     {
+        if (!chars.Has('.'))
+        {
+            // Every such host has a dot: most values are passed without a search.
+            return false;
+        }
+
         foreach (var mark in s_outOfBandMarks)
         {
             var k = chars.IndexOf(t, mark);
