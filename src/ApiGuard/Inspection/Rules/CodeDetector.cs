@@ -34,6 +34,7 @@ internal static class CodeDetector
     private static readonly SearchValues<char> s_fileExtension = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
     private static readonly SearchValues<char> s_notFileName = SearchValues.Create("/\\:?=&<>");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("(<$[{:_.;\"");
+    private static readonly SearchValues<char> s_codeSyntax = SearchValues.Create("();{}`$");
     private static readonly CharMask s_gateMask = CharMask.Set("(<$[{:_.;\"");
 
     private static readonly NeedleSet s_nodeWords = new(
@@ -93,7 +94,7 @@ internal static class CodeDetector
             NodeAndJava(t, ref sink);
         }
 
-        if (s_pythonAndYaml.IndexOfAny(t, sink.Chars) is var py and >= 0)
+        if (s_pythonAndYaml.IndexOfAny(t, sink.Chars) is var py and >= 0 && !(sink.Chars.Has('`') && MarkdownProse.InCodeSpanOfProse(t, py)))
         {
             sink.Add(py < t.Length - 1 && t[py] == '!' ? RuleKey.CodeUnsafeDeserialization : RuleKey.CodePythonInjection, py, t.Length - py);
         }
@@ -1016,6 +1017,27 @@ internal static class CodeDetector
 
     }
 
+    /// <summary>
+    /// Whether what follows a value-leading "process.env" is one variable's name with at most a fallback: the value is a
+    /// setting that names where its value comes from ("process.env.CI_JOB_ID ?? ''"), not code that reads the environment.
+    /// </summary>
+    private static bool EnvironmentReference(ReadOnlySpan<char> r)
+    {
+        if (r.Length < 2 || r[0] != '.' || !(char.IsAsciiLetter(r[1]) || r[1] == '_'))
+        {
+            return false;
+        }
+
+        var end = 1;
+        while (end < r.Length && (char.IsAsciiLetterOrDigit(r[end]) || r[end] == '_'))
+        {
+            end++;
+        }
+
+        var tail = r[end..].TrimStart(' ');
+        return tail.IsEmpty || ((tail.StartsWith("??") || tail.StartsWith("||")) && tail[2..].TrimStart(' ').IndexOfAny(s_codeSyntax) < 0);
+    }
+
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
@@ -1027,7 +1049,7 @@ internal static class CodeDetector
         if (proc >= 0 && (proc == 0 || !char.IsAsciiLetterOrDigit(t[proc - 1])))
         {
             var r = t[(proc + 7)..];
-            if (r.StartsWith('[') || r.StartsWith(".env") || r.StartsWith(".mainmodule") || r.StartsWith(".binding") || r.StartsWith(".dlopen")
+            if (r.StartsWith('[') || (r.StartsWith(".env") && !(proc == 0 && EnvironmentReference(r[4..]))) || r.StartsWith(".mainmodule") || r.StartsWith(".binding") || r.StartsWith(".dlopen")
                 || r.StartsWith(".kill") || r.StartsWith(".exit") || r.StartsWith(".spawn") || r.StartsWith(".argv") || r.StartsWith(".cwd("))
             {
                 sink.Add(RuleKey.CodeNodeInjection, proc, 8);

@@ -85,6 +85,10 @@ internal static class CommandDetector
                 case '\r':
                     strength = 1;
                     break;
+                case '`' when MarkdownProse.IsCodeSpanInProse(t, p, out var spanEnd):
+                    // "I tried `npm ci && npm test` locally": what a sentence quotes, separators and all, is not run.
+                    i = spanEnd + 1;
+                    continue;
                 case '`':
                     Backtick(t, p, word, ref sink);
                     continue;
@@ -183,7 +187,7 @@ internal static class CommandDetector
         }
 
         var tier = Lookup(word[..wl]);
-        if (tier == 0 || (word[..wl] is "at" && (IsStackFrame(t, i) || !AtTimeSpec(t, i))))
+        if (tier == 0 || (word[..wl] is "at" && (IsStackFrame(t, i) || !AtTimeSpec(t, i))) || (strength == 1 && !obfuscated && LogLabelFollows(t, i)))
         {
             return false;
         }
@@ -529,8 +533,9 @@ internal static class CommandDetector
                 continue;
             }
 
-            if (c == '$' && i + 1 < t.Length && t[i + 1] is '@' or '*' && w > 0)
+            if (c == '$' && i + 1 < t.Length && (t[i + 1] is '@' or '*' || (char.IsAsciiDigit(t[i + 1]) && i + 2 < t.Length && char.IsAsciiLetter(t[i + 2]))) && w > 0)
             {
+                // "w$@hoami", "wh$1oami": positional parameters, empty in a "sh -c" string, split a command's name.
                 obfuscated = true;
                 i += 2;
                 continue;
@@ -706,6 +711,12 @@ internal static class CommandDetector
             return;
         }
 
+        if (LogLabelFollows(t, i))
+        {
+            // "npm ERR! peer react@\">=16.8 <19\"": a tool's log line, labelled after the tool's name, not a command typed.
+            return;
+        }
+
         var arg = ArgumentKind(t, i);
         if (arg == Arg.Switch)
         {
@@ -733,6 +744,25 @@ internal static class CommandDetector
         {
             sink.Add(RuleKey.CmdiLeadingCommand, offset, i - offset);
         }
+    }
+
+    /// <summary>Whether a log level labels the line after the command word: "npm ERR! ...", "pip error: ...".</summary>
+    private static bool LogLabelFollows(ReadOnlySpan<char> t, int i)
+    {
+        if (i >= t.Length || t[i] != ' ')
+        {
+            return false;
+        }
+
+        var j = i + 1;
+        var start = j;
+        while (j < t.Length && j - start <= 8 && char.IsAsciiLetter(t[j]))
+        {
+            j++;
+        }
+
+        return j < t.Length && t[start..j] is "err" or "error" or "warn" or "warning" or "notice" or "info" or "fatal" or "debug"
+            && t[j] is '!' or ':' && (j + 1 == t.Length || t[j + 1] is ' ' or '\n');
     }
 
     /// <summary>
@@ -1012,6 +1042,67 @@ internal static class CommandDetector
         return b - a >= 2;
     }
 
+    /// <summary>
+    /// A command word spelt only by variables, "a=who;b=ami;$a$b" or "; ${x}${y} /etc/passwd": the shell runs whatever the
+    /// expansions join to. Counts at a command position after a separator; at the value's start only when the value also
+    /// assigns one of the variables. Returns the word's length, or 0.
+    /// </summary>
+    private static int ComputedCommand(ReadOnlySpan<char> t, int p)
+    {
+        var before = t[..p].TrimEnd(" \t");
+        var afterSeparator = !before.IsEmpty && before[^1] is ';' or '|' or '&' or '\n' or '(' or '`';
+        if (!afterSeparator && !before.IsEmpty)
+        {
+            return 0;
+        }
+
+        var i = p;
+        var count = 0;
+        var firstName = ReadOnlySpan<char>.Empty;
+        while (i < t.Length && t[i] == '$' && count < 8)
+        {
+            var braced = i + 1 < t.Length && t[i + 1] == '{';
+            var n = i + (braced ? 2 : 1);
+            var nameStart = n;
+            while (n < t.Length && (char.IsAsciiLetterOrDigit(t[n]) || t[n] == '_') && n - nameStart < 32)
+            {
+                n++;
+            }
+
+            if (n == nameStart || !char.IsAsciiLetter(t[nameStart]) && t[nameStart] != '_' || (braced && (n >= t.Length || t[n] != '}')))
+            {
+                return 0;
+            }
+
+            if (count == 0)
+            {
+                firstName = t[nameStart..n];
+            }
+
+            i = braced ? n + 1 : n;
+            count++;
+        }
+
+        if (count < 2 || (i < t.Length && t[i] is not (' ' or '\t' or ';' or '|' or '&' or ')' or '`' or '\n')))
+        {
+            return 0;
+        }
+
+        if (!afterSeparator)
+        {
+            // At the value's start: "$HOME$PATH" alone is a setting; "x=wh;y=oami;... " has none before it, so look ahead for an assignment.
+            Span<char> assignment = stackalloc char[34];
+            firstName.CopyTo(assignment);
+            assignment[firstName.Length] = '=';
+            if (t.IndexOf(assignment[..(firstName.Length + 1)], StringComparison.Ordinal) < 0)
+            {
+                return 0;
+            }
+        }
+
+        return i - p;
+    }
+
     private static bool Dollar(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)
     {
         var rest = t[(p + 1)..];
@@ -1055,6 +1146,12 @@ internal static class CommandDetector
                 sink.Add(RuleKey.CmdiSubstitution, p, close + 3);
                 return true;
             }
+        }
+
+        if (ComputedCommand(t, p) is var computed and > 0)
+        {
+            sink.Add(RuleKey.CmdiSubstitution, p, computed);
+            return true;
         }
 
         if (rest.StartsWith("((") || (rest.StartsWith('[') && !(rest.Length > 1 && rest[1] is '\'' or '"' or '*' or '?')))
@@ -1128,6 +1225,9 @@ internal static class CommandDetector
         }
     }
 
+    // "cmd/c whoami" is cmd.exe's switch without a space; "cmd/cat-logs/main.go" is a Go project's command folder.
+    private static bool SwitchEnds(ReadOnlySpan<char> r, int at) => at >= r.Length || !(char.IsAsciiLetterOrDigit(r[at]) || r[at] is '-' or '_' or '.');
+
     private static void Windows(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         var m = sink.Chars;
@@ -1141,7 +1241,7 @@ internal static class CommandDetector
         while (cmd >= 0)
         {
             var r = t[(cmd + 3)..];
-            if ((cmd == 0 || !char.IsAsciiLetter(t[cmd - 1])) && (r.StartsWith(" /c") || r.StartsWith(" /k") || r.StartsWith("/c") || r.StartsWith(".exe") || r.StartsWith(" /r")))
+            if ((cmd == 0 || !char.IsAsciiLetter(t[cmd - 1])) && (r.StartsWith(" /c") || r.StartsWith(" /k") || (r.StartsWith("/c") && SwitchEnds(r, 2)) || r.StartsWith(".exe") || r.StartsWith(" /r")))
             {
                 sink.Add(RuleKey.CmdiWindowsCmd, cmd, 3);
                 break;
@@ -1162,6 +1262,11 @@ internal static class CommandDetector
             sink.Add(RuleKey.CmdiPowerShell, 0, t.Length);
         }
 
+        if (m.HasAll("{}-f") && (m.Has('"') || m.Has('\'')) && FormatOperatorCommand(t) is var format and >= 0)
+        {
+            sink.Add(RuleKey.CmdiPowerShell, format, t.Length - format);
+        }
+
         // ~-1 ~+5 (tilde expansion of the directory stack), !-1 (history)
         if (t.Length <= 8 && t.Length >= 3 && t[0] == '~' && t[1] is '+' or '-' && char.IsAsciiDigit(t[2]))
         {
@@ -1173,6 +1278,79 @@ internal static class CommandDetector
         {
             sink.Add(RuleKey.CmdiHistoryExpansion, bang, 3);
         }
+    }
+
+    /// <summary>
+    /// PowerShell's format operator reassembling a command from pieces: <c>&amp; ("{1}{0}" -f 'ami','who')</c>,
+    /// <c>iex ("{2}{0}{1}" -f ...)</c>. A format string of adjacent placeholders followed by <c>-f</c> and a quoted piece,
+    /// with the placeholders out of order or the result invoked (<c>&amp;</c>, <c>.</c>, <c>iex</c>). Returns where the format
+    /// string starts, or -1.
+    /// </summary>
+    private static int FormatOperatorCommand(ReadOnlySpan<char> t)
+    {
+        var from = 0;
+        while (from < t.Length)
+        {
+            var f = t[from..].IndexOf("-f");
+            if (f < 0)
+            {
+                return -1;
+            }
+
+            f += from;
+            from = f + 2;
+            var after = t[from..].TrimStart(' ');
+            var before = t[..f].TrimEnd(' ');
+            if (after.IsEmpty || after[0] is not ('\'' or '"' or '$') || before.Length < 7 || before[^1] is not ('"' or '\''))
+            {
+                continue;
+            }
+
+            // Read the format string backwards from its closing quote: only placeholders "{n}" between the quotes.
+            // Within the last 64 characters, which keeps the search linear however many "-f" the text holds.
+            var quote = before[^1];
+            var window = Math.Max(0, before.Length - 65);
+            var open = before[window..^1].LastIndexOf(quote);
+            if (open < 0)
+            {
+                continue;
+            }
+
+            open += window;
+
+            var format = before[(open + 1)..^1];
+            var placeholders = 0;
+            var outOfOrder = false;
+            var last = -1;
+            var k = 0;
+            while (k < format.Length && format[k] == '{')
+            {
+                var close = format[k..].IndexOf('}');
+                if (close < 2 || !int.TryParse(format.Slice(k + 1, close - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n > 99)
+                {
+                    break;
+                }
+
+                outOfOrder |= n < last;
+                last = n;
+                placeholders++;
+                k += close + 1;
+            }
+
+            if (k != format.Length || placeholders < 2)
+            {
+                continue;
+            }
+
+            var head = before[..open].TrimEnd(" (");
+            var invoked = head.EndsWith('&') || head.EndsWith('.') || head.EndsWith("iex") || head.EndsWith("invoke-expression");
+            if (outOfOrder || invoked)
+            {
+                return open;
+            }
+        }
+
+        return -1;
     }
 
     private static void WindowsFor(scoped ReadOnlySpan<char> t, ref FindingSink sink)

@@ -290,13 +290,26 @@ internal static class PathDetector
             return true;
         }
 
-        return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
+        // A repository's CI folders share "/.git"'s first letters: ".github/workflows/ci.yml", ".gitlab-ci.yml" are the project's
+        // public build files (".github/copilot-instructions.md" stays restricted with the other AI-tool files).
+        if (t[start..end] is "github" && !t[end..].StartsWith("/copilot"))
+        {
+            return true;
+        }
+
+        return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "gitlab" or "gitlab-ci" or "gitmodules" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
             or "prettierignore" or "dockerignore" or "npmignore" or "nvmrc" or "babelrc" or "browserslistrc" or "stylelintrc";
     }
 
     /// <summary>Whether a sensitive-name match starts a path (not a word inside prose such as "wget/etc/").</summary>
     private static bool IsPathStart(ReadOnlySpan<char> t, int at)
     {
+        if (t[at] == '.' && at > 0 && (char.IsAsciiLetterOrDigit(t[at - 1]) || t[at - 1] == '_'))
+        {
+            // ".env." inside "process.env.HOME": a property of a name, not a file.
+            return false;
+        }
+
         if (t[at] is '/' or '.' or '\\')
         {
             return true;

@@ -454,7 +454,8 @@ internal static class SqlDetector
                         hit = y.Kind switch
                         {
                             SqlKind.Str => (quote == '\'' || tail) && !ProseTail(t, s, yi) && (quote != '"' || ShortClosure(t, s)),
-                            SqlKind.Num or SqlKind.Var => tail || ExpressionAhead(s, yi + 1),
+                            SqlKind.Num => (tail || ExpressionAhead(s, yi + 1)) && !VersionRange(t, x.Start, quote),
+                            SqlKind.Var => tail || ExpressionAhead(s, yi + 1),
                             SqlKind.Func => y.Word != SqlWord.None,
                             SqlKind.LParen => At(s, SkipUnary(s, yi + 1)).Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str,
                             SqlKind.Word => quote == '\'' && (z.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Logic or SqlKind.Semi || IsCompare(z)),
@@ -786,6 +787,55 @@ internal static class SqlDetector
         return false;
     }
 
+    /// <summary>
+    /// Whether the string at <paramref name="i"/> is only the closing quote of a quoted keyword at the value's end:
+    /// "(reading 'select')", "the 'select'." — the keyword is a word someone quoted, with nothing for it to select.
+    /// </summary>
+    private static bool QuotedWordEnds(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
+    {
+        var a = s[i];
+        var keyword = At(s, i - 1);
+        return i == s.Length - 1 && !a.Flag && i > 0 && a.Start == keyword.Start + keyword.Length
+            && t.Slice(a.Start + 1, a.Length - 1).Trim(").,;:!?] ").IsEmpty;
+    }
+
+    /// <summary>
+    /// Whether the quoted run from <paramref name="from"/> (a comparison right after the quote that closed the string) to the
+    /// next <paramref name="quote"/> is a package version range: "&gt;=16.8 &lt;19", "&gt;=2.0.0 &lt;3.0.0 || &gt;=3.1.0", "^1.2 || ~2.0".
+    /// Comparators, dotted numbers, wildcards and "||" only, with a dotted number and a closing quote.
+    /// </summary>
+    private static bool VersionRange(ReadOnlySpan<char> t, int from, char quote)
+    {
+        if (quote == '\0')
+        {
+            return false;
+        }
+
+        var rest = t[from..];
+        var end = rest.Length > 64 ? rest[..64].IndexOf(quote) : rest.IndexOf(quote);
+        if (end < 2)
+        {
+            return false;
+        }
+
+        var range = rest[..end];
+        var dotted = false;
+        for (var k = 0; k < range.Length; k++)
+        {
+            var c = range[k];
+            if (c == '.' && k > 0 && char.IsAsciiDigit(range[k - 1]) && k + 1 < range.Length && char.IsAsciiDigit(range[k + 1]))
+            {
+                dotted = true;
+            }
+            else if (!(char.IsAsciiDigit(c) || c is '<' or '>' or '=' or '~' or '^' or '|' or '*' or 'x' or '.' or ' ' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return dotted;
+    }
+
     /// <summary>Whether a SELECT's arguments look like SQL rather than prose ("select the column").</summary>
     private static bool SelectArgs(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
@@ -803,6 +853,8 @@ internal static class SqlDetector
                 return true;
             case SqlKind.Func:
                 return FromFollows(s, i + 1);
+            case SqlKind.Str when QuotedWordEnds(t, s, i):
+                return false;
             case SqlKind.Num:
             case SqlKind.Str:
                 return !OpenProse(t, s, i) && b.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment or SqlKind.RParen or SqlKind.Semi or SqlKind.Union or SqlKind.Op

@@ -80,6 +80,14 @@ internal static class TemplateDetector
             }
 
             var content = t.Slice(p + 1, close);
+            if ((prev == '{' && p >= 2 && t[p - 2] == '$' && IsActionsExpression(content))
+                || (prev == '$' && content.StartsWith('{') && IsActionsExpression(content[1..])))
+            {
+                // "${{ always() && needs.build.result == 'success' }}": a CI workflow's expression (GitHub Actions, Gitea, Forgejo),
+                // calling only the runner's status and string functions.
+                continue;
+            }
+
             if (prev == '{')
             {
                 // {{ ... }}; a Hugo shortcode "{{< figure src="/img/a.png" title="Q3" >}}" names a content block, not an expression.
@@ -106,6 +114,53 @@ internal static class TemplateDetector
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether <c>${{ ... }}</c> content is a CI workflow expression: contexts, literals, comparisons and logic, with calls only to the
+    /// runner's functions (<c>always()</c>, <c>hashFiles(...)</c>, <c>contains(...)</c>, <c>format(...)</c>, ...).
+    /// </summary>
+    private static bool IsActionsExpression(ReadOnlySpan<char> c)
+    {
+        if (c.Length > 256 || c.Contains("__", StringComparison.Ordinal) || c.Contains('`') || c.Contains('$'))
+        {
+            return false;
+        }
+
+        var quoted = false;
+        for (var i = 0; i < c.Length; i++)
+        {
+            if (c[i] == '\'')
+            {
+                quoted = !quoted;
+                continue;
+            }
+
+            if (!quoted && c[i] is '*' or '+' or '/' or '%' or ';' or '^' or '~')
+            {
+                // The runner's expressions have no arithmetic: "${{7*7}}" is a probe of some other engine.
+                return false;
+            }
+
+            if (quoted || c[i] != '(')
+            {
+                continue;
+            }
+
+            var start = i;
+            while (start > 0 && char.IsAsciiLetter(c[start - 1]))
+            {
+                start--;
+            }
+
+            if (c[start..i] is not ("always" or "success" or "failure" or "cancelled" or "hashfiles" or "contains" or "startswith" or "endswith"
+                or "format" or "join" or "tojson" or "fromjson" or ""))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

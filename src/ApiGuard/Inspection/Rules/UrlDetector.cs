@@ -460,10 +460,10 @@ internal static class UrlDetector
             sink.Add(RuleKey.RfiWebShellName, urlStart, t.Length - urlStart);
         }
 
-        // A remote include cut short: "http://x/shell.txt?", "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
+        // A remote include cut short: "http://x/shell.txt?" (or "??"), "http://x/shell.txt#" and "http://x/r57.txt%00" end the path
         // there, so whatever the application appends (".php") is dropped.
         if (scheme is "http" or "https" or "ftp" or "ftps" && context != UrlContext.InProse
-            && ((url.ToEnd && ((rest.EndsWith('?') && rest.IndexOf('?') == rest.Length - 1) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
+            && ((url.ToEnd && ((rest.EndsWith('?') && rest[rest.IndexOf('?')..].IndexOfAnyExcept('?') < 0) || (rest.EndsWith('#') && rest.Length > 1 && rest.IndexOfAny('?', '#') == rest.Length - 1)
                     || ExtensionQuery(rest) || DanglingParameter(rest)))
                 || sink.HasFired(RuleKey.EncodingNul)))
         {

@@ -105,6 +105,7 @@ public sealed class PayloadInspectorFuzzTests
         "{{< a ",
         "\n2024-01-01 00:00:00 info ",
         "`a` b ",
+        "we ran `a && b` ok ",
         "lang=http://x/",
         "http://x/a?",
     ];

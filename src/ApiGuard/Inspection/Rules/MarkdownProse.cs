@@ -1,0 +1,152 @@
+namespace ApiGuard.Inspection.Rules;
+
+/// <summary>
+/// Markdown code spans inside sentences: "I tried `npm ci &amp;&amp; npm test` locally", "`subprocess.run([...])` is safer".
+/// Issue trackers, chat and review tools carry them in every other value. Code a sentence names is not code the value runs:
+/// an interpreter that evaluated the whole value would stop at the prose around the span. A span whose commands are what
+/// attackers run (recon, downloads, shells) still counts, since a shell expands backticks wherever they stand.
+/// </summary>
+internal static class MarkdownProse
+{
+    // Longest span read; a backtick whose partner is further away is not a code span.
+    private const int MaxSpan = 128;
+
+    // How far before and after a span its sentence is read.
+    private const int ProseWindow = 48;
+
+    /// <summary>
+    /// Whether the single backtick at <paramref name="open"/> opens a code span that sits in a sentence: the value's start or a
+    /// word and a blank before it; its end, punctuation or a blank and a word after it; at least three words of prose outside
+    /// spans around it; nothing inside that only a shell substitution would hold (<c>$(</c>, <c>${</c>, a download, a shell, a recon
+    /// command). <paramref name="close"/> is the closing backtick.
+    /// </summary>
+    public static bool IsCodeSpanInProse(ReadOnlySpan<char> t, int open, out int close)
+    {
+        close = -1;
+        if (open < 0 || open >= t.Length || t[open] != '`' || (open > 0 && t[open - 1] == '`') || (open + 1 < t.Length && t[open + 1] == '`'))
+        {
+            return false;
+        }
+
+        var length = t[(open + 1)..].Length > MaxSpan ? t.Slice(open + 1, MaxSpan).IndexOf('`') : t[(open + 1)..].IndexOf('`');
+        if (length < 1)
+        {
+            return false;
+        }
+
+        close = open + 1 + length;
+        if (close + 1 < t.Length && t[close + 1] == '`')
+        {
+            return false;
+        }
+
+        // Before: the value's start, or a word (or its punctuation) and a blank, with an opening parenthesis between: "CI (`lint`)".
+        var lead = open > 0 && t[open - 1] == '(' ? open - 1 : open;
+        if (lead > 0 && !(t[lead - 1] is ' ' && lead > 1 && (char.IsAsciiLetterOrDigit(t[lead - 2]) || t[lead - 2] is ',' or ':' or '.' or ';' or ')' or '(')))
+        {
+            return false;
+        }
+
+        // After: the end, punctuation, or a blank and a word.
+        var a = close + 1;
+        if (a < t.Length && t[a] is '.' or ',' or ';' or ':' or '!' or '?' or ')')
+        {
+            a++;
+        }
+
+        if (a < t.Length && !(t[a] == ' ' && a + 1 < t.Length && (char.IsAsciiLetter(t[a + 1]) || t[a + 1] is '(' or '`')) && t[a] is not ('\n' or ' '))
+        {
+            return false;
+        }
+
+        // Prose is counted near the span only (a bounded window), so a value of many spans stays linear.
+        var inner = t.Slice(open + 1, length);
+        var from = Math.Max(0, open - ProseWindow);
+        var to = Math.Min(t.Length, close + 1 + ProseWindow);
+        return !inner.Contains("$(", StringComparison.Ordinal) && !inner.Contains("${", StringComparison.Ordinal) && !HoldsAttackCommand(inner)
+            && ProseWords(t[from..open]) + ProseWords(t[(close + 1)..to]) >= 3;
+    }
+
+    /// <summary>Whether <paramref name="pos"/> lies inside a code span in prose (see <see cref="IsCodeSpanInProse"/>).</summary>
+    public static bool InCodeSpanOfProse(ReadOnlySpan<char> t, int pos)
+    {
+        var from = Math.Max(0, pos - MaxSpan);
+        var open = t[from..pos].LastIndexOf('`');
+        if (open < 0)
+        {
+            return false;
+        }
+
+        open += from;
+
+        // An opening backtick has an even number of backticks before it.
+        var before = t[..open].Count('`');
+        return before % 2 == 0 && IsCodeSpanInProse(t, open, out var close) && close > pos;
+    }
+
+    /// <summary>Words of two or more letters outside backtick spans (the text is read from outside a span).</summary>
+    private static int ProseWords(ReadOnlySpan<char> t)
+    {
+        WorkMeter.Add(t.Length);
+        var words = 0;
+        var inSpan = false;
+        var run = 0;
+        foreach (var c in t)
+        {
+            if (c == '`')
+            {
+                inSpan = !inSpan;
+                run = 0;
+                continue;
+            }
+
+            if (inSpan)
+            {
+                continue;
+            }
+
+            if (char.IsAsciiLetter(c) || c == '\'')
+            {
+                run++;
+                continue;
+            }
+
+            if (run >= 2)
+            {
+                words++;
+            }
+
+            run = 0;
+        }
+
+        return run >= 2 ? words + 1 : words;
+    }
+
+    /// <summary>Whether a word of the span is a command attackers run through an injection (recon, download, shell, exfiltration).</summary>
+    private static bool HoldsAttackCommand(ReadOnlySpan<char> inner)
+    {
+        var i = 0;
+        while (i < inner.Length)
+        {
+            while (i < inner.Length && !char.IsAsciiLetterOrDigit(inner[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < inner.Length && (char.IsAsciiLetterOrDigit(inner[i]) || inner[i] is '_' or '-'))
+            {
+                i++;
+            }
+
+            if (inner[start..i] is "id" or "whoami" or "uname" or "cat" or "curl" or "wget" or "nc" or "ncat" or "netcat" or "bash" or "sh" or "zsh"
+                or "ping" or "sleep" or "nslookup" or "dig" or "base64" or "chmod" or "passwd" or "shadow" or "powershell" or "cmd" or "certutil"
+                or "bitsadmin" or "mshta" or "rundll32" or "telnet" or "socat" or "xterm" or "ifconfig" or "hostname" or "env" or "printenv")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
