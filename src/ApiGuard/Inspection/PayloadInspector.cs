@@ -96,7 +96,14 @@ public sealed class PayloadInspector : IPayloadInspector
             return;
         }
 
-        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value);
+        // A data URI's payload ("data:application/pdf;base64,JVBERi0x...") is read decoded, like a base64 value.
+        var encoded = settings.FieldType == FieldType.Base64 ? value : DataUriPayload(value);
+        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value) || (encoded.Length < value.Length && Base64Layer.LooksLikeBase64(encoded));
+        if (encoded.Length < value.Length && !Base64Layer.LooksLikeBase64(encoded))
+        {
+            encoded = value;
+        }
+
         try
         {
             if (settings.FieldType != FieldType.Base64)
@@ -107,7 +114,7 @@ public sealed class PayloadInspector : IPayloadInspector
             if (base64 && !sink.Settled)
             {
                 // a and b are free again: decode the original value into them and inspect the decoded text.
-                Base64Layer.Inspect(value, settings, a, b, ref sink);
+                Base64Layer.Inspect(encoded, settings, a, b, ref sink);
             }
         }
         catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
@@ -115,6 +122,19 @@ public sealed class PayloadInspector : IPayloadInspector
             // Never throw on attacker input: a detector fault fails closed as a critical finding (rule 920900).
             sink.Add(RuleKey.EngineFault, 0, value.Length);
         }
+    }
+
+    /// <summary>The base64 payload of a data URI ("data:...;base64,PAYLOAD"), or the whole value when it is none.</summary>
+    private static ReadOnlySpan<char> DataUriPayload(ReadOnlySpan<char> value)
+    {
+        if (!value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            return value;
+        }
+
+        var head = value.Length > 128 ? value[..128] : value;
+        var marker = head.IndexOf(";base64,", StringComparison.OrdinalIgnoreCase);
+        return marker < 0 ? value : value[(marker + 8)..];
     }
 
     /// <summary>Runs the detectors over normalised text.</summary>

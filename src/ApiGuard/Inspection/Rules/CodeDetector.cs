@@ -401,6 +401,12 @@ internal static class CodeDetector
                 continue;
             }
 
+            if (spaced && args.Length > 0 && char.IsAsciiDigit(args[0]) && args.IndexOf(':') > 0 && !args.Contains('\'') && !args.Contains('"'))
+            {
+                // "Oslo S (OSL) (07:12–09:40);": a parenthetical time after another; PHP has no argument of that shape.
+                continue;
+            }
+
             var after = t[(p + close + 2)..].TrimStart(" \t/*");
             if ((after.IsEmpty && !spaced) || after.StartsWith(';') || (after.StartsWith('.') && after.Length > 1 && !IsFileExtension(after)))
             {
@@ -1018,6 +1024,23 @@ internal static class CodeDetector
     }
 
     /// <summary>
+    /// Whether a data URI carries a document in base64 ("data:application/pdf;base64,JVBERi0x..."): an upload, not a script for
+    /// PHP's data:// wrapper. The engine decodes its payload like any base64 value, so PHP code inside still counts.
+    /// </summary>
+    private static bool IsDocumentDataUri(ReadOnlySpan<char> t)
+    {
+        var comma = Head(t, 96).IndexOf(',');
+        if (comma < 0 || !t[..comma].EndsWith(";base64"))
+        {
+            return false;
+        }
+
+        var type = t[5..comma];
+        return type.StartsWith("application/pdf") || type.StartsWith("application/octet-stream") || type.StartsWith("application/zip")
+            || type.StartsWith("application/msword") || type.StartsWith("application/vnd.") || type.StartsWith("application/gzip");
+    }
+
+    /// <summary>
     /// Whether what follows a value-leading "process.env" is one variable's name with at most a fallback: the value is a
     /// setting that names where its value comes from ("process.env.CI_JOB_ID ?? ''"), not code that reads the environment.
     /// </summary>
@@ -1108,7 +1131,8 @@ internal static class CodeDetector
             }
         }
 
-        if (t.StartsWith("data:") && t.Length > 6 && (t[5..].StartsWith("text/") || t[5..].StartsWith("application/")) && !t[5..].StartsWith("text/csv"))
+        if (t.StartsWith("data:") && t.Length > 6 && (t[5..].StartsWith("text/") || t[5..].StartsWith("application/")) && !t[5..].StartsWith("text/csv")
+            && !IsDocumentDataUri(t))
         {
             sink.Add(RuleKey.CodeDataScheme, 0, 5);
         }

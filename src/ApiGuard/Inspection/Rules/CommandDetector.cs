@@ -38,6 +38,7 @@ internal static class CommandDetector
         Span<char> word = stackalloc char[32];
         var i = 0;
         var hl7 = IsHl7Segment(t);
+        var labels = (sink.Chars.Has('|') || sink.Chars.Has(';')) && IsLabelList(t);
 
         // The blank run the last command lookup skipped, and that lookup's strength: a line break inside the run would skip to
         // the same word, so it is judged again only by a stronger separator (which keeps "\n\n\n..." linear).
@@ -70,6 +71,8 @@ internal static class CommandDetector
                     }
 
                     break;
+                case '&' when IsLetterAbbreviation(t, p):
+                    continue;
                 case '&':
                     if (start < t.Length && t[start] == '&')
                     {
@@ -130,7 +133,7 @@ internal static class CommandDetector
                 continue;
             }
 
-            if (CommandAt(t, start, strength, word, out var at, out var len, ref sink))
+            if (CommandAt(t, start, strength, labels, word, out var at, out var len, ref sink))
             {
                 sink.Add(RuleKey.CmdiSeparatorCommand, p, at + len - p);
                 return;
@@ -144,7 +147,7 @@ internal static class CommandDetector
     }
 
     /// <summary>Reads a command word at <paramref name="start"/> and judges it with its arguments.</summary>
-    private static bool CommandAt(scoped ReadOnlySpan<char> t, int start, int strength, scoped Span<char> word, out int at, out int len, ref FindingSink sink)
+    private static bool CommandAt(scoped ReadOnlySpan<char> t, int start, int strength, bool labels, scoped Span<char> word, out int at, out int len, ref FindingSink sink)
     {
         var i = start;
         while (i < t.Length && (t[i] is ' ' or '\t' or '{' or '(' || (t[i] is '\n' or '\r')))
@@ -196,6 +199,12 @@ internal static class CommandDetector
         if (arg == Arg.Switch)
         {
             arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
+        }
+
+        if (labels && !obfuscated && !pathed && arg is Arg.End or Arg.Word && IsValueEndOrItemEnd(t, i))
+        {
+            // "Salesforce Admin | ITIL v4 | PowerShell": a tool named as one item of a list of labels.
+            return false;
         }
 
         if (tier == PowerShell && arg != Arg.Word)
@@ -310,6 +319,12 @@ internal static class CommandDetector
                 j++;
             }
 
+            if (next == Arg.Flag && j < t.Length && t[j] == '+')
+            {
+                // "script font stencil +navy": a search's required term; '+' options ("set +x") come first.
+                next = Arg.Word;
+            }
+
             if (next is Arg.Flag or Arg.Variable or Arg.Redirect || (next == Arg.Path && j < t.Length && t[j] is '/' or '~' or '.'))
             {
                 return next;
@@ -354,6 +369,9 @@ internal static class CommandDetector
                 return Arg.Word;
             case '/' when spaced || n == '/':
                 return Arg.Path;
+            case '/' when char.IsAsciiLetter(n) && AlternativeCommand(t, i + 1):
+                // "Bash/Zsh": two tools named as alternatives, not a switch.
+                return Arg.Word;
             case '/' when char.IsAsciiLetter(n):
                 return Arg.Switch;
             case '~' or '.' when n == '/' || (c == '.' && n == '.'):
@@ -831,6 +849,87 @@ internal static class CommandDetector
         }
     }
 
+    /// <summary>Whether a listed command of two or more letters, and then no more letters, starts at <paramref name="i"/>.</summary>
+    private static bool AlternativeCommand(ReadOnlySpan<char> t, int i)
+    {
+        var end = i;
+        while (end < t.Length && end - i < 16 && char.IsAsciiLetter(t[end]))
+        {
+            end++;
+        }
+
+        return end - i >= 2 && (end == t.Length || !char.IsAsciiLetterOrDigit(t[end])) && Lookup(t[i..end]) != 0;
+    }
+
+    /// <summary>
+    /// Whether the '&amp;' at <paramref name="p"/> joins two single letters into an abbreviation ("A&amp;W", "R&amp;D", "Q&amp;A"),
+    /// not a command run after a value.
+    /// </summary>
+    private static bool IsLetterAbbreviation(ReadOnlySpan<char> t, int p) =>
+        p > 0 && p + 1 < t.Length && char.IsAsciiLetter(t[p - 1]) && char.IsAsciiLetter(t[p + 1])
+        && (p == 1 || !char.IsAsciiLetterOrDigit(t[p - 2])) && (p + 2 == t.Length || !char.IsAsciiLetterOrDigit(t[p + 2]));
+
+    /// <summary>Whether only blanks stand between <paramref name="i"/> and the value's end or the next ';' or '|'.</summary>
+    private static bool IsValueEndOrItemEnd(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i >= t.Length || t[i] is ';' or '|';
+    }
+
+    /// <summary>
+    /// Whether the value is a list of labels: three or more short items between " | " or "; " ("C#; JavaScript; PowerShell",
+    /// "M&amp;A due diligence | Excel (Power Query) | PowerShell"), at most a third of them a lone command name, and nothing
+    /// a command line needs to chain or substitute ('$', '`', "&amp;&amp;", "||", a redirect into a path).
+    /// </summary>
+    private static bool IsLabelList(ReadOnlySpan<char> t)
+    {
+        if (t.Length > 512 || t.Contains('$') || t.Contains('`') || t.Contains("&&", StringComparison.Ordinal) || t.Contains("||", StringComparison.Ordinal)
+            || t.Contains(">/", StringComparison.Ordinal) || t.Contains("> /", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var pipes = t.Count(" | ");
+        var semicolons = t.Count("; ");
+        if (pipes < 2 && semicolons < 2)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> delimiter = pipes >= semicolons ? " | " : "; ";
+        var items = 0;
+        var commands = 0;
+        var rest = t;
+        while (true)
+        {
+            var end = rest.IndexOf(delimiter);
+            var item = (end < 0 ? rest : rest[..end]).Trim();
+            if (item.IsEmpty || item.Length > 48)
+            {
+                return false;
+            }
+
+            items++;
+            if (item.IndexOfAny(' ', '/', '\\') < 0 && Lookup(item) != 0)
+            {
+                commands++;
+            }
+
+            if (end < 0)
+            {
+                break;
+            }
+
+            rest = rest[(end + delimiter.Length)..];
+        }
+
+        return items >= 3 && commands * 3 <= items;
+    }
+
     /// <summary>Whether the value is an HL7 v2 segment: a three-character segment id, '|', and fields with '^' components or empty fields.</summary>
     private static bool IsHl7Segment(ReadOnlySpan<char> t) =>
         t.Length > 8 && char.IsAsciiLetter(t[0]) && char.IsAsciiLetterOrDigit(t[1]) && char.IsAsciiLetterOrDigit(t[2]) && t[3] == '|'
@@ -1161,7 +1260,9 @@ internal static class CommandDetector
             return true;
         }
 
-        if (rest.StartsWith('(') || rest.StartsWith('{'))
+        // $(cmd), bash 5.3's "${ cmd; }" and "${| cmd; }", and "${cmd}" standing where a command goes; in "${STATION_ID}_${DATE}.csv"
+        // a variable that shares a command's name is part of a word.
+        if (rest.StartsWith('(') || (rest.StartsWith('{') && ((rest.Length > 1 && rest[1] is ' ' or '\t' or '|') || p == 0 || t[p - 1] is ' ' or ';' or '|' or '&' or '\n' or '(' or '`')))
         {
             var i = p + 2;
             var wl = ReadWord(t, ref i, word, out _, out _);

@@ -504,7 +504,7 @@ internal static class MiscDetector
                 return;
             }
 
-            if (rest.StartsWith("[info]") || rest.StartsWith("[warn]") || rest.StartsWith("[error]") || rest.StartsWith("[debug]"))
+            if (LooksLikeLogRecord(rest))
             {
                 sink.Add(RuleKey.CrlfLogForging, i, t.Length - i);
                 return;
@@ -519,6 +519,14 @@ internal static class MiscDetector
     }
 
     /// <summary>Whether a response header that an injected line break would set begins here ("set-cookie:", "location:" ...).</summary>
+    /// <summary>
+    /// Whether the value is iCalendar text: it opens with a calendar or event property ("BEGIN:VEVENT", "SUMMARY:...",
+    /// "DTSTART:...") and has a start time in its first 512 characters (bounded, so asking per line stays linear).
+    /// </summary>
+    private static bool IsCalendar(ReadOnlySpan<char> t) =>
+        (t.StartsWith("begin:v") || t.StartsWith("summary:") || t.StartsWith("dtstart") || t.StartsWith("uid:") || t.StartsWith("description:"))
+        && (t.StartsWith("dtstart") || t[..Math.Min(t.Length, 512)].Contains("\ndtstart", StringComparison.Ordinal));
+
     /// <summary>Whether the value opens with a YAML mapping key on a line of its own ("headers:", "alert:").</summary>
     private static bool IsYamlBlock(ReadOnlySpan<char> t)
     {
@@ -537,13 +545,48 @@ internal static class MiscDetector
     private static bool ForgedLogLine(ReadOnlySpan<char> t, int p, int j)
     {
         var first = t[..p];
-        if (first.Length > 64 || first.ContainsAnyExcept(s_loginName))
+        if (first.Length > 64)
         {
-            // A user or account name ("admin", "j.doe@example.com"); markup such as "{noformat}" or prose opens a pasted log.
             return false;
         }
 
-        var line = t[j..].TrimStart('[');
+        if (first.ContainsAnyExcept(s_loginName))
+        {
+            // A user or account name ("admin", "j.doe@example.com") takes any log record after it; a short status ("sensor ok")
+            // a timestamped one. Markup such as "{noformat}", a label ("Log:"), a title ("Unhandled Runtime Error") or prose
+            // opens a pasted log.
+            return IsShortStatus(first) && j < t.Length && char.IsAsciiDigit(t[j]) && LooksLikeLogRecord(t[j..]);
+        }
+
+        return LooksLikeLogRecord(t[j..]);
+    }
+
+    /// <summary>A value's first line of one or two short words and nothing else ("sensor ok", "door3 closed").</summary>
+    private static bool IsShortStatus(ReadOnlySpan<char> first)
+    {
+        if (first.Length > 24 || first.Count(' ') > 1 || first.IsEmpty || first[0] == ' ' || first[^1] == ' ')
+        {
+            return false;
+        }
+
+        foreach (var c in first)
+        {
+            if (c != ' ' && !s_loginName.Contains(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a line opens as a log record: a level ("[INFO] ...", "error: ..."), an access-log entry, or a timestamp and a
+    /// level ("2026-12-05 12:00:00 INFO ...", "2026-12-05T10:00:00Z ...").
+    /// </summary>
+    private static bool LooksLikeLogRecord(ReadOnlySpan<char> record)
+    {
+        var line = record.TrimStart('[');
         if (line.StartsWith("info]") || line.StartsWith("warn]") || line.StartsWith("error]") || line.StartsWith("debug]") || IsAccessLogLine(line)
             || line.StartsWith("info ") || line.StartsWith("warn ") || line.StartsWith("warning ") || line.StartsWith("error ") || line.StartsWith("debug ")
             || line.StartsWith("fatal ") || line.StartsWith("audit ") || line.StartsWith("info:") || line.StartsWith("error:"))
@@ -702,6 +745,12 @@ internal static class MiscDetector
             }
 
             var name = t[j..n];
+            if (name is "location" or "link" && t[n..].Length > 1 && t[n + 1] != ' ' && IsCalendar(t))
+            {
+                // "SUMMARY:Review\nLOCATION:Bldg C, Rm 2.24\nDTSTART:20251121T100000Z": an iCalendar event's properties.
+                continue;
+            }
+
             if (IsInjectedHeaderName(name))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, n + 1 - p);

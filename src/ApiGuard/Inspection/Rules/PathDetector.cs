@@ -31,7 +31,7 @@ internal static class PathDetector
         [
             "/actuator/env", "/actuator/heapdump", "/actuator/gateway", "/actuator/jolokia", "/actuator/mappings", "/actuator/configprops",
             "/actuator/logfile", "/actuator/threaddump", "/server-status", "/server-info", "/phpinfo.php", "/database.yml", "/mgmt/tm/util/bash",
-            "/vpns/", "/jmx-console", "/manager/html", "/.ds_store", "/cgi-bin/",
+            "/vpns/", "/jmx-console", "/manager/html", "/.ds_store", "/cgi-bin/", "/eval-stdin.php",
         ]);
 
     private static readonly NeedleSet s_dotDirs = new(

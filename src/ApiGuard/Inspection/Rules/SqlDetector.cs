@@ -403,7 +403,7 @@ internal static class SqlDetector
                         SqlKind.Str => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Semi || (z.Kind == SqlKind.Logic && quote == '\'') || lastOpenString
                             || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1)),
                         SqlKind.Word => IsCompare(z) || (z.Kind == SqlKind.Comment && j + 1 == s.Length - 1)
-                            || (z.Kind == SqlKind.Op && (ExpressionAhead(s, j + 1) || (y.Word != SqlWord.None && At(s, j + 2).Kind == SqlKind.Num)))
+                            || (z.Kind == SqlKind.Op && !IsHyphenatedCode(s, j) && (ExpressionAhead(s, j + 1) || (y.Word != SqlWord.None && At(s, j + 2).Kind == SqlKind.Num)))
                             || (z.Kind == SqlKind.Logic && At(s, j + 2).Kind is SqlKind.Str or SqlKind.Num)
                             || OpenQuoteTail(t, s, j, quote, final, arithmetic: false),
                         SqlKind.Kw => y.Word is SqlWord.Null or SqlWord.True or SqlWord.False or SqlWord.Exists && z.Kind is not (SqlKind.Word or SqlKind.Str or SqlKind.Num),
@@ -558,6 +558,7 @@ internal static class SqlDetector
                             || (y.Kind == SqlKind.Num && (IsCompare(z) || z.Kind == SqlKind.Logic)),
                         SqlWord.In => y.Kind == SqlKind.LParen && !allowWord,
                         SqlWord.Between => IsLiteral(y),
+                        SqlWord.Mod when y.Kind == SqlKind.Num && IsCompare(z) && At(s, i + 3).Kind == SqlKind.Num && i + 3 == s.Length - 1 => false,
                         SqlWord.Div or SqlWord.Mod => y.Kind is SqlKind.Num or SqlKind.Func or SqlKind.LParen or SqlKind.Var
                             || (y.Kind == SqlKind.Str && !y.Flag && y.OpChar == quote && quote == '\'' && i + 1 == s.Length - 1 && ShortClosure(t, s)),
                         _ => false,
@@ -834,6 +835,18 @@ internal static class SqlDetector
         }
 
         return dotted;
+    }
+
+    /// <summary>
+    /// Whether the word at <paramref name="j"/> and the number after it are joined by a bare hyphen into one code
+    /// ("SKU-67230", "JK-541"): a product code, not a subtraction.
+    /// </summary>
+    private static bool IsHyphenatedCode(ReadOnlySpan<SqlToken> s, int j)
+    {
+        var w = At(s, j);
+        var op = At(s, j + 1);
+        var n = At(s, j + 2);
+        return op.Kind == SqlKind.Op && op.OpChar == '-' && op.Start == w.Start + w.Length && n.Kind is SqlKind.Num or SqlKind.Word && n.Start == op.Start + 1;
     }
 
     /// <summary>Whether a SELECT's arguments look like SQL rather than prose ("select the column").</summary>
@@ -1368,13 +1381,15 @@ internal static class SqlDetector
         var balanced = s[0].Kind == SqlKind.LParen;
         foreach (var x in s[..^1])
         {
-            if (x.Kind is SqlKind.Op or SqlKind.Logic or SqlKind.Func or SqlKind.Verb or SqlKind.Var || x.Is(SqlKind.Kw, SqlWord.Binary))
+            // A name SQL does not know before a parenthesis is a word with a parenthetical ("Marketing (EMEA)/*"), not a call.
+            var unknownCall = x.Kind == SqlKind.Func && x.Word == SqlWord.None;
+            if (!unknownCall && (x.Kind is SqlKind.Op or SqlKind.Logic or SqlKind.Func or SqlKind.Verb or SqlKind.Var || x.Is(SqlKind.Kw, SqlWord.Binary)))
             {
                 ops++;
             }
-            else if (x.Kind is SqlKind.Word or SqlKind.Kw or SqlKind.Other or SqlKind.Comma or SqlKind.Semi)
+            else if (unknownCall || x.Kind is SqlKind.Word or SqlKind.Kw or SqlKind.Other or SqlKind.Comma or SqlKind.Semi)
             {
-                words += x.Kind is SqlKind.Word ? 1 : 0;
+                words += x.Kind is SqlKind.Word || unknownCall ? 1 : 0;
                 balanced = false;
             }
 

