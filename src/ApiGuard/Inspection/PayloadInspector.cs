@@ -233,6 +233,7 @@ public sealed class PayloadInspector : IPayloadInspector
         // CRLF) early so they name what they find; with StopAtScore the rest is skipped once the score is reached.
         SqlDetector.Detect(t, ref sink);
         MiscDetector.Detect(t, settings.Source, ref sink);
+        QueryLanguageDetector.Detect(t, ref sink);
         if (sink.Settled)
         {
             return;

@@ -56,6 +56,12 @@ internal static class Base64Layer
             }
 
             var decoded = bytes[..written];
+            if (IsCommandPickle(decoded))
+            {
+                sink.Add(RuleKey.CodeUnsafeDeserialization, 0, value.Length);
+                return;
+            }
+
             var status = Utf8.ToUtf16(decoded, a, out _, out var chars, replaceInvalidSequences: false);
             if (status != OperationStatus.Done || !MostlyText(a[..chars]))
             {
@@ -76,6 +82,15 @@ internal static class Base64Layer
             }
         }
     }
+
+    /// <summary>
+    /// Whether decoded bytes are a binary Python pickle (protocol 2 or 3: 0x80 and the protocol byte, which no UTF-8 text
+    /// starts with) that imports a module able to run commands ("\x80\x02cposix\nsystem\n..."): unpickling it calls the function.
+    /// </summary>
+    private static bool IsCommandPickle(ReadOnlySpan<byte> d) =>
+        d.Length > 8 && d[0] == 0x80 && d[1] is 2 or 3
+        && (d.IndexOf("cposix\n"u8) > 0 || d.IndexOf("cos\n"u8) > 0 || d.IndexOf("cnt\n"u8) > 0 || d.IndexOf("csubprocess\n"u8) > 0
+            || d.IndexOf("cbuiltins\n"u8) > 0 || d.IndexOf("c__builtin__\n"u8) > 0);
 
     private static bool TryDecode(ReadOnlySpan<char> s, Span<byte> bytes, out int written)
     {

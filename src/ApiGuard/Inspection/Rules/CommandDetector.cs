@@ -823,9 +823,19 @@ internal static class CommandDetector
             return;
         }
 
-        if (t.StartsWith("--upload-pack=") || t.StartsWith("--receive-pack=") || t.StartsWith("--exec=") || t.Contains("--checkpoint-action=exec", StringComparison.Ordinal))
+        if (t.StartsWith("--upload-pack=") || t.StartsWith("--receive-pack=") || t.StartsWith("--exec=") || t.Contains("--checkpoint-action=exec", StringComparison.Ordinal)
+            || t.Contains("--use-compress-program=", StringComparison.Ordinal) || t.Contains("--to-command=", StringComparison.Ordinal)
+            || t.Contains("--rsh-command=", StringComparison.Ordinal) || t.Contains("--info-script=", StringComparison.Ordinal)
+            || t.Contains("--new-volume-script=", StringComparison.Ordinal))
         {
+            // git's and tar's options that run a program of the caller's choosing.
             sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
+            return;
+        }
+
+        if (GitConfigCommand(t) is var config and >= 0)
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, config, t.Length - config);
             return;
         }
 
@@ -847,6 +857,31 @@ internal static class CommandDetector
                 sink.Add(RuleKey.CmdiLeadingCommand, output, path.Length + 9);
             }
         }
+    }
+
+    /// <summary>
+    /// A git configuration set on the command line ("-c core.pager='sh -c id' log", "--config=core.sshCommand=...") whose value git
+    /// runs as a program, or the ext transport ("ext::sh -c touch% /tmp/pwned"). Returns where it starts, or -1.
+    /// </summary>
+    private static int GitConfigCommand(ReadOnlySpan<char> t)
+    {
+        var ext = t.IndexOf("ext::");
+        if (ext >= 0 && (ext == 0 || t[ext - 1] is ' ' or '\'' or '"' or '=') && t[(ext + 5)..].TrimStart(' ').Length > 0 && char.IsAsciiLetter(t[(ext + 5)..].TrimStart(' ')[0]))
+        {
+            return ext;
+        }
+
+        foreach (var key in (ReadOnlySpan<string>)["core.sshcommand=", "core.pager=", "core.editor=", "core.fsmonitor=", "core.hookspath=", "core.gitproxy=",
+            "protocol.ext.allow=", "credential.helper=", "diff.external=", "sequence.editor=", "uploadpack.packobjectshook="])
+        {
+            var k = t.IndexOf(key);
+            if (k >= 0 && (t[..k].TrimEnd(" '\"").EndsWith("-c") || t[..k].EndsWith("--config=") || t[..k].EndsWith("--config ")))
+            {
+                return k;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Whether a listed command of two or more letters, and then no more letters, starts at <paramref name="i"/>.</summary>

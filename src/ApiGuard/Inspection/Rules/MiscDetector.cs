@@ -661,7 +661,8 @@ internal static class MiscDetector
     /// after a character that only encodes a line break (U+560A), no sentence does.
     /// </summary>
     private static bool StartsWithMailHeaderOrCommand(ReadOnlySpan<char> rest) =>
-        rest.StartsWith("bcc:") || rest.StartsWith("cc:") || rest.StartsWith("to:") || rest.StartsWith("reply-to:") || IsSmtpCommand(rest);
+        rest.StartsWith("bcc:") || rest.StartsWith("cc:") || rest.StartsWith("to:") || rest.StartsWith("reply-to:") || rest.StartsWith("subject:")
+        || rest.StartsWith("from:") || IsSmtpCommand(rest);
 
     /// <summary>An SMTP command opening a line: "rcpt to:", "mail from:" (a line break before it injects a recipient or a message).</summary>
     private static bool IsSmtpCommand(ReadOnlySpan<char> line) =>

@@ -23,7 +23,7 @@ internal static class PathDetector
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
             "config.inc.php", "/etc/", "/usr/local/etc/", "/dev/tcp/", "/dev/udp/", "drivers\\etc\\hosts", "drivers/etc/hosts", "web-inf/", "web-inf\\",
-            "var/run/secrets/", "run/secrets/kubernetes.io",
+            "var/run/secrets/", "run/secrets/kubernetes.io", "jenkins/secrets/", "secrets/master.key",
         ]);
 
     // Management and diagnostics endpoints that scanners request by path: they disclose configuration, memory or a shell.
@@ -117,6 +117,17 @@ internal static class PathDetector
         if (sensitive >= 0 && IsPathStart(t, sensitive))
         {
             sink.Add(RuleKey.LfiSensitiveFile, sensitive, t.Length - sensitive);
+        }
+        else if (sensitive < 0 && t.Length <= 512 && t.Contains("/./", StringComparison.Ordinal))
+        {
+            // "/./proc/./self/environ": "." segments name the same directory, so the path is read without them.
+            Span<char> folded = stackalloc char[t.Length];
+            var n = WithoutDotSegments(t, folded);
+            var f = s_sensitive.IndexOfAny(folded[..n]);
+            if (f >= 0 && IsPathStart(folded[..n], f))
+            {
+                sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);
+            }
         }
 
         var dot = -1;
@@ -299,6 +310,24 @@ internal static class PathDetector
 
         return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "gitlab" or "gitlab-ci" or "gitmodules" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
             or "prettierignore" or "dockerignore" or "npmignore" or "nvmrc" or "babelrc" or "browserslistrc" or "stylelintrc";
+    }
+
+    /// <summary>Copies <paramref name="t"/> with every "./" that follows a '/' dropped; returns the length written.</summary>
+    private static int WithoutDotSegments(ReadOnlySpan<char> t, Span<char> output)
+    {
+        var n = 0;
+        for (var i = 0; i < t.Length; i++)
+        {
+            if (t[i] == '.' && i > 0 && t[i - 1] == '/' && i + 1 < t.Length && t[i + 1] == '/')
+            {
+                i++;
+                continue;
+            }
+
+            output[n++] = t[i];
+        }
+
+        return n;
     }
 
     /// <summary>Whether a sensitive-name match starts a path (not a word inside prose such as "wget/etc/").</summary>

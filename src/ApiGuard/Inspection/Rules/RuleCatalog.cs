@@ -71,6 +71,8 @@ internal enum RuleKey
     CodeUnsafeDeserialization,
     CodePythonInjection,
     CodeDotNetInjection,
+    CodeServerSideInclude,
+    CodeSearchEngineScript,
     CodeFormulaInjection,
 
     // SSRF (934110) and SSTI (934200)
@@ -110,6 +112,7 @@ internal enum RuleKey
     SqliBreakoutComment,
     SqliWeakFunction,
     SqliWeakBreakout,
+    XpathInjection,
 
     // NoSQL (945xxx), XXE (946xxx)
     NosqlOperator,
@@ -210,6 +213,8 @@ internal static class RuleCatalog
         Set(RuleKey.CodeUnsafeDeserialization, 944210, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodePythonInjection, 934180, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeDotNetInjection, 934210, InspectionCategory.Code, Critical, 1);
+        Set(RuleKey.CodeServerSideInclude, 934220, InspectionCategory.Code, Critical, 1);
+        Set(RuleKey.CodeSearchEngineScript, 934230, InspectionCategory.Code, Critical, 1);
         Set(RuleKey.CodeFormulaInjection, 934190, InspectionCategory.Code, Critical, 1);
 
         Set(RuleKey.SsrfMetadataHost, 934110, InspectionCategory.Ssrf, Critical, 1);
@@ -246,6 +251,9 @@ internal static class RuleCatalog
         Set(RuleKey.SqliBreakoutComment, 942220, InspectionCategory.Sqli, Critical, 1);
         Set(RuleKey.SqliWeakFunction, 942300, InspectionCategory.Sqli, Critical, 2);
         Set(RuleKey.SqliWeakBreakout, 942310, InspectionCategory.Sqli, Critical, 2);
+
+        // XPath shares SQL's shape of injection (a quote closed, a boolean added) and its family.
+        Set(RuleKey.XpathInjection, 942320, InspectionCategory.Sqli, Critical, 1);
 
         Set(RuleKey.NosqlOperator, 945100, InspectionCategory.Nosqli, Critical, 1);
         Set(RuleKey.NosqlOperatorInValue, 945110, InspectionCategory.Nosqli, Critical, 1);

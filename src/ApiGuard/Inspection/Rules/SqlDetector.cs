@@ -51,6 +51,12 @@ internal static class SqlDetector
         if (!sink.Settled && sink.Chars.Has('\'') && t.Contains('\''))
         {
             Run(t, '\'', buf, ref sink);
+            if (!sink.Settled && t.StartsWith("\\'"))
+            {
+                // "\' OR 1=1-- -": where the application escapes quotes with a backslash, the value's own backslash escapes that
+                // one and its quote closes the string (the addslashes bypass).
+                Run(t[1..], '\'', buf, ref sink);
+            }
         }
 
         if (!sink.Settled && sink.Chars.Has('"') && t.Contains('"'))

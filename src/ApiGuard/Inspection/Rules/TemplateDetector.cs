@@ -60,6 +60,12 @@ internal static class TemplateDetector
                 continue;
             }
 
+            if (p + 1 < t.Length && t[p + 1] == '%' && StatementTag(t, p) is var statement and > 0)
+            {
+                sink.Add(RuleKey.SstiExpression, p, statement);
+                return;
+            }
+
             var prev = p > 0 ? t[p - 1] : '\0';
             var dollarSpaced = false;
             if (prev is ' ' or '\t')
@@ -114,6 +120,31 @@ internal static class TemplateDetector
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A statement tag that computes or discloses ("{% debug %}" dumps the context, "{%print(7*7)%}", "{% set x = cycler.__init__ %}"):
+    /// its body calls, computes on literals or walks internals. "{% if user.is_staff %}", "{% url 'home' %}" and
+    /// "{% for item in items %}" only name things. Returns the tag's length, or 0.
+    /// </summary>
+    private static int StatementTag(ReadOnlySpan<char> t, int p)
+    {
+        var end = Head(t[(p + 2)..], 512).IndexOf("%}", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return 0;
+        }
+
+        var body = t.Slice(p + 2, end).Trim(" -+\t");
+        var keyword = body.IndexOfAny(' ', '(') is var k and > 0 ? body[..k] : body;
+        if (body is "debug" || (keyword is "print" or "set" or "import" or "from" or "include" or "exec" && IsExpression(body[keyword.Length..].Trim(), strict: true))
+            || (keyword is not ("if" or "elif" or "for" or "with" or "url" or "static" or "trans" or "blocktrans" or "block" or "extends" or "macro" or "call" or "filter")
+                && body.Contains("__", StringComparison.Ordinal)))
+        {
+            return end + 4;
+        }
+
+        return 0;
     }
 
     /// <summary>

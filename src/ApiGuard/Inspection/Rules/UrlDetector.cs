@@ -453,9 +453,9 @@ internal static class UrlDetector
         // The URL is the whole value (what an include parameter receives), or assigned to an include parameter ("page=http://...");
         // a link in prose is someone's reference to a file. A script fetched over FTP, or handed to a parameter that names a page,
         // language, theme or template, is code to include: a site links to its pages over HTTP and by their own names.
-        if (scheme is "http" or "https" or "ftp" or "ftps" && url.ToEnd
+        if (scheme is "http" or "https" or "ftp" or "ftps" or "smb" && url.ToEnd
             && (urlStart == 0 || IncludeParameterBefore(t, urlStart))
-            && (IsWebShellPath(rest) || (IsScriptPath(rest) && (scheme is "ftp" or "ftps" || urlStart > 0))))
+            && (IsWebShellPath(rest) || (IsScriptPath(rest) && (scheme is "ftp" or "ftps" or "smb" || urlStart > 0))))
         {
             sink.Add(RuleKey.RfiWebShellName, urlStart, t.Length - urlStart);
         }

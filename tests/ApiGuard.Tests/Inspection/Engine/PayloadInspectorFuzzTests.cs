@@ -106,6 +106,11 @@ public sealed class PayloadInspectorFuzzTests
         "\n2024-01-01 00:00:00 info ",
         "`a` b ",
         "we ran `a && b` ok ",
+        "' or count(",
+        "{!join ",
+        "x\n2024-01-01 00:00:00 info ",
+        "-c core.pager=",
+        "/./",
         "lang=http://x/",
         "http://x/a?",
     ];

