@@ -23,7 +23,9 @@ public sealed class HandWrittenAttackDetectionTests
     // 550/592 = 92.9 %; after, 659/670 = 98.4 % and 584/592 = 98.6 %. Sets 15 and 16 (measured before any fix for them):
     // 518/533 = 97.2 % and 524/530 = 98.9 %; after, 526/533 = 98.7 % and 524/530. Sets 17 and 18 (measured before any fix
     // for them): 558/566 = 98.6 % and 590/607 = 97.2 %; after, 560/566 = 98.9 % and 595/607 = 98.0 %. Sets 19 and 20:
-    // 504/513 = 98.2 % and 505/517 = 97.7 % before; 507/513 = 98.8 % and 511/517 = 98.8 % after.
+    // 504/513 = 98.2 % and 505/517 = 97.7 % before; 507/513 = 98.8 % and 511/517 = 98.8 % after. Sets 21-24 before:
+    // 671/685 = 98.0 %, 691/706 = 97.9 %, 680/692 = 98.3 %, 680/688 = 98.8 %; after (git config and tar options, XPath, ESI,
+    // Solr/Elasticsearch, pickles, statement tags): 678/685 = 99.0 %, 701/706 = 99.3 %, 692/692, 684/688 = 99.4 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -43,6 +45,10 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-18.jsonl", 600, 97.5)]
     [InlineData("attacks-19.jsonl", 510, 98.5)]
     [InlineData("attacks-20.jsonl", 510, 98.5)]
+    [InlineData("attacks-21.jsonl", 680, 98.5)]
+    [InlineData("attacks-22.jsonl", 700, 99.0)]
+    [InlineData("attacks-23.jsonl", 690, 99.5)]
+    [InlineData("attacks-24.jsonl", 680, 99.0)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

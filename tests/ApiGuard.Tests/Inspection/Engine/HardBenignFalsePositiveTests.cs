@@ -39,7 +39,10 @@ public sealed class HardBenignFalsePositiveTests
     // file rule 933220 also flags, and the corpus's CRS tests require) and 17/2,091 = 0.81 %. Sets 17 (finance, crypto) and
     // 18 (travel): 7/2,848 = 0.25 % (sftp bank-file URLs) and 0/2,152 before any fix for them; 0 and 0 after. Sets 19
     // (education, public services) and 20 (social): 8/2,310 = 0.35 % (algebra "(9a + 7b)(1a - b)") and 7/2,131 = 0.33 %
-    // ("Python & chill") before; 0 and 0 after.
+    // ("Python & chill") before; 0 and 0 after. Sets 21-24 (dev platforms, retail search, HR, geo and science), measured
+    // before any fix for them: 81/2,290 = 3.54 % (markdown code spans "`npm ci && npm test`", npm log lines, workflow
+    // expressions), 2/2,335, 40/2,325 = 1.72 % (data URIs of PDFs, iCalendar LOCATION lines, skills lists naming PowerShell)
+    // and 12/2,208 = 0.54 %; after, 8/2,290 = 0.35 % (".git/config" named in git's own error message), 0, 2/2,325 and 0.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -61,6 +64,10 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-18.jsonl", "", 2100)]
     [InlineData("hard-benign-19.jsonl", "", 2300)]
     [InlineData("hard-benign-20.jsonl", "", 2100)]
+    [InlineData("hard-benign-21.jsonl", "", 2250)]
+    [InlineData("hard-benign-22.jsonl", "", 2300)]
+    [InlineData("hard-benign-23.jsonl", "", 2300)]
+    [InlineData("hard-benign-24.jsonl", "", 2200)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");
