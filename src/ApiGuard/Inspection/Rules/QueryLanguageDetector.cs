@@ -28,12 +28,13 @@ internal static class QueryLanguageDetector
             return;
         }
 
-        if (sink.Chars.Has('<'))
+        var m = sink.Chars;
+        if (m.Has('<') && ((m.Has('e') && m.Has(':')) || (m.Has('!') && m.Has('#'))))
         {
             Includes(t, ref sink);
         }
 
-        if (sink.Chars.Has('{'))
+        if (m.Has('{') && (m.Has('!') || t[0] == '{'))
         {
             SearchEngine(t, ref sink);
         }
@@ -72,7 +73,7 @@ internal static class QueryLanguageDetector
     /// </summary>
     private static void SearchEngine(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        var local = t.IndexOf("{!", StringComparison.Ordinal);
+        var local = sink.Chars.Has('!') ? t.IndexOf("{!", StringComparison.Ordinal) : -1;
         if (local >= 0 && (local == 0 || t[local - 1] is ' ' or '=' or '(' or ':' or '"' or '\''))
         {
             var n = local + 2;
@@ -90,7 +91,8 @@ internal static class QueryLanguageDetector
             }
         }
 
-        if (t.Contains("\"lang\"", StringComparison.Ordinal))
+        // A query body is a JSON document of its own.
+        if (t[0] == '{' && t.Contains("\"lang\"", StringComparison.Ordinal))
         {
             foreach (var lang in (ReadOnlySpan<string>)["\"lang\":\"painless\"", "\"lang\": \"painless\"", "\"lang\":\"groovy\"", "\"lang\": \"groovy\"", "\"lang\":\"mvel\""])
             {
