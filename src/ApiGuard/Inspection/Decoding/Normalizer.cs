@@ -183,7 +183,8 @@ internal static class Normalizer
         {
             '\u00A0' or '\u3000' or (>= '\u2000' and <= '\u200A') or '\u202F' or '\u205F' => ' ',
             '\u2028' or '\u2029' or '\u0085' => '\n', // line and paragraph separators and NEL end lines for JavaScript and some servers
-            '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or (>= '\u0300' and <= '\u036F') => '\0', // invisible and combining marks
+            '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF' or '\u00AD' or (>= '\u0300' and <= '\u036F')
+                or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') => '\0', // invisible, combining and bidi marks
             '\u017F' => 's', // long s, which NFKC reads as 's' ("<ſcript>")
             >= '\u24B6' and <= '\u24CF' => (char)('a' + (c - '\u24B6')), // circled capital letters
             >= '\u24D0' and <= '\u24E9' => (char)('a' + (c - '\u24D0')), // circled small letters

@@ -13,6 +13,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class CommandDetector
 {
     private static readonly SearchValues<char> s_shellMeta = SearchValues.Create("$|;&><");
+    private static readonly SearchValues<char> s_chainChars = SearchValues.Create(";|&$`\n");
     private static readonly SearchValues<char> s_separators = SearchValues.Create(";|&`$\n\r<>{(");
     private const byte Strong = 1;
     private const byte Weak = 2;
@@ -88,6 +89,10 @@ internal static class CommandDetector
                 case '\r':
                     strength = 1;
                     break;
+                case '`' when MarkdownProse.IsFencedBlock(t, p, out var fenceEnd):
+                    // A fenced code block of documentation ("```bash\ncurl -s '...' | jq '.items'\n```") is shown, not run.
+                    i = fenceEnd;
+                    continue;
                 case '`' when MarkdownProse.IsCodeSpanInProse(t, p, out var spanEnd):
                     // "I tried `npm ci && npm test` locally": what a sentence quotes, separators and all, is not run.
                     i = spanEnd + 1;
@@ -199,6 +204,12 @@ internal static class CommandDetector
         if (arg == Arg.Switch)
         {
             arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
+        }
+
+        if (!obfuscated && !pathed && arg == Arg.Word && FunctionWordFollows(t, i))
+        {
+            // "; curl of the hose is too tight", "; echo from the tank gauge": the word is a noun of the sentence.
+            return false;
         }
 
         if (labels && !obfuscated && !pathed && arg is Arg.End or Arg.Word && IsValueEndOrItemEnd(t, i))
@@ -378,6 +389,9 @@ internal static class CommandDetector
                 return Arg.Path;
             case '$' or '%':
                 return Arg.Variable;
+            case '<' when IsMarkupTag(t, i):
+                // "exec pay &amp; more</li>": an HTML tag after the words, not input read from a file.
+                return Arg.Other;
             case '>' or '<' when RedirectTarget(t, i):
                 return Arg.Redirect;
             case '>' or '<':
@@ -693,6 +707,12 @@ internal static class CommandDetector
             return;
         }
 
+        if (offset > 0 && t[offset - 1] is '"' or '\'' && QuotedPhrase(t, offset - 1))
+        {
+            // "\"cat adoption rates\" -opinion": a search's quoted phrase; a shell would look for a program of that whole name.
+            return;
+        }
+
         Span<char> word = stackalloc char[32];
         var i = offset;
         var wl = ReadWord(t, ref i, word, out var obfuscated, out var pathed);
@@ -882,6 +902,56 @@ internal static class CommandDetector
         }
 
         return -1;
+    }
+
+    /// <summary>Whether an English function word follows the command word, then another word ("of the", "from the", "is too").</summary>
+    private static bool FunctionWordFollows(ReadOnlySpan<char> t, int i)
+    {
+        if (i >= t.Length || t[i] != ' ')
+        {
+            return false;
+        }
+
+        var j = i + 1;
+        var start = j;
+        while (j < t.Length && j - start < 6 && char.IsAsciiLetter(t[j]))
+        {
+            j++;
+        }
+
+        return j + 1 < t.Length && t[j] == ' ' && char.IsAsciiLetter(t[j + 1])
+            && t[start..j] is "of" or "the" or "is" or "was" or "are" or "from" or "to" or "in" or "on" or "for" or "with" or "and" or "at" or "by" or "too" or "has";
+    }
+
+    /// <summary>Whether the quote at <paramref name="q"/> encloses words with blanks between them and closes within 64 characters.</summary>
+    private static bool QuotedPhrase(ReadOnlySpan<char> t, int q)
+    {
+        var rest = t[(q + 1)..];
+        var close = (rest.Length > 64 ? rest[..64] : rest).IndexOf(t[q]);
+        return close > 0 && rest[..close].Trim().IndexOf(' ') > 0 && rest[..close].IndexOfAny(s_chainChars) < 0;
+    }
+
+    /// <summary>Whether an HTML tag ("&lt;/li&gt;", "&lt;p&gt;", "&lt;br/&gt;") starts at <paramref name="i"/>.</summary>
+    private static bool IsMarkupTag(ReadOnlySpan<char> t, int i)
+    {
+        var j = i + 1;
+        if (j < t.Length && t[j] == '/')
+        {
+            j++;
+        }
+
+        var name = j;
+        while (j < t.Length && j - name < 12 && char.IsAsciiLetterOrDigit(t[j]))
+        {
+            j++;
+        }
+
+        if (j < t.Length && t[j] == '/')
+        {
+            j++;
+        }
+
+        return j > name && j < t.Length && t[j] == '>' && char.IsAsciiLetter(t[name]);
     }
 
     /// <summary>Whether a listed command of two or more letters, and then no more letters, starts at <paramref name="i"/>.</summary>

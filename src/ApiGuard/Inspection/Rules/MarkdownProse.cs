@@ -67,6 +67,47 @@ internal static class MarkdownProse
             && ProseWords(t[from..open]) + ProseWords(t[(close + 1)..to]) >= 3;
     }
 
+    /// <summary>
+    /// Whether a fenced code block opens at <paramref name="open"/> ("```bash\n...\n```", a language tag of letters at most) and
+    /// closes within 4,096 characters without holding what attackers run; <paramref name="end"/> is just past its closing fence.
+    /// </summary>
+    public static bool IsFencedBlock(ReadOnlySpan<char> t, int open, out int end)
+    {
+        end = -1;
+        if (!t[open..].StartsWith("```") || (open > 0 && t[open - 1] == '`'))
+        {
+            return false;
+        }
+
+        var tag = open + 3;
+        while (tag < t.Length && tag - open < 24 && char.IsAsciiLetterOrDigit(t[tag]))
+        {
+            tag++;
+        }
+
+        if (tag >= t.Length || t[tag] != '\n')
+        {
+            return false;
+        }
+
+        var body = t[(tag + 1)..];
+        var close = (body.Length > 4096 ? body[..4096] : body).IndexOf("```", StringComparison.Ordinal);
+        if (close < 0)
+        {
+            return false;
+        }
+
+        var code = body[..close];
+        WorkMeter.Add(code.Length);
+        if (code.Contains("$(", StringComparison.Ordinal) || code.Contains('`') || HoldsAttackCommand(code))
+        {
+            return false;
+        }
+
+        end = tag + 1 + close + 3;
+        return true;
+    }
+
     /// <summary>Whether <paramref name="pos"/> lies inside a code span in prose (see <see cref="IsCodeSpanInProse"/>).</summary>
     public static bool InCodeSpanOfProse(ReadOnlySpan<char> t, int pos)
     {
@@ -122,7 +163,10 @@ internal static class MarkdownProse
         return run >= 2 ? words + 1 : words;
     }
 
-    /// <summary>Whether a word of the span is a command attackers run through an injection (recon, download, shell, exfiltration).</summary>
+    /// <summary>
+    /// Whether a word of the span is a command attackers run through an injection (recon, a shell to pipe a download into,
+    /// exfiltration). "cat", "curl" and "wget" fill documentation; what they read or fetch is judged by the path and URL rules.
+    /// </summary>
     private static bool HoldsAttackCommand(ReadOnlySpan<char> inner)
     {
         var i = 0;
@@ -139,7 +183,7 @@ internal static class MarkdownProse
                 i++;
             }
 
-            if (inner[start..i] is "id" or "whoami" or "uname" or "cat" or "curl" or "wget" or "nc" or "ncat" or "netcat" or "bash" or "sh" or "zsh"
+            if (inner[start..i] is "id" or "whoami" or "uname" or "nc" or "ncat" or "netcat" or "bash" or "sh" or "zsh"
                 or "ping" or "sleep" or "nslookup" or "dig" or "base64" or "chmod" or "passwd" or "shadow" or "powershell" or "cmd" or "certutil"
                 or "bitsadmin" or "mshta" or "rundll32" or "telnet" or "socat" or "xterm" or "ifconfig" or "hostname" or "env" or "printenv")
             {

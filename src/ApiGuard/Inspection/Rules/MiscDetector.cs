@@ -75,8 +75,18 @@ internal static class MiscDetector
 
             // The whole value (a JSON key or parameter name), a[$ne]= names, {"$ne": 1} in JSON text, {$ne: 1} in Mongo shell syntax,
             // and {\"$ne\": 1}, JSON inside a JSON or GraphQL string.
-            if ((p == 0 && j == t.Length) || (prev == '[' && next == ']') || (prev is '"' or '\'' && next is '"' or '\'' && Colon(t, j + 1)) || escapedKey
-                || (prev is '{' or ' ' or ',' && next == ':'))
+            var embedded = (prev is '"' or '\'' && next is '"' or '\'' && Colon(t, j + 1)) || escapedKey || (prev is '{' or ' ' or ',' && next == ':');
+            if (embedded && t[(p + 1)..j] is "and" or "or" or "nor" && Depth(t, p) >= 2 && !HasEmptyDocument(t[j..]))
+            {
+                // {"query": {"$and": [{"site": "depot"}, {"area": "line-3"}]}}: a query a client composes under its own key, on purpose;
+                // the operators that bypass a check ($ne, $gt, $regex, $where) are judged wherever they stand inside it. At the root
+                // ({"$or": [{"role": "admin"}, {"1": "1"}]}) the operator replaces the document the application built, and an empty
+                // document among the operands ({"$or": [{}, ...]}) matches everything.
+                i = Math.Max(i, j);
+                continue;
+            }
+
+            if ((p == 0 && j == t.Length) || (prev == '[' && next == ']') || embedded)
             {
                 sink.Add(source == ValueSource.JsonPropertyName || (p == 0 && j == t.Length) ? RuleKey.NosqlOperator : RuleKey.NosqlOperatorInValue, p, j - p);
                 return;
@@ -84,6 +94,49 @@ internal static class MiscDetector
 
             i = Math.Max(i, j);
         }
+    }
+
+    /// <summary>How many braces are open at <paramref name="p"/> (counted over at most the 512 characters before it).</summary>
+    private static int Depth(ReadOnlySpan<char> t, int p)
+    {
+        if (p > 512)
+        {
+            return 0;
+        }
+
+        var depth = 0;
+        foreach (var c in t[..p])
+        {
+            depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+        }
+
+        return depth;
+    }
+
+    /// <summary>Whether the first 256 characters hold an empty document "{}" (blanks allowed inside).</summary>
+    private static bool HasEmptyDocument(ReadOnlySpan<char> t)
+    {
+        var head = t.Length > 256 ? t[..256] : t;
+        for (var i = head.IndexOf('{'); i >= 0 && i < head.Length; i++)
+        {
+            if (head[i] != '{')
+            {
+                continue;
+            }
+
+            var j = i + 1;
+            while (j < head.Length && head[j] is ' ' or '\t' or '\r' or '\n')
+            {
+                j++;
+            }
+
+            if (j < head.Length && head[j] == '}')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Colon(ReadOnlySpan<char> t, int i)

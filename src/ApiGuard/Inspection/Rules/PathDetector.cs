@@ -18,7 +18,9 @@ internal static class PathDetector
             "etc/security/", "etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "proc/self/", "proc/version", "proc/cpuinfo",
             "proc/meminfo", "proc/net/", "proc/sched_debug", "proc/mounts", "proc/interrupts", "proc/1/", "sys/class", "sys/kernel/", "sys/power/", "sys/devices/",
             "win.ini", "boot.ini", "system.ini", "winnt/", "system32/config", "system32\\config",
-            "inetpub/", "inetpub\\", "/var/log/", "var/lib/mysql", "/root/", ".htaccess", ".htpasswd", ".bash_history", ".bashrc", ".zsh_history",
+            "inetpub/", "inetpub\\", "var/log/apache", "var/log/httpd", "var/log/nginx", "var/log/auth.log", "var/log/secure", "var/log/messages",
+            "var/log/syslog", "var/log/mail", "var/log/vsftpd", "var/log/sshd", "var/log/lastlog", "var/log/wtmp", "var/log/btmp", "var/log/dmesg",
+            "var/log/kern", "var/log/audit/", "var/lib/mysql", "/root/", ".htaccess", ".htpasswd", ".bash_history", ".bashrc", ".zsh_history",
             ".ssh/", "id_rsa", "id_dsa", "id_ed25519", "authorized_keys", "known_hosts", "web.config", "wp-config", "wp-content/debug.log",
             "wp-content/error.log", "wp-content/errors.log", "/.git/", ".git/config", ".git/head", ".svn/", ".hg/", ".aws/credentials", ".aws/config",
             ".docker/config.json", ".kube/config", ".npmrc", ".netrc", ".pgpass", ".my.cnf", ".env.", "/.env", "localsettings.php",
@@ -99,6 +101,12 @@ internal static class PathDetector
         }
 
         var sensitive = s_sensitive.IndexOfAny(t, sink.Chars);
+        if (sensitive >= 0 && IsDeviceReading(t[sensitive..]))
+        {
+            // "/sys/class/thermal/thermal_zone0/temp": a device's sensor or switch, read by the telemetry that names it.
+            sensitive = -1;
+        }
+
         if (sensitive >= 0 && IsEnvTemplate(t))
         {
             // ".env.example", "config/.env.sample": the committed template of the settings, without their values.
@@ -308,9 +316,24 @@ internal static class PathDetector
             return true;
         }
 
+        // Hidden folders of caches, games, build tools and desktop data hold no credentials: ".steam/steam/userdata/...",
+        // "~/.local/share/Steam", ".cache/pip", ".next/static". (Credential homes such as ".ssh", ".aws", ".docker" stay restricted.)
+        if (t[start..end] is "local" or "steam" or "cache" or "var" or "mozilla" or "thunderbird" or "icons" or "themes" or "fonts" or "wine"
+            or "npm" or "nvm" or "yarn" or "pnpm-store" or "minecraft" or "platformio" or "arduino15" or "next" or "nuxt" or "venv" or "pytest_cache"
+            or "mypy_cache" or "tox" or "expo" or "storybook" or "husky" or "changeset" or "devcontainer" or "circleci" or "vim" or "tmux" or "sbt" or "ivy2")
+        {
+            return true;
+        }
+
         return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "gitlab" or "gitlab-ci" or "gitmodules" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
             or "prettierignore" or "dockerignore" or "npmignore" or "nvmrc" or "babelrc" or "browserslistrc" or "stylelintrc";
     }
+
+    /// <summary>Whether a sensitive-name match is a sysfs device class that telemetry reads (thermal zones, GPIO, LEDs, hwmon).</summary>
+    private static bool IsDeviceReading(ReadOnlySpan<char> match) =>
+        match.StartsWith("sys/class/thermal/") || match.StartsWith("sys/class/gpio/") || match.StartsWith("sys/class/leds/")
+        || match.StartsWith("sys/class/hwmon/") || match.StartsWith("sys/class/power_supply/") || match.StartsWith("sys/class/backlight/")
+        || match.StartsWith("sys/class/pwm/");
 
     /// <summary>Copies <paramref name="t"/> with every "./" that follows a '/' dropped; returns the length written.</summary>
     private static int WithoutDotSegments(ReadOnlySpan<char> t, Span<char> output)
@@ -391,7 +414,7 @@ internal static class PathDetector
     private static void Globs(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         // Glob syntax and quoting are removed first ("[x]" keeps its first member; quotes and backslashes vanish), then a
-        // target matches where each character is its own or a wildcard. A match counts when it used a wildcard, or when
+        // target matches where each character is its own or a wildcard (a negated class is one). A match counts when it used a wildcard, or when
         // the value has a bracket class.
         var bracketed = t.IndexOf('[') >= 0;
         var limit = Math.Min(t.Length, 256);
@@ -420,7 +443,8 @@ internal static class PathDetector
                 var close = t[i..limit].IndexOf(']');
                 if (close > 1)
                 {
-                    c = t[i + 1];
+                    // A negated class ("[!abc]", "[^abc]") matches whatever it leaves out: a wildcard.
+                    c = t[i + 1] is '!' or '^' && close > 2 ? '?' : t[i + 1];
                     i += close + 1;
                     goto Step;
                 }

@@ -874,6 +874,9 @@ internal static class SqlDetector
                 return FromFollows(s, i + 1);
             case SqlKind.Str when QuotedWordEnds(t, s, i):
                 return false;
+            case SqlKind.Str when b.Kind == SqlKind.Op && b.OpChar == '<' && b.Start + 1 < t.Length && t[b.Start + 1] == '/':
+                // 'select "Export"</li>': a quoted label before a closing tag, not a comparison.
+                return false;
             case SqlKind.Num:
             case SqlKind.Str:
                 return !OpenProse(t, s, i) && b.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment or SqlKind.RParen or SqlKind.Semi or SqlKind.Union or SqlKind.Op

@@ -97,7 +97,8 @@ internal static class TemplateDetector
             if (prev == '{')
             {
                 // {{ ... }}; a Hugo shortcode "{{< figure src="/img/a.png" title="Q3" >}}" names a content block, not an expression.
-                if (!IsShortcode(content) && !IsWikiTemplate(content) && (IsExpression(content, strict: false) || content.Trim().StartsWith('%')))
+                if (!IsShortcode(content) && !IsWikiTemplate(content) && !IsHelperCall(content.Trim())
+                    && (IsExpression(content, strict: false) || content.Trim().StartsWith('%')))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 3);
                     return;
@@ -121,6 +122,81 @@ internal static class TemplateDetector
             }
         }
     }
+
+    /// <summary>
+    /// Whether <c>{{ ... }}</c> content is one call of a template's own helper on literals or names, with optional plain filters:
+    /// "states('sensor.plc_12_temp')", "is_state('light.porch', 'on')", "now()", "format_date(order.date) | upper". Home
+    /// automation, e-mail and CMS templates are full of them. A callee reached through an object ("_self.env.register...(",
+    /// "x.getClass()"), a helper that runs, imports, reads or reaches the engine's globals, or any computation, is not one.
+    /// </summary>
+    private static bool IsHelperCall(ReadOnlySpan<char> c)
+    {
+        var open = c.IndexOf('(');
+        if (open < 1 || c.Length > 160 || c.Contains("__", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = c[..open].TrimEnd(' ');
+        if (name.IsEmpty || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || name.ContainsAnyExcept(s_helperName)
+            || name is "system" or "exec" or "eval" or "popen" or "open" or "import" or "getattr" or "setattr" or "attr" or "compile" or "execfile"
+                or "input" or "globals" or "locals" or "vars" or "dir" or "range" or "lipsum" or "cycler" or "joiner" or "namespace" or "url_for"
+                or "get_flashed_messages" or "config" or "self" or "request" or "include" or "source" or "read" or "write" or "subprocess" or "os"
+                or "t" or "new" or "forname" or "getruntime" or "constructor" or "require" or "process" or "file" or "dump" or "debug" or "print"
+                or "echo" or "shell" or "cmd" or "spawn" or "call" or "run" or "load" or "loads" or "pickle" or "yaml" or "fromjson" or "template"
+                or "render" or "render_template_string" or "query" or "sql" or "fetch" or "curl" or "http_get" or "lookup")
+        {
+            return false;
+        }
+
+        var close = c.IndexOf(')');
+        if (close < open)
+        {
+            return false;
+        }
+
+        // Arguments: quoted words, numbers, names; no nested call, operator or quote inside a quote.
+        var args = c[(open + 1)..close];
+        var quoted = '\0';
+        foreach (var ch in args)
+        {
+            if (quoted != '\0')
+            {
+                quoted = ch == quoted ? '\0' : quoted;
+                if (ch is '{' or '}' or '$' or '`' or '(')
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (ch is '\'' or '"')
+            {
+                quoted = ch;
+            }
+            else if (!(char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or ',' or ' ' or '-'))
+            {
+                return false;
+            }
+        }
+
+        // After the call only plain filters ("| round(1)", "| upper") or a unit's text may follow.
+        var tail = c[(close + 1)..].Trim(' ');
+        if (quoted != '\0' || tail.IsEmpty)
+        {
+            return quoted == '\0';
+        }
+
+        // Judged as "x | filters", the helper's result standing in for a variable (c is at most 160 characters).
+        Span<char> piped = stackalloc char[tail.Length + 2];
+        piped[0] = 'x';
+        piped[1] = ' ';
+        tail.CopyTo(piped[2..]);
+        return tail[0] == '|' && IsValueThroughFilters(piped);
+    }
+
+    private static readonly SearchValues<char> s_helperName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
 
     /// <summary>
     /// A statement tag that computes or discloses ("{% debug %}" dumps the context, "{%print(7*7)%}", "{% set x = cycler.__init__ %}"):

@@ -111,6 +111,9 @@ public sealed class PayloadInspectorFuzzTests
         "x\n2024-01-01 00:00:00 info ",
         "-c core.pager=",
         "/./",
+        "```a\nx ",
+        "{\"q\": {\"$or\": [",
+        "{{ f('a') | b }} ",
         "lang=http://x/",
         "http://x/a?",
     ];

@@ -190,6 +190,16 @@ public sealed class PayloadInspectorTests
         "{% if user.is_staff %}Admin{% endif %} {% url 'home' %}",
         "Tom's or Jerry's",
         "{!important} is not valid CSS",
+        "message: \"{{ states('sensor.plc_12_temp') }} °C in boiler-room\"",
+        "{\"query\": {\"$and\": [{\"site\": \"depot\"}, {\"area\": \"line-3\"}]}, \"limit\": 162}",
+        "Maint note: kill switch tested OK; curl of the hose is too tight!",
+        "<ul><li>open-source funding</li><li>exec pay &amp; more</li></ul>",
+        "```bash\ncurl -s 'https://api.example.com/v1/articles?limit=10&page=4' | jq '.items[].title'\n```",
+        "Tip: in bash, `cat file | grep x` can be `grep x file` — no useless use of cat.",
+        "\"cat adoption rates\" -opinion",
+        "<ol><li>Step 2: select &quot;Export&quot;</li></ol>",
+        "/home/deck/.steam/steam/userdata/12778/730/local/cfg/autoexec.cfg",
+        "/sys/class/thermal/thermal_zone3/temp",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -432,6 +442,13 @@ public sealed class PayloadInspectorTests
         { "{%print(7*7)%}", InspectionCategory.Ssti },
         { "smb://evil.example/share/inc.php", InspectionCategory.Rfi },
         { "a@b.c\u560ASubject: you won", InspectionCategory.Crlf },
+        { "{\"$or\": [{}, {\"a\": \"a\"}]}", InspectionCategory.Nosqli },
+        { "{\"$or\": [{\"role\": \"admin\"}, {\"1\": \"1\"}]}", InspectionCategory.Nosqli },
+        { "\u202bscore=1,is_admin=1 WHERE name='me'-- \u2069", InspectionCategory.Sqli },
+        { "/etc/[!abc]asswd", InspectionCategory.Lfi },
+        { "/sys/class", InspectionCategory.Lfi },
+        { "{{ cycler.__init__.__globals__.os.popen('id').read() }}", InspectionCategory.Ssti },
+        { "{{ _self.env.registerUndefinedFilterCallback('exec') }}", InspectionCategory.Ssti },
     };
 
     [Theory]
