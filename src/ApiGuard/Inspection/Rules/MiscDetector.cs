@@ -354,6 +354,14 @@ internal static class MiscDetector
             return;
         }
 
+        var pi = t.IndexOf("<?xml-stylesheet");
+        if (pi >= 0 && t[pi..].IndexOf("href=") is var href and > 0 && t[(pi + href + 5)..].TrimStart("\"'").StartsWith("http"))
+        {
+            // A stylesheet fetched from elsewhere: an XSLT processor runs what it returns (file reads, SSRF, code).
+            sink.Add(RuleKey.XxeDoctype, pi, 16);
+            return;
+        }
+
         var e = t.IndexOf("!entity");
         if (e >= 0 && ((e > 0 && t[e - 1] == '<') || t[e..].Contains(" system", StringComparison.Ordinal) || t[e..].Contains('%')))
         {
@@ -382,7 +390,7 @@ internal static class MiscDetector
                 after = after[(after.IndexOf('n') + 1)..];
             }
 
-            if (StartsWithInjectedHeader(after))
+            if (StartsWithInjectedHeader(after) || after.StartsWith("bcc:") || IsSmtpCommand(after))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, 2);
                 return;
@@ -639,6 +647,11 @@ internal static class MiscDetector
     /// </summary>
     private static bool LooksLikeLogRecord(ReadOnlySpan<char> record)
     {
+        if (IsSyslogHeader(record))
+        {
+            return true;
+        }
+
         var line = record.TrimStart('[');
         if (line.StartsWith("info]") || line.StartsWith("warn]") || line.StartsWith("error]") || line.StartsWith("debug]") || IsAccessLogLine(line)
             || line.StartsWith("info ") || line.StartsWith("warn ") || line.StartsWith("warning ") || line.StartsWith("error ") || line.StartsWith("debug ")
@@ -666,6 +679,22 @@ internal static class MiscDetector
         return head.Contains(" info", StringComparison.Ordinal) || head.Contains(" warn", StringComparison.Ordinal)
             || head.Contains(" error", StringComparison.Ordinal) || head.Contains(" debug", StringComparison.Ordinal)
             || head.Contains(" fatal", StringComparison.Ordinal) || head.Contains("level=", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether a line opens as a syslog record: RFC 3164's "Dec  5 12:00:00 host tag:" or RFC 5424's "&lt;13&gt;1 2026-12-05T...".
+    /// </summary>
+    private static bool IsSyslogHeader(ReadOnlySpan<char> line)
+    {
+        if (line.Length > 8 && line[0] == '<' && char.IsAsciiDigit(line[1]))
+        {
+            var close = line[..Math.Min(line.Length, 5)].IndexOf('>');
+            return close > 1 && close + 2 < line.Length && line[close + 1] == '1' && line[close + 2] == ' ';
+        }
+
+        return line.Length > 15 && line[..3] is "jan" or "feb" or "mar" or "apr" or "may" or "jun" or "jul" or "aug" or "sep" or "oct" or "nov" or "dec"
+            && line[3] == ' ' && (char.IsAsciiDigit(line[4]) || line[4] == ' ') && char.IsAsciiDigit(line[5]) && line[6] == ' '
+            && char.IsAsciiDigit(line[7]) && line[9] == ':' && line[12] == ':';
     }
 
     /// <summary>Whether a line opens as a web server's access log entry: an IPv4 address, " - ", a user, then a bracketed time.</summary>

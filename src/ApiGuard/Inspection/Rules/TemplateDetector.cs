@@ -97,8 +97,8 @@ internal static class TemplateDetector
             if (prev == '{')
             {
                 // {{ ... }}; a Hugo shortcode "{{< figure src="/img/a.png" title="Q3" >}}" names a content block, not an expression.
-                if (!IsShortcode(content) && !IsWikiTemplate(content) && !IsHelperCall(content.Trim())
-                    && (IsExpression(content, strict: false) || content.Trim().StartsWith('%')))
+                if ((!IsShortcode(content) && !IsWikiTemplate(content) && !IsHelperCall(content.Trim())
+                    && (IsExpression(content, strict: false) || content.Trim().StartsWith('%'))) || RunsFilter(content))
                 {
                     sink.Add(RuleKey.SstiExpression, p - 1, close + 3);
                     return;
@@ -197,6 +197,36 @@ internal static class TemplateDetector
     }
 
     private static readonly SearchValues<char> s_helperName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
+
+    /// <summary>A filter that runs its input ("{{ x | system }}" where an application registered one) or reaches attributes.</summary>
+    private static bool IsRunningFilter(ReadOnlySpan<char> name) =>
+        name is "system" or "exec" or "shell" or "shell_exec" or "popen" or "eval" or "passthru" or "attr" or "call" or "render" or "include" or "source";
+
+    /// <summary>Whether template content pipes a value through a filter that runs it ("x | system", "'id' | shell_exec").</summary>
+    private static bool RunsFilter(ReadOnlySpan<char> c)
+    {
+        var pipe = c.IndexOf('|');
+        while (pipe >= 0 && pipe + 1 < c.Length)
+        {
+            var rest = c[(pipe + 1)..];
+            var start = rest.Length - rest.TrimStart(' ').Length;
+            var end = start;
+            while (end < rest.Length && (char.IsAsciiLetter(rest[end]) || rest[end] == '_'))
+            {
+                end++;
+            }
+
+            if (end > start && IsRunningFilter(rest[start..end]) && (end == rest.Length || !char.IsAsciiLetterOrDigit(rest[end])))
+            {
+                return true;
+            }
+
+            var next = rest.IndexOf('|');
+            pipe = next < 0 ? -1 : pipe + 1 + next;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// A statement tag that computes or discloses ("{% debug %}" dumps the context, "{%print(7*7)%}", "{% set x = cycler.__init__ %}"):
@@ -384,7 +414,7 @@ internal static class TemplateDetector
 
             i = SkipBlanks(t, i + 1);
             var name = NamePath(t, i);
-            if (name == i || t[i..name].Contains('.'))
+            if (name == i || t[i..name].Contains('.') || IsRunningFilter(t[i..name]))
             {
                 return false;
             }

