@@ -912,6 +912,12 @@ internal static class CommandDetector
             return ext;
         }
 
+        // Every key is set after "-c" or "--config" (one search rules most values out).
+        if (t.IndexOf("-c") < 0)
+        {
+            return -1;
+        }
+
         foreach (var key in (ReadOnlySpan<string>)["core.sshcommand=", "core.pager=", "core.editor=", "core.fsmonitor=", "core.hookspath=", "core.gitproxy=",
             "protocol.ext.allow=", "credential.helper=", "diff.external=", "sequence.editor=", "uploadpack.packobjectshook="])
         {
@@ -1013,15 +1019,15 @@ internal static class CommandDetector
     /// </summary>
     private static bool IsLabelList(ReadOnlySpan<char> t)
     {
-        if (t.Length > 512 || t.Contains('$') || t.Contains('`') || t.Contains("&&", StringComparison.Ordinal) || t.Contains("||", StringComparison.Ordinal)
-            || t.Contains(">/", StringComparison.Ordinal) || t.Contains("> /", StringComparison.Ordinal))
+        if (t.Length > 512)
         {
             return false;
         }
 
         var pipes = t.Count(" | ");
-        var semicolons = t.Count("; ");
-        if (pipes < 2 && semicolons < 2)
+        var semicolons = pipes >= 2 ? 0 : t.Count("; ");
+        if ((pipes < 2 && semicolons < 2) || t.Contains('$') || t.Contains('`') || t.Contains("&&", StringComparison.Ordinal)
+            || t.Contains("||", StringComparison.Ordinal) || t.Contains(">/", StringComparison.Ordinal) || t.Contains("> /", StringComparison.Ordinal))
         {
             return false;
         }
