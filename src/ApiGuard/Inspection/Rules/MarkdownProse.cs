@@ -16,7 +16,7 @@ internal static class MarkdownProse
 
     /// <summary>
     /// Whether the single backtick at <paramref name="open"/> opens a code span that sits in a sentence: the value's start or a
-    /// word and a blank before it; its end, punctuation or a blank and a word after it; at least three words of prose outside
+    /// word and a blank before it; its end or a blank after it (one punctuation mark allowed); at least three words of prose outside
     /// spans around it; nothing inside that only a shell substitution would hold (<c>$(</c>, <c>${</c>, a download, a shell, a recon
     /// command). <paramref name="close"/> is the closing backtick.
     /// </summary>
@@ -47,14 +47,14 @@ internal static class MarkdownProse
             return false;
         }
 
-        // After: the end, punctuation, or a blank and a word.
+        // After: the end, or a blank or line break, with one punctuation mark allowed first ("`x`.", "`x`, then").
         var a = close + 1;
         if (a < t.Length && t[a] is '.' or ',' or ';' or ':' or '!' or '?' or ')')
         {
             a++;
         }
 
-        if (a < t.Length && !(t[a] == ' ' && a + 1 < t.Length && (char.IsAsciiLetter(t[a + 1]) || t[a + 1] is '(' or '`')) && t[a] is not ('\n' or ' '))
+        if (a < t.Length && t[a] is not ('\n' or ' '))
         {
             return false;
         }
