@@ -1014,7 +1014,8 @@ internal static class CommandDetector
 
     /// <summary>
     /// Whether the value is a list of labels: three or more short items between " | " or "; " ("C#; JavaScript; PowerShell",
-    /// "M&amp;A due diligence | Excel (Power Query) | PowerShell"), at most a third of them a lone command name, and nothing
+    /// "M&amp;A due diligence | Excel (Power Query) | PowerShell"), at most a third of them a lone command name, at least two
+    /// of the others two characters or longer ("x ; whoami ; y" is no list), none opening or closing with a quote, and nothing
     /// a command line needs to chain or substitute ('$', '`', "&amp;&amp;", "||", a redirect into a path).
     /// </summary>
     private static bool IsLabelList(ReadOnlySpan<char> t)
@@ -1035,6 +1036,7 @@ internal static class CommandDetector
         ReadOnlySpan<char> delimiter = pipes >= semicolons ? " | " : "; ";
         var items = 0;
         var commands = 0;
+        var labels = 0;
         var rest = t;
         while (true)
         {
@@ -1046,9 +1048,19 @@ internal static class CommandDetector
             }
 
             items++;
+            if (item[0] is '\'' or '"' or '`' || item[^1] is '\'' or '"' or '`')
+            {
+                // "out.pdf' ; whoami ; '": a quote closed before the list's first separator is a breakout, not a label.
+                return false;
+            }
+
             if (item.IndexOfAny(' ', '/', '\\') < 0 && Lookup(item) != 0)
             {
                 commands++;
+            }
+            else if (item.Length >= 2)
+            {
+                labels++;
             }
 
             if (end < 0)
@@ -1059,7 +1071,7 @@ internal static class CommandDetector
             rest = rest[(end + delimiter.Length)..];
         }
 
-        return items >= 3 && commands * 3 <= items;
+        return items >= 3 && commands * 3 <= items && labels >= 2;
     }
 
     /// <summary>Whether the value is an HL7 v2 segment: a three-character segment id, '|', and fields with '^' components or empty fields.</summary>

@@ -909,6 +909,21 @@ internal static class SqlDetector
                     return FromFollows(s, i + 2);
                 }
 
+                // "select username||':'||password from users": columns joined into one string by the concatenation operator.
+                if (b.Is(SqlKind.Logic, SqlWord.Or) && t[b.Start] == '|')
+                {
+                    var k = i + 1;
+                    while (At(s, k).Is(SqlKind.Logic, SqlWord.Or) && t[At(s, k).Start] == '|' && At(s, k + 1).Kind is SqlKind.Word or SqlKind.Str && k - i < 16)
+                    {
+                        k += 2;
+                    }
+
+                    if (k > i + 1 && At(s, k).Is(SqlKind.Kw, SqlWord.From) && At(s, k + 1).Kind == SqlKind.Word)
+                    {
+                        return true;
+                    }
+                }
+
                 if (b.Is(SqlKind.Kw, SqlWord.From))
                 {
                     var c = At(s, i + 2);

@@ -27,7 +27,8 @@ public sealed class HandWrittenAttackDetectionTests
     // 671/685 = 98.0 %, 691/706 = 97.9 %, 680/692 = 98.3 %, 680/688 = 98.8 %; after (git config and tar options, XPath, ESI,
     // Solr/Elasticsearch, pickles, statement tags): 678/685 = 99.0 %, 701/706 = 99.3 %, 692/692, 684/688 = 99.4 %. Sets 25-28
     // on the day's first code / just before each existed / after: 99.1/99.6/99.9 %, 99.5/99.5/100 %, 97.3/97.7/99.1 %,
-    // 98.3/98.3/99.4 %.
+    // 98.3/98.3/99.4 %. Sets 29 and 30, on the final code before any fix: 646/661 = 97.7 % and 699/702 = 99.6 % (the first
+    // code: 97.6 % and 99.6 %); set 29 after its fixes (|| concatenation in UNION SELECT, quote-closed separators): 649/661 = 98.2 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -55,6 +56,8 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-26.jsonl", 640, 99.5)]
     [InlineData("attacks-27.jsonl", 650, 98.5)]
     [InlineData("attacks-28.jsonl", 700, 99.0)]
+    [InlineData("attacks-29.jsonl", 650, 98.0)]
+    [InlineData("attacks-30.jsonl", 700, 99.5)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

@@ -46,7 +46,8 @@ public sealed class HardBenignFalsePositiveTests
     // Sets 25-28 (insurance and legal forms, gaming chat, IoT configuration, CMS content), measured on the day's first code /
     // just before each existed / after its fixes: 0.55/0.14/0.14 %, 0.82/0.82/0.58 % (kaomoji "(ง'̀-'́)ง" read as "'-'", game
     // configs), 5.91/4.89/0.65 % (device paths under /etc, "~/.config/.../secrets.yaml", "$(date)" in templates) and
-    // 2.07/1.84/0.14 %.
+    // 2.07/1.84/0.14 %. Sets 29 (healthcare) and 30 (a day of a SaaS API's traffic), written last and measured on the final
+    // code before any fix: 0/2,131 and 1/2,179 = 0.05 % (the first code: 0.80 % and 0.05 %).
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -76,6 +77,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-26.jsonl", "", 2050, 0.6)]
     [InlineData("hard-benign-27.jsonl", "", 2150, 0.7)]
     [InlineData("hard-benign-28.jsonl", "", 2150)]
+    [InlineData("hard-benign-29.jsonl", "", 2100)]
+    [InlineData("hard-benign-30.jsonl", "", 2150)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");

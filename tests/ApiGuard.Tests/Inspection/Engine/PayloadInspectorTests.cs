@@ -460,6 +460,9 @@ public sealed class PayloadInspectorTests
         { "sensor-1\nDec  5 12:00:00 gw-01 sshd[1]: Accepted password for root from 10.0.0.99", InspectionCategory.Crlf },
         { "boiler\n<13>1 2026-12-05T12:00:00Z gw-01 auth - - - admin login ok", InspectionCategory.Crlf },
         { "user\\r\\nBcc: victim@plant.example", InspectionCategory.Crlf },
+        { "-5 UNION SELECT username||':'||password FROM users--", InspectionCategory.Sqli },
+        { "out.pdf' ; whoami ; '", InspectionCategory.Cmdi },
+        { "x ; whoami ; y", InspectionCategory.Cmdi },
     };
 
     [Theory]
