@@ -639,6 +639,13 @@ internal static class SqlDetector
     private static bool DropTail(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int table)
     {
         var x = At(s, table);
+        var keyword = At(s, table - 1);
+        if (x.Kind != SqlKind.None && t[x.Start] is '?' or '!' && x.Start == keyword.Start + keyword.Length)
+        {
+            // "drop table? nah, we flip tables here": a question about the words, punctuated as prose.
+            return false;
+        }
+
         if (x.Kind == SqlKind.Func || ClosesQuotedPhrase(t, x))
         {
             // "Drop Table Lamp (Oak)": no table name takes a parenthesis; '"drop table" in:file': the quote closes a quoted
@@ -855,6 +862,18 @@ internal static class SqlDetector
         return op.Kind == SqlKind.Op && op.OpChar == '-' && op.Start == w.Start + w.Length && n.Kind is SqlKind.Num or SqlKind.Word && n.Start == op.Start + 1;
     }
 
+    /// <summary>
+    /// Whether "select 'EU West' from the list" is an instruction: a quoted label of words, then FROM and an article. SQL's
+    /// FROM names a table, and no query names one "the" or "a" ahead of another word.
+    /// </summary>
+    private static bool ArticleFollows(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int k, in SqlToken label)
+    {
+        var w = At(s, k);
+        return label.Kind == SqlKind.Str && t.Slice(label.Start, label.Length).Contains(' ') && w.Kind == SqlKind.Word
+            && t.Slice(w.Start, w.Length) is "the" or "a" or "an" or "this" or "that" or "my" or "your" or "our" or "their" or "its"
+            && At(s, k + 1).Kind == SqlKind.Word;
+    }
+
     /// <summary>Whether a SELECT's arguments look like SQL rather than prose ("select the column").</summary>
     private static bool SelectArgs(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
@@ -880,7 +899,8 @@ internal static class SqlDetector
             case SqlKind.Num:
             case SqlKind.Str:
                 return !OpenProse(t, s, i) && b.Kind is SqlKind.Comma or SqlKind.None or SqlKind.Comment or SqlKind.RParen or SqlKind.Semi or SqlKind.Union or SqlKind.Op
-                    || b.Is(SqlKind.Kw, SqlWord.From) || b.Is(SqlKind.Kw, SqlWord.Into) || b.Is(SqlKind.Kw, SqlWord.As) || b.Is(SqlKind.Kw, SqlWord.Limit);
+                    || (b.Is(SqlKind.Kw, SqlWord.From) && !ArticleFollows(t, s, i + 2, a)) || b.Is(SqlKind.Kw, SqlWord.Into) || b.Is(SqlKind.Kw, SqlWord.As)
+                    || b.Is(SqlKind.Kw, SqlWord.Limit);
             case SqlKind.LParen:
                 return b.Kind is SqlKind.Verb or SqlKind.Num or SqlKind.Str or SqlKind.Func or SqlKind.Var || b.Is(SqlKind.Kw, SqlWord.Case)
                     || (b.Kind is SqlKind.LParen or SqlKind.Word && FromFollows(s, i + 1));

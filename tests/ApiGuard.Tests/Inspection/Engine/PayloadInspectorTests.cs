@@ -203,6 +203,8 @@ public sealed class PayloadInspectorTests
         "<http://localhost:1880/ui/#!/5> shows the flows",
         "There's a video: <a href=\"https://www.youtube.com/watch?v=",
         "{{ products | map: \"title\" | join: \", \" }}",
+        "drop table? nah, we flip tables here (╯°□°)╯",
+        "update: the server is back, select 'EU West' from the list",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -463,6 +465,7 @@ public sealed class PayloadInspectorTests
         { "-5 UNION SELECT username||':'||password FROM users--", InspectionCategory.Sqli },
         { "out.pdf' ; whoami ; '", InspectionCategory.Cmdi },
         { "x ; whoami ; y", InspectionCategory.Cmdi },
+        { "' union select 'x y' from the_users--", InspectionCategory.Sqli },
     };
 
     [Theory]
