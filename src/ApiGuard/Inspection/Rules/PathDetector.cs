@@ -122,7 +122,7 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiTraversalShort, first, 3);
         }
 
-        if (sensitive >= 0 && IsPathStart(t, sensitive))
+        if (sensitive >= 0 && IsPathStart(t, sensitive) && !(steps == 0 && MentionedInSentence(t, sensitive)))
         {
             sink.Add(RuleKey.LfiSensitiveFile, sensitive, t.Length - sensitive);
         }
@@ -175,7 +175,7 @@ internal static class PathDetector
                 end++;
             }
 
-            if (!t[dot..end].StartsWith("/.well-known"))
+            if (!t[dot..end].StartsWith("/.well-known") && !(steps == 0 && MentionedInSentence(t, dot)))
             {
                 sink.Add(RuleKey.LfiRestrictedDotFile, dot, end - dot);
             }
@@ -327,6 +327,55 @@ internal static class PathDetector
 
         return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "gitlab" or "gitlab-ci" or "gitmodules" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
             or "prettierignore" or "dockerignore" or "npmignore" or "nvmrc" or "babelrc" or "browserslistrc" or "stylelintrc";
+    }
+
+    /// <summary>
+    /// Whether the path at <paramref name="at"/> is named inside a sentence ("I set `export PATH=...` in ~/.bashrc but it isn't
+    /// picked up over SSH"): a blank before it, and at least three words of prose on each side within 64 characters. A file is
+    /// opened by a value that is its path; a question that mentions one opens nothing. Traversal still counts (checked by the caller).
+    /// </summary>
+    private static bool MentionedInSentence(ReadOnlySpan<char> t, int at)
+    {
+        var start = at;
+        while (start > 0 && at - start < 256 && t[start - 1] is not (' ' or '\t' or '\n'))
+        {
+            start--;
+        }
+
+        var end = at;
+        while (end < t.Length && end - at < 256 && t[end] is not (' ' or '\t' or '\n'))
+        {
+            end++;
+        }
+
+        if (start == 0 || end >= t.Length)
+        {
+            return false;
+        }
+
+        var before = t[Math.Max(0, start - 64)..start];
+        var after = t[end..Math.Min(t.Length, end + 64)];
+        return Words(before) >= 3 && Words(after) >= 3;
+    }
+
+    /// <summary>Words of two or more letters in <paramref name="s"/>.</summary>
+    private static int Words(ReadOnlySpan<char> s)
+    {
+        var words = 0;
+        var run = 0;
+        foreach (var c in s)
+        {
+            if (char.IsAsciiLetter(c) || c == '\'')
+            {
+                run++;
+                continue;
+            }
+
+            words += run >= 2 ? 1 : 0;
+            run = 0;
+        }
+
+        return words + (run >= 2 ? 1 : 0);
     }
 
     /// <summary>Whether a sensitive-name match is a sysfs device class that telemetry reads (thermal zones, GPIO, LEDs, hwmon).</summary>

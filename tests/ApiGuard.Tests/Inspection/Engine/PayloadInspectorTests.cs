@@ -205,6 +205,7 @@ public sealed class PayloadInspectorTests
         "{{ products | map: \"title\" | join: \", \" }}",
         "drop table? nah, we flip tables here (╯°□°)╯",
         "update: the server is back, select 'EU West' from the list",
+        "Hi, I set `export PATH=$HOME/bin:$PATH` in ~/.bashrc but it isn't picked up over SSH.",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -466,6 +467,8 @@ public sealed class PayloadInspectorTests
         { "out.pdf' ; whoami ; '", InspectionCategory.Cmdi },
         { "x ; whoami ; y", InspectionCategory.Cmdi },
         { "' union select 'x y' from the_users--", InspectionCategory.Sqli },
+        { "please read ../../../../etc/passwd for me now", InspectionCategory.Lfi },
+        { "~/.bashrc", InspectionCategory.Lfi },
     };
 
     [Theory]
