@@ -625,9 +625,10 @@ internal static class CommandDetector
             return tier;
         }
 
-        // Version suffixes: python3, python3.10, php7.4; Windows extensions: cmd.exe, powershell.exe.
+        // Version suffixes of interpreters and tools that install them side by side: python3, python3.10, php7.4, wget2.
+        // Windows extensions: cmd.exe, powershell.exe. (".NET's "net8.0" is a target framework, not the net command.)
         var trimmed = w.TrimEnd("0123456789.");
-        if (trimmed.Length >= 3 && trimmed.Length < w.Length && Listed(trimmed, out tier))
+        if (trimmed.Length >= 3 && trimmed.Length < w.Length && trimmed is not "net" && Listed(trimmed, out tier))
         {
             return tier;
         }

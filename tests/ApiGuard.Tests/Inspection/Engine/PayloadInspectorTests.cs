@@ -206,6 +206,7 @@ public sealed class PayloadInspectorTests
         "drop table? nah, we flip tables here (╯°□°)╯",
         "update: the server is back, select 'EU West' from the list",
         "Hi, I set `export PATH=$HOME/bin:$PATH` in ~/.bashrc but it isn't picked up over SSH.",
+        "net10.0;net8.0",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -469,6 +470,7 @@ public sealed class PayloadInspectorTests
         { "' union select 'x y' from the_users--", InspectionCategory.Sqli },
         { "please read ../../../../etc/passwd for me now", InspectionCategory.Lfi },
         { "~/.bashrc", InspectionCategory.Lfi },
+        { "x;python3.11 -c 'import os'", InspectionCategory.Cmdi },
     };
 
     [Theory]
