@@ -96,12 +96,13 @@ public sealed class PayloadInspector : IPayloadInspector
             return;
         }
 
-        // A data URI's payload ("data:application/pdf;base64,JVBERi0x...") is read decoded, like a base64 value.
-        var encoded = settings.FieldType == FieldType.Base64 ? value : DataUriPayload(value);
-        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value) || (encoded.Length < value.Length && Base64Layer.LooksLikeBase64(encoded));
-        if (encoded.Length < value.Length && !Base64Layer.LooksLikeBase64(encoded))
+        var encoded = value;
+        var base64 = settings.FieldType == FieldType.Base64 || Base64Layer.LooksLikeBase64(value);
+        if (!base64 && Base64Layer.DataUriPayload(value, out _) is { IsEmpty: false } payload && Base64Layer.LooksLikeBase64(payload))
         {
-            encoded = value;
+            // A data URI's payload ("data:application/pdf;base64,JVBERi0x...") is read decoded, like a base64 value.
+            encoded = payload;
+            base64 = true;
         }
 
         try
@@ -122,19 +123,6 @@ public sealed class PayloadInspector : IPayloadInspector
             // Never throw on attacker input: a detector fault fails closed as a critical finding (rule 920900).
             sink.Add(RuleKey.EngineFault, 0, value.Length);
         }
-    }
-
-    /// <summary>The base64 payload of a data URI ("data:...;base64,PAYLOAD"), or the whole value when it is none.</summary>
-    private static ReadOnlySpan<char> DataUriPayload(ReadOnlySpan<char> value)
-    {
-        if (value.Length < 13 || (value[0] | 0x20) != 'd' || !value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            return value;
-        }
-
-        var head = value.Length > 128 ? value[..128] : value;
-        var marker = head.IndexOf(";base64,", StringComparison.OrdinalIgnoreCase);
-        return marker < 0 ? value : value[(marker + 8)..];
     }
 
     /// <summary>Runs the detectors over normalised text.</summary>

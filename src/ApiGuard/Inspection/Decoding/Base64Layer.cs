@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Unicode;
 using ApiGuard.Inspection.Rules;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Decoding;
 
@@ -33,6 +34,28 @@ internal static class Base64Layer
         }
 
         return v.IndexOfAnyInRange('a', 'z') >= 0 && v.IndexOfAnyInRange('A', 'Z') >= 0;
+    }
+
+    /// <summary>
+    /// The base64 payload of a data URI ("data:application/pdf;base64,PAYLOAD", the ";base64," within its first 128 characters),
+    /// with its media type; empty when the value is none.
+    /// </summary>
+    public static ReadOnlySpan<char> DataUriPayload(ReadOnlySpan<char> value, out ReadOnlySpan<char> mediaType)
+    {
+        mediaType = default;
+        if (value.Length < 14 || (value[0] | 0x20) != 'd' || !value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            return default;
+        }
+
+        var marker = Head(value, 128).IndexOf(";base64,", StringComparison.OrdinalIgnoreCase);
+        if (marker < 0)
+        {
+            return default;
+        }
+
+        mediaType = value[5..marker];
+        return value[(marker + 8)..];
     }
 
     /// <summary>Decodes <paramref name="value"/> and inspects the text; flags a declared base64 field that does not decode.</summary>

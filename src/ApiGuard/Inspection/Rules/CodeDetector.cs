@@ -1,4 +1,5 @@
 using System.Buffers;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -583,8 +584,6 @@ internal static class CodeDetector
         return e;
     }
 
-    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
-
     private static bool PhpStatementAhead(ReadOnlySpan<char> body)
     {
         foreach (var st in s_phpStatements)
@@ -1029,13 +1028,11 @@ internal static class CodeDetector
     /// </summary>
     private static bool IsDocumentDataUri(ReadOnlySpan<char> t)
     {
-        var comma = Head(t, 96).IndexOf(',');
-        if (comma < 0 || !t[..comma].EndsWith(";base64"))
+        if (Decoding.Base64Layer.DataUriPayload(t, out var type).IsEmpty)
         {
             return false;
         }
 
-        var type = t[5..comma];
         return type.StartsWith("application/pdf") || type.StartsWith("application/octet-stream") || type.StartsWith("application/zip")
             || type.StartsWith("application/msword") || type.StartsWith("application/vnd.") || type.StartsWith("application/gzip");
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -14,6 +15,14 @@ internal static class CommandDetector
 {
     private static readonly SearchValues<char> s_shellMeta = SearchValues.Create("$|;&><");
     private static readonly SearchValues<char> s_chainChars = SearchValues.Create(";|&$`\n");
+
+    // git configuration keys whose value git runs as a program.
+    private static readonly string[] s_gitCommandKeys =
+    [
+        "core.sshcommand=", "core.pager=", "core.editor=", "core.fsmonitor=", "core.hookspath=", "core.gitproxy=",
+        "protocol.ext.allow=", "credential.helper=", "diff.external=", "sequence.editor=", "uploadpack.packobjectshook=",
+    ];
+
     private static readonly SearchValues<char> s_separators = SearchValues.Create(";|&`$\n\r<>{(");
     private const byte Strong = 1;
     private const byte Weak = 2;
@@ -919,8 +928,7 @@ internal static class CommandDetector
             return -1;
         }
 
-        foreach (var key in (ReadOnlySpan<string>)["core.sshcommand=", "core.pager=", "core.editor=", "core.fsmonitor=", "core.hookspath=", "core.gitproxy=",
-            "protocol.ext.allow=", "credential.helper=", "diff.external=", "sequence.editor=", "uploadpack.packobjectshook="])
+        foreach (var key in s_gitCommandKeys)
         {
             var k = t.IndexOf(key);
             if (k >= 0 && (t[..k].TrimEnd(" '\"").EndsWith("-c") || t[..k].EndsWith("--config=") || t[..k].EndsWith("--config ")))
@@ -955,7 +963,7 @@ internal static class CommandDetector
     private static bool QuotedPhrase(ReadOnlySpan<char> t, int q)
     {
         var rest = t[(q + 1)..];
-        var close = (rest.Length > 64 ? rest[..64] : rest).IndexOf(t[q]);
+        var close = Head(rest, 64).IndexOf(t[q]);
         return close > 0 && rest[..close].Trim().IndexOf(' ') > 0 && rest[..close].IndexOfAny(s_chainChars) < 0;
     }
 
@@ -1689,8 +1697,6 @@ internal static class CommandDetector
             sink.Add(RuleKey.CmdiWindowsIf, at, t.Length - at);
         }
     }
-
-    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
     private static FrozenDictionary<string, byte> BuildCommands()
     {

@@ -1,3 +1,5 @@
+using static ApiGuard.Inspection.Rules.Spans;
+
 namespace ApiGuard.Inspection.Rules;
 
 /// <summary>
@@ -28,7 +30,7 @@ internal static class MarkdownProse
             return false;
         }
 
-        var length = t[(open + 1)..].Length > MaxSpan ? t.Slice(open + 1, MaxSpan).IndexOf('`') : t[(open + 1)..].IndexOf('`');
+        var length = Head(t[(open + 1)..], MaxSpan).IndexOf('`');
         if (length < 1)
         {
             return false;
@@ -64,7 +66,7 @@ internal static class MarkdownProse
         var from = Math.Max(0, open - ProseWindow);
         var to = Math.Min(t.Length, close + 1 + ProseWindow);
         return !inner.Contains("$(", StringComparison.Ordinal) && !inner.Contains("${", StringComparison.Ordinal) && !HoldsAttackCommand(inner)
-            && ProseWords(t[from..open]) + ProseWords(t[(close + 1)..to]) >= 3;
+            && Words(t[from..open], outsideCodeSpans: true) + Words(t[(close + 1)..to], outsideCodeSpans: true) >= 3;
     }
 
     /// <summary>
@@ -91,7 +93,7 @@ internal static class MarkdownProse
         }
 
         var body = t[(tag + 1)..];
-        var close = (body.Length > 4096 ? body[..4096] : body).IndexOf("```", StringComparison.Ordinal);
+        var close = Head(body, 4096).IndexOf("```", StringComparison.Ordinal);
         if (close < 0)
         {
             return false;
@@ -125,8 +127,11 @@ internal static class MarkdownProse
         return before % 2 == 0 && IsCodeSpanInProse(t, open, out var close) && close > pos;
     }
 
-    /// <summary>Words of two or more letters outside backtick spans (the text is read from outside a span).</summary>
-    private static int ProseWords(ReadOnlySpan<char> t)
+    /// <summary>
+    /// Words of two or more letters (apostrophes count as letters); with <paramref name="outsideCodeSpans"/>, only those outside
+    /// backtick spans (the text is read from outside a span).
+    /// </summary>
+    public static int Words(ReadOnlySpan<char> t, bool outsideCodeSpans = false)
     {
         WorkMeter.Add(t.Length);
         var words = 0;
@@ -134,7 +139,7 @@ internal static class MarkdownProse
         var run = 0;
         foreach (var c in t)
         {
-            if (c == '`')
+            if (c == '`' && outsideCodeSpans)
             {
                 inSpan = !inSpan;
                 run = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -116,7 +117,7 @@ internal static class MiscDetector
     /// <summary>Whether the first 256 characters hold an empty document "{}" (blanks allowed inside).</summary>
     private static bool HasEmptyDocument(ReadOnlySpan<char> t)
     {
-        var head = t.Length > 256 ? t[..256] : t;
+        var head = Head(t, 256);
         for (var i = head.IndexOf('{'); i >= 0 && i < head.Length; i++)
         {
             if (head[i] != '{')
@@ -586,7 +587,7 @@ internal static class MiscDetector
     /// </summary>
     private static bool IsCalendar(ReadOnlySpan<char> t) =>
         (t.StartsWith("begin:v") || t.StartsWith("summary:") || t.StartsWith("dtstart") || t.StartsWith("uid:") || t.StartsWith("description:"))
-        && (t.StartsWith("dtstart") || t[..Math.Min(t.Length, 512)].Contains("\ndtstart", StringComparison.Ordinal));
+        && (t.StartsWith("dtstart") || Head(t, 512).Contains("\ndtstart", StringComparison.Ordinal));
 
     /// <summary>Whether the value opens with a YAML mapping key on a line of its own ("headers:", "alert:").</summary>
     private static bool IsYamlBlock(ReadOnlySpan<char> t)
@@ -688,7 +689,7 @@ internal static class MiscDetector
     {
         if (line.Length > 8 && line[0] == '<' && char.IsAsciiDigit(line[1]))
         {
-            var close = line[..Math.Min(line.Length, 5)].IndexOf('>');
+            var close = Head(line, 5).IndexOf('>');
             return close > 1 && close + 2 < line.Length && line[close + 1] == '1' && line[close + 2] == ' ';
         }
 

@@ -355,27 +355,7 @@ internal static class PathDetector
 
         var before = t[Math.Max(0, start - 64)..start];
         var after = t[end..Math.Min(t.Length, end + 64)];
-        return Words(before) >= 3 && Words(after) >= 3;
-    }
-
-    /// <summary>Words of two or more letters in <paramref name="s"/>.</summary>
-    private static int Words(ReadOnlySpan<char> s)
-    {
-        var words = 0;
-        var run = 0;
-        foreach (var c in s)
-        {
-            if (char.IsAsciiLetter(c) || c == '\'')
-            {
-                run++;
-                continue;
-            }
-
-            words += run >= 2 ? 1 : 0;
-            run = 0;
-        }
-
-        return words + (run >= 2 ? 1 : 0);
+        return MarkdownProse.Words(before) >= 3 && MarkdownProse.Words(after) >= 3;
     }
 
     /// <summary>Whether a sensitive-name match is a sysfs device class that telemetry reads (thermal zones, GPIO, LEDs, hwmon).</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -12,6 +13,10 @@ internal static class QueryLanguageDetector
 {
     private static readonly SearchValues<char> s_gate = SearchValues.Create("'\"<{");
     private static readonly CharMask s_gateMask = CharMask.Set("'\"<{");
+
+    // Elasticsearch script languages that run code on the cluster.
+    private static readonly string[] s_scriptLanguages =
+        ["\"lang\":\"painless\"", "\"lang\": \"painless\"", "\"lang\":\"groovy\"", "\"lang\": \"groovy\"", "\"lang\":\"mvel\""];
 
     // XPath 1.0 functions an injected predicate calls to test or walk the document; and the node tests.
     private static readonly string[] s_xpathCalls =
@@ -94,7 +99,7 @@ internal static class QueryLanguageDetector
         // A query body is a JSON document of its own.
         if (t[0] == '{' && t.Contains("\"lang\"", StringComparison.Ordinal))
         {
-            foreach (var lang in (ReadOnlySpan<string>)["\"lang\":\"painless\"", "\"lang\": \"painless\"", "\"lang\":\"groovy\"", "\"lang\": \"groovy\"", "\"lang\":\"mvel\""])
+            foreach (var lang in s_scriptLanguages)
             {
                 if (t.Contains(lang, StringComparison.Ordinal))
                 {
@@ -139,7 +144,7 @@ internal static class QueryLanguageDetector
             }
 
             var operand = r[logic..].TrimStart(' ');
-            var head = operand.Length > 24 ? operand[..24] : operand;
+            var head = Head(operand, 24);
             if (head.StartsWith("//") || (head.StartsWith('/') && head.Length > 1 && char.IsAsciiLetter(head[1]) && head.IndexOfAny('[', '/', '*') > 1))
             {
                 sink.Add(RuleKey.XpathInjection, q, Math.Min(t.Length - q, 16));
@@ -154,7 +159,7 @@ internal static class QueryLanguageDetector
                 }
 
                 var args = operand[call.Length..];
-                if ((args.Length > 48 ? args[..48] : args).IndexOfAny('/', '@') >= 0 || call is "name(" or "local-name(" or "position(" or "last(" or "text()" or "node()")
+                if (Head(args, 48).IndexOfAny('/', '@') >= 0 || call is "name(" or "local-name(" or "position(" or "last(" or "text()" or "node()")
                 {
                     sink.Add(RuleKey.XpathInjection, q, Math.Min(t.Length - q, 16));
                     return;

