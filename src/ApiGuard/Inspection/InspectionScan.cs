@@ -95,7 +95,7 @@ internal sealed class InspectionScan : IInspectionFeature
             return;
         }
 
-        var decision = Policy.Resolve(field);
+        var decision = Policy.IsEmpty ? default : Policy.Resolve(field);
         if (decision.Skip)
         {
             return;
@@ -103,7 +103,8 @@ internal sealed class InspectionScan : IInspectionFeature
 
         BytesInspected += value.Length;
         memo = _memoisable ? memo : null;
-        if (memo is not null && memo.Contains(value, source, decision.Type))
+        var key = memo?.KeyOf(value, source, decision.Type) ?? default;
+        if (memo is not null && memo.Contains(value, key))
         {
             return;
         }
@@ -116,7 +117,7 @@ internal sealed class InspectionScan : IInspectionFeature
         }
         else
         {
-            memo?.Add(value, source, decision.Type);
+            memo?.Add(value, key);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using ApiGuard.Inspection.Decoding;
 using ApiGuard.Inspection.Rules;
 
@@ -25,7 +26,7 @@ public sealed class PayloadInspector : IPayloadInspector
     public InspectionVerdict Inspect(ReadOnlySpan<byte> utf8, in InspectionSettings settings, Span<InspectionFinding> findings)
     {
         var sink = new FindingSink(findings, settings.ParanoiaLevel, utf8.Length, settings.StopAtScore);
-        if (utf8.IsEmpty)
+        if (utf8.IsEmpty || IsPlainAsciiEmail(utf8, settings.FieldType))
         {
             return default;
         }
@@ -76,6 +77,27 @@ public sealed class PayloadInspector : IPayloadInspector
         }
 
         return new InspectionVerdict(sink.Score, sink.Count, sink.Layers);
+    }
+
+    private static readonly SearchValues<byte> s_plainEmailBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@"u8);
+
+    /// <summary>
+    /// The e-mail addresses that fill API bodies, answered before any decoding: spelt in ASCII letters, digits, dots,
+    /// hyphens and underscores only, there is nothing for the normaliser to decode or fold (no '%', '&amp;', '+', '\' or
+    /// "--"), so the address <see cref="Detect"/> would see is this one and <see cref="EmailAddress.IsPlain"/> settles it
+    /// there the same way.
+    /// </summary>
+    private static bool IsPlainAsciiEmail(ReadOnlySpan<byte> utf8, FieldType type)
+    {
+        if (type != FieldType.FreeText || utf8.Length is < 5 or > 254 || utf8.IndexOf((byte)'@') <= 0
+            || utf8.IndexOfAnyExcept(s_plainEmailBytes) >= 0 || utf8.IndexOf("--"u8) >= 0)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[254];
+        Ascii.ToUtf16(utf8, chars, out var written);
+        return EmailAddress.IsPlain(chars[..written]);
     }
 
     /// <summary>Whether a verdict's score reaches <paramref name="threshold"/>.</summary>
