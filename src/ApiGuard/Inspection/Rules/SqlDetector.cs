@@ -1449,6 +1449,8 @@ internal static class SqlDetector
         }
     }
 
+    private static bool IsWordish(SqlKind kind) => kind is SqlKind.Word or SqlKind.Kw or SqlKind.Verb or SqlKind.Logic or SqlKind.Union or SqlKind.Func;
+
     /// <summary>Statement-level rules at any position.</summary>
     private static void AnywhereRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int limit, ref FindingSink sink)
     {
@@ -1457,9 +1459,10 @@ internal static class SqlDetector
             var x = s[i];
             switch (x.Kind)
             {
-                case SqlKind.Union when x.Word == SqlWord.Union && At(s, i - 1).Kind is SqlKind.Num or SqlKind.Op or SqlKind.RParen
+                case SqlKind.Union when x.Word == SqlWord.Union && (At(s, i - 1).Kind is SqlKind.Num or SqlKind.RParen || (At(s, i - 1).Kind == SqlKind.Op && !IsWordish(At(s, i - 2).Kind)))
                     && (i + 1 == s.Length || (i + 2 == s.Length && s[i + 1].Kind == SqlKind.Comment)) && limit == s.Length:
-                    // "-1/**/union#--": a union that ends the value after a numeric expression.
+                    // "-1/**/union#--": a union that ends the value after a numeric expression. Not after a word and an
+                    // operator: "non-union", "albany-union" and "from-the-union" are slugs and compound words.
                     sink.Add(RuleKey.SqliUnionSelect, x.Start, x.Length);
                     break;
 

@@ -207,6 +207,9 @@ public sealed class PayloadInspectorTests
         "update: the server is back, select 'EU West' from the list",
         "Hi, I set `export PATH=$HOME/bin:$PATH` in ~/.bashrc but it isn't picked up over SSH.",
         "net10.0;net8.0",
+        "non-union",
+        "12-things-we-learned-from-the-union",
+        "user.name@example.com",
         "npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree\nnpm ERR! peer react@\">=16.8 <19\" from x@1.0.0",
     ];
 
@@ -226,6 +229,8 @@ public sealed class PayloadInspectorTests
         { "1'\tunion\tselect\tpassword\tfrom\tusers--", InspectionCategory.Sqli },
         { "-1+UNION+SELECT+null,password+FROM+users--", InspectionCategory.Sqli },
         { "select@@version", InspectionCategory.Sqli },
+        { "-1/**/union#--", InspectionCategory.Sqli },
+        { "7-union", InspectionCategory.Sqli },
         { "x from `information_schema`.`columns`", InspectionCategory.Sqli },
         { "42 AS \"cnt\" FROM accounts", InspectionCategory.Sqli },
         { ", substring('abc', 1, 1)", InspectionCategory.Sqli },
