@@ -12,7 +12,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class CodeDetector
 {
     private static readonly NeedleSet s_nodeStrings = new(
-        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "child_process", "process.mainmodule",
+        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "process.mainmodule",
          "process.binding", "process.spawn", "global.process", "require('", "require(\"", ".constructor(", "require[", "string.fromcharcode",
          ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"]);
 
@@ -1058,9 +1058,26 @@ internal static class CodeDetector
         return tail.IsEmpty || ((tail.StartsWith("??") || tail.StartsWith("||")) && tail[2..].TrimStart(' ').IndexOfAny(s_codeSyntax) < 0);
     }
 
+    /// <summary>
+    /// Node's <c>child_process</c> module used in code: loaded ("_load('child_process')", "import('node:child_process')") or
+    /// called on ("child_process.exec('id')"). Named in a docs link, a keyword list or an API reference
+    /// ("nodejs.org/api/child_process.html", "bash, exec, child_process", "child_process.execFile -> None") it runs nothing.
+    /// </summary>
+    private static bool ChildProcessInCode(ReadOnlySpan<char> t)
+    {
+        var at = t.IndexOf("child_process");
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var after = t[(at + 13)..];
+        return Head(after, 48).Contains('(') || (after.Length >= 2 && after[0] is '\'' or '"' or '`' && after[1] == ')');
+    }
+
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t))
+        if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t) || ChildProcessInCode(t))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
         }

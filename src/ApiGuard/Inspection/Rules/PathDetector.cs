@@ -45,6 +45,10 @@ internal static class PathDetector
             "/.netrc", "/.pgpass", "/.mysql_history", "/.python_history", "/.viminfo", "/.lesshst", "/.wget-hsts", "/.composer", "/.cargo",
         ]);
 
+    /// <summary>A relative path at least two folders deep, without traversal: "models/staging/stg_orders.sql".</summary>
+    private static bool IsProjectFile(ReadOnlySpan<char> t) =>
+        char.IsAsciiLetter(t[0]) && t.Count('/') >= 2 && !t.Contains("..", StringComparison.Ordinal) && !t.Contains("//", StringComparison.Ordinal) && t.IndexOfAny(':', '\\', '%') < 0;
+
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
@@ -188,8 +192,9 @@ internal static class PathDetector
             sink.Add(RuleKey.LfiRestrictedDotFile, 0, t.Length);
         }
 
-        // Database dumps and backups fetched by name: "backup.sql.zip", "db.sql.gz", "site.bak".
-        if (t.Length <= 64 && t.IndexOfAny(' ', '\t', '?') < 0 && (t.EndsWith(".sql") || t.Contains(".sql.", StringComparison.Ordinal) || t.EndsWith(".bak")
+        // Database dumps and backups fetched by name: "backup.sql.zip", "db.sql.gz", "site.bak"; not a file two folders down a
+        // project's tree ("models/staging/stg_orders.sql", a dbt model or a migration), which no web root holds.
+        if (t.Length <= 64 && t.IndexOfAny(' ', '\t', '?') < 0 && !IsProjectFile(t) && (t.EndsWith(".sql") || t.Contains(".sql.", StringComparison.Ordinal) || t.EndsWith(".bak")
             || t.EndsWith(".mdb") || t.EndsWith(".sqlite") || t.EndsWith(".sqlite3") || t.EndsWith(".db.gz")))
         {
             sink.Add(RuleKey.LfiSensitiveFile, 0, t.Length);

@@ -792,7 +792,10 @@ internal static class SqlDetector
             case SqlWord.Load:
                 return t.Slice(y.Start, y.Length) is "data" or "xml" && At(s, i + 2).Kind == SqlKind.Word;
             case SqlWord.Shutdown:
-                return y.Kind is SqlKind.None or SqlKind.Comment or SqlKind.Semi || y.Word == SqlWord.Null;
+                // "; shutdown --", "1; SHUTDOWN WITH NOWAIT", a line of its own ("shutdown\n", a batch); a value that is only the
+                // word ("SHUTDOWN", a machine's state) stacks nothing.
+                return (y.Kind == SqlKind.None && (i > 0 || t[(v.Start + v.Length)..].Contains('\n'))) || y.Kind is SqlKind.Comment or SqlKind.Semi || y.Word == SqlWord.Null
+                    || (t.Slice(y.Start, y.Length) is "with" && t.Slice(z.Start, z.Length) is "nowait");
             case SqlWord.Waitfor:
                 return y.Word is SqlWord.Delay or SqlWord.Time;
             case SqlWord.Grant or SqlWord.Revoke:

@@ -105,6 +105,11 @@ internal static class TemplateDetector
                     return;
                 }
             }
+            else if (prev == '$' && IsDashboardVariable(content))
+            {
+                // "${__from:date:iso}", "${__interval}": Grafana's global variables and their formats.
+                continue;
+            }
             else if (prev is '$' or '#' or '*' or '@' or '%' || dollarSpaced)
             {
                 var inner = content.Trim();
@@ -133,7 +138,7 @@ internal static class TemplateDetector
     private static bool IsHelperCall(ReadOnlySpan<char> c)
     {
         var open = c.IndexOf('(');
-        if (open < 1 || c.Length > 160 || c.Contains("__", StringComparison.Ordinal))
+        if (open < 1 || c.Length > 160 || HasDunder(c))
         {
             return false;
         }
@@ -142,7 +147,7 @@ internal static class TemplateDetector
         if (name.IsEmpty || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || name.ContainsAnyExcept(s_helperName)
             || name is "system" or "exec" or "eval" or "popen" or "open" or "import" or "getattr" or "setattr" or "attr" or "compile" or "execfile"
                 or "input" or "globals" or "locals" or "vars" or "dir" or "range" or "lipsum" or "cycler" or "joiner" or "namespace" or "url_for"
-                or "get_flashed_messages" or "config" or "self" or "request" or "include" or "source" or "read" or "write" or "subprocess" or "os"
+                or "get_flashed_messages" or "self" or "request" or "include" or "read" or "write" or "subprocess" or "os"
                 or "t" or "new" or "forname" or "getruntime" or "constructor" or "require" or "process" or "file" or "dump" or "debug" or "print"
                 or "echo" or "shell" or "cmd" or "spawn" or "call" or "run" or "load" or "loads" or "pickle" or "yaml" or "fromjson" or "template"
                 or "render" or "render_template_string" or "query" or "sql" or "fetch" or "curl" or "http_get" or "lookup")
@@ -156,15 +161,18 @@ internal static class TemplateDetector
             return false;
         }
 
-        // Arguments: quoted words, numbers, names; no nested call, operator or quote inside a quote.
+        // Arguments: quoted words, numbers, names, keyword arguments ("materialized='table'"); no nested call, operator or quote
+        // inside a quote. Twig's source() reads a template file, so its arguments may only name one ("source('stripe', 'accounts')"
+        // in a dbt model), never a path.
         var args = c[(open + 1)..close];
         var quoted = '\0';
+        var source = name is "source";
         foreach (var ch in args)
         {
             if (quoted != '\0')
             {
                 quoted = ch == quoted ? '\0' : quoted;
-                if (ch is '{' or '}' or '$' or '`' or '(')
+                if (ch is '{' or '}' or '$' or '`' or '(' || (source && ch is '/' or '\\' or '.' or '@' or ':'))
                 {
                     return false;
                 }
@@ -176,7 +184,7 @@ internal static class TemplateDetector
             {
                 quoted = ch;
             }
-            else if (!(char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or ',' or ' ' or '-'))
+            else if (!(char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or ',' or ' ' or '-' or '='))
             {
                 return false;
             }
@@ -195,6 +203,71 @@ internal static class TemplateDetector
         piped[1] = ' ';
         tail.CopyTo(piped[2..]);
         return tail[0] == '|' && IsValueThroughFilters(piped);
+    }
+
+    /// <summary>
+    /// A dashboard's global variable: two underscores, a lower-case name, then optional ":format" parts of letters, digits,
+    /// hyphens and underscores ("__from:date:iso", "__to:date:YYYY-MM-DD", "__rate_interval"). No lookup prefix of Log4j or
+    /// expression of any engine has that shape.
+    /// </summary>
+    private static bool IsDashboardVariable(ReadOnlySpan<char> c)
+    {
+        if (c.Length < 3 || c.Length > 64 || !c.StartsWith("__") || !char.IsAsciiLetterLower(c[2]))
+        {
+            return false;
+        }
+
+        var colon = false;
+        foreach (var ch in c[2..])
+        {
+            if (ch == ':')
+            {
+                colon = true;
+            }
+            else if (!(char.IsAsciiLetterLower(ch) || ch == '_' || (colon && (char.IsAsciiLetterOrDigit(ch) || ch == '-'))))
+            {
+                return false;
+            }
+        }
+
+        return !c.EndsWith(':') && !c.Contains("::", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Whether content reaches a dunder name ("__class__", "x.__init__"): two underscores outside quotes, or a quoted literal
+    /// that opens or closes with them ("attr('__globals__')"). A model name with a double underscore inside a literal
+    /// ("ref('mart_finance__pnl')") is none.
+    /// </summary>
+    private static bool HasDunder(ReadOnlySpan<char> c)
+    {
+        var quote = '\0';
+        for (var i = 0; i + 1 < c.Length; i++)
+        {
+            var ch = c[i];
+            if (quote == '\0' && ch is '\'' or '"')
+            {
+                quote = ch;
+                if (c[(i + 1)..].StartsWith("__"))
+                {
+                    return true;
+                }
+            }
+            else if (ch == quote)
+            {
+                if (i >= 2 && c[i - 1] == '_' && c[i - 2] == '_')
+                {
+                    return true;
+                }
+
+                quote = '\0';
+            }
+            else if (quote == '\0' && ch == '_' && c[i + 1] == '_')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static readonly SearchValues<char> s_helperName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");
@@ -422,16 +495,30 @@ internal static class TemplateDetector
 
             filters++;
             i = SkipBlanks(t, name);
-            if (i < t.Length && t[i] == ':')
+            var call = i < t.Length && t[i] == '(';
+            if (i < t.Length && (t[i] == ':' || call))
             {
-                // Arguments: literals, numbers or names, separated by commas.
+                // Arguments: literals, numbers or names, separated by commas, after a colon (Liquid: "| default: 'n/a'") or in
+                // parentheses (Jinja, Nunjucks: "| round(1)", "| default('n/a')", "| truncate(20, end='…')").
                 do
                 {
                     i = SkipBlanks(t, i + 1);
+                    if (call && NamePath(t, i) is var key and > 0 && key > i && key < t.Length && t[key] == '=' && !t[i..key].Contains('.'))
+                    {
+                        // A keyword argument: "end='…'".
+                        i = key + 1;
+                    }
+
+                    if (call && i < t.Length && t[i] == ')' && filters > 0)
+                    {
+                        break;
+                    }
+
                     if (i < t.Length && t[i] is '\'' or '"')
                     {
                         var close = t[(i + 1)..].IndexOf(t[i]);
-                        if (close < 0 || t.Slice(i + 1, close).IndexOfAny(s_codeChars) >= 0)
+                        if (close < 0 || t.Slice(i + 1, close).IndexOfAny(s_codeChars) >= 0 || IsRunningFilter(t.Slice(i + 1, close))
+                            || t.Slice(i + 1, close).Contains("__", StringComparison.Ordinal))
                         {
                             return false;
                         }
@@ -459,6 +546,15 @@ internal static class TemplateDetector
                     i = SkipBlanks(t, i);
                 }
                 while (i < t.Length && t[i] == ',');
+                if (call)
+                {
+                    if (i >= t.Length || t[i] != ')')
+                    {
+                        return false;
+                    }
+
+                    i++;
+                }
             }
         }
     }
