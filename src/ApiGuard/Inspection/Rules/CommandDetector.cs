@@ -149,6 +149,13 @@ internal static class CommandDetector
 
             if (CommandAt(t, start, strength, labels, word, out var at, out var len, ref sink))
             {
+                if (c == '|' && PipesIntoTextFilter(t, at, len))
+                {
+                    // "ps aux | grep node", "du -sh * | sort -h": piped into a filter of its input, which reads no file and
+                    // runs nothing, the value gains the shell nothing (the command before the pipe is judged on its own).
+                    continue;
+                }
+
                 sink.Add(RuleKey.CmdiSeparatorCommand, p, at + len - p);
                 return;
             }
@@ -158,6 +165,39 @@ internal static class CommandDetector
         }
 
         Windows(t, ref sink);
+    }
+
+    private static readonly string[] s_textFilters = ["wc", "sort", "uniq", "head", "tail", "cut", "tr", "grep", "egrep", "fgrep", "jq", "column", "fold", "fmt", "rev", "tac", "less", "more"];
+
+    private static readonly SearchValues<char> s_filterSegmentEnd = SearchValues.Create(";|&\n\r`");
+    private static readonly SearchValues<char> s_filterArgumentUnsafe = SearchValues.Create("/\\~<>$`(){}*?=");
+
+    /// <summary>
+    /// Whether the command at <paramref name="at"/> after a pipe is a filter of its standard input (wc, sort, uniq, head,
+    /// grep, jq...) spelt plainly, whose arguments up to the next separator name no file or path, redirect, substitute or
+    /// glob: "| wc -l", "| sort -h", "| grep node", "| jq .count". Not "| grep root /etc/passwd" (a file read); tee, xargs,
+    /// awk and sed are not counted among the filters, since they write files or run programs.
+    /// </summary>
+    private static bool PipesIntoTextFilter(ReadOnlySpan<char> t, int at, int len)
+    {
+        var name = t.Slice(at, len);
+        var known = false;
+        foreach (var filter in s_textFilters)
+        {
+            known |= name.SequenceEqual(filter);
+        }
+
+        if (!known)
+        {
+            return false;
+        }
+
+        var rest = t[(at + len)..];
+        var end = rest.IndexOfAny(s_filterSegmentEnd);
+        var args = (end < 0 ? rest : rest[..end]).TrimEnd(' ');
+
+        // A question mark that ends the sentence ("what does ls -la | wc -l do exactly?") globs nothing.
+        return (args.EndsWith('?') ? args[..^1] : args).IndexOfAny(s_filterArgumentUnsafe) < 0;
     }
 
     /// <summary>Reads a command word at <paramref name="start"/> and judges it with its arguments.</summary>

@@ -1558,7 +1558,7 @@ internal static class SqlDetector
         if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
             && (At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
                 || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))
-                || (FromFollows(s, i + 1) && SelectList(s, i + 1) && (!IsProseWord(At(s, i - 1)) || FromTailIsSql(s, i + 1)))
+                || (FromFollows(s, i + 1) && SelectList(s, i + 1) && ((i > 0 && !IsProseWord(At(s, i - 1))) || FromTailIsSql(s, i + 1)))
                 || (ColumnList(s, i + 1) && FromFollows(s, i + 1, Window) && SelectList(s, i + 1))))
         {
             sink.Add(RuleKey.SqliSelectStatement, x.Start, x.Length);
