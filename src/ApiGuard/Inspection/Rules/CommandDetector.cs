@@ -1062,7 +1062,8 @@ internal static class CommandDetector
     }
 
     /// <summary>
-    /// Whether the value is a list of labels: three or more short items between " | " or "; " ("C#; JavaScript; PowerShell",
+    /// Whether the value is a list of labels: three or more short items between " | " or "; ", or ';' in a value without spaces
+    /// ("C#; JavaScript; PowerShell", "css;grep;html",
     /// "M&amp;A due diligence | Excel (Power Query) | PowerShell"), at most a third of them a lone command name, at least two
     /// of the others two characters or longer ("x ; whoami ; y" is no list), none opening or closing with a quote, and nothing
     /// a command line needs to chain or substitute ('$', '`', "&amp;&amp;", "||", a redirect into a path).
@@ -1076,13 +1077,16 @@ internal static class CommandDetector
 
         var pipes = t.Count(" | ");
         var semicolons = pipes >= 2 ? 0 : t.Count("; ");
-        if ((pipes < 2 && semicolons < 2) || t.Contains('$') || t.Contains('`') || t.Contains("&&", StringComparison.Ordinal)
+
+        // A tag list written without spaces ("objective-c;awk;bash;sql-server;mysql", "css;grep;html").
+        var compact = pipes < 2 && semicolons < 2 && !t.Contains(' ') && t.Count(';') >= 2;
+        if ((pipes < 2 && semicolons < 2 && !compact) || t.Contains('$') || t.Contains('`') || t.Contains("&&", StringComparison.Ordinal)
             || t.Contains("||", StringComparison.Ordinal) || t.Contains(">/", StringComparison.Ordinal) || t.Contains("> /", StringComparison.Ordinal))
         {
             return false;
         }
 
-        ReadOnlySpan<char> delimiter = pipes >= semicolons ? " | " : "; ";
+        ReadOnlySpan<char> delimiter = compact ? ";" : pipes >= semicolons ? " | " : "; ";
         var items = 0;
         var commands = 0;
         var labels = 0;

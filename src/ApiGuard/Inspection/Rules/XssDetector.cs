@@ -18,7 +18,13 @@ internal static class XssDetector
         "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
     ];
 
-    private static readonly NeedleSet s_domSinks = new(s_domSinkNames);
+    // Sinks and sources that leak or navigate by themselves; the DOM lookups that only find an element are in s_domLookups.
+    private static readonly string[] s_domLookupNames = ["document.queryselector", "document.createelement", "document.getelementby", "document.body"];
+    private static readonly string[] s_strongSinkNames = s_domSinkNames.Except(s_domLookupNames).ToArray();
+    private static readonly NeedleSet s_domSinks = new(s_strongSinkNames);
+    private static readonly NeedleSet s_domLookups = new(s_domLookupNames);
+    private static readonly NeedleSet s_payloadSigns = new(["javascript", "alert", "prompt(", "confirm(", "eval", "cookie", ".src", "fromcharcode", "atob(", "import(", "innerhtml", "location", "onerror", "onload", "fetch("]);
+    private static readonly SearchValues<char> s_codePunctuation = SearchValues.Create("=(+;'\"[`{");
     private static readonly SearchValues<char> s_jsCode = SearchValues.Create("(=`.;&[+");
     private static readonly SearchValues<char> s_gate = SearchValues.Create("<>\"'`=:(");
     private static readonly CharMask s_gateMask = CharMask.Set("<>\"'`=:(");
@@ -673,7 +679,12 @@ internal static class XssDetector
             || m.Contains(t, "url(") || m.Has('`') || m.Contains(t, "![]") || m.Contains(t, "top") || m.Contains(t, "parent"))
         {
             // Exact spellings in one pass; the comment/whitespace-tolerant spellings only when the value has such padding.
-            var sinkNamed = s_domSinks.IndexOfAny(t, m) >= 0 || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t, m));
+            // A sink named in a sentence of words with no code around it ("window.location vs document.location?") is a question
+            // about it; a DOM lookup ("document.querySelector('#app')") finds an element and leaks nothing unless the value also
+            // carries what a payload does with it (markup, script, a cookie, a navigation).
+            var sinkNamed = (s_domSinks.IndexOfAny(t, m) >= 0 && !(t.IndexOfAny(s_codePunctuation) < 0 && MarkdownProse.Words(t) >= 3))
+                || (s_domLookups.IndexOfAny(t, m) is var lookup and >= 0 && (m.Has('<') || s_payloadSigns.IndexOfAny(t, m) >= 0 || AssignsThrough(t, lookup)))
+                || (m.Has('[') && BracketAccess(t)) || (Padded(t, m) && LooseDomSink(t, m));
             if (sinkNamed && !PathLike(t, "document") && !PathLike(t, "window"))
             {
                 sink.Add(RuleKey.XssJsSinkCall, 0, t.Length);
@@ -700,13 +711,38 @@ internal static class XssDetector
         }
     }
 
+    /// <summary>
+    /// Whether the element a DOM lookup at <paramref name="at"/> finds is written to: a property of the call's result assigned
+    /// ("document.querySelector('p').textContent='XSS'", "document.body.innerText=..."), not compared ("==") or an arrow.
+    /// </summary>
+    private static bool AssignsThrough(ReadOnlySpan<char> t, int at)
+    {
+        var rest = t[at..];
+        var eq = rest.IndexOf('=');
+        while (eq > 0)
+        {
+            var next = eq + 1 < rest.Length ? rest[eq + 1] : '\0';
+            if (next is not ('=' or '>') && rest[eq - 1] is not ('=' or '!' or '<' or '>'))
+            {
+                // The assigned target is a property reached from the lookup: a dot after its call (or after "document.body").
+                var target = rest[..eq];
+                return target.LastIndexOf('.') > target.IndexOf(')') || target.StartsWith("document.body");
+            }
+
+            var more = rest[(eq + 1)..].IndexOf('=');
+            eq = more < 0 ? -1 : eq + 1 + more;
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the value has the comment or whitespace padding that the loose sink spellings need.</summary>
     private static bool Padded(ReadOnlySpan<char> t, in CharMask m) =>
         m.Contains(t, "/*") || m.Contains(t, " .") || m.Contains(t, ". ") || m.Has('\\') || m.Contains(t, "( ") || m.Contains(t, " `") || m.Has('\t');
 
     private static bool LooseDomSink(ReadOnlySpan<char> t, in CharMask m)
     {
-        foreach (var sinkName in s_domSinkNames)
+        foreach (var sinkName in s_strongSinkNames)
         {
             // A loose spelling still has every character of the name.
             if (m.HasAll(sinkName) && ContainsLoose(t, sinkName))
