@@ -12,7 +12,7 @@ namespace ApiGuard.Inspection.Rules;
 internal static class CodeDetector
 {
     private static readonly NeedleSet s_nodeStrings = new(
-        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "module.exports", "process.mainmodule",
+        ["_$$nd_func$$_", "__js_function", "this.constructor.constructor", "process.mainmodule",
          "process.binding", "process.spawn", "global.process", "require('", "require(\"", ".constructor(", "require[", "string.fromcharcode",
          ":constructor:constructor", ":module:prototype", "\"_response\"", "'_response'"]);
 
@@ -85,6 +85,11 @@ internal static class CodeDetector
                 IniDirective(t, ref sink);
             }
 
+            return;
+        }
+
+        if (sink.Chars.Has('=') && IsCommonJsImport(t))
+        {
             return;
         }
 
@@ -1055,8 +1060,98 @@ internal static class CodeDetector
         }
 
         var tail = r[end..].TrimStart(' ');
-        return tail.IsEmpty || ((tail.StartsWith("??") || tail.StartsWith("||")) && tail[2..].TrimStart(' ').IndexOfAny(s_codeSyntax) < 0);
+        if (tail.StartsWith("===") || tail.StartsWith("!=="))
+        {
+            tail = tail[3..];
+        }
+        else if (tail.StartsWith("==") || tail.StartsWith("!="))
+        {
+            tail = tail[2..];
+        }
+        else
+        {
+            return tail.IsEmpty || ((tail.StartsWith("??") || tail.StartsWith("||")) && tail[2..].TrimStart(' ').IndexOfAny(s_codeSyntax) < 0);
+        }
+
+        // A comparison with a literal ("process.env.NODE_ENV !== 'production'"), whatever prose follows it.
+        tail = tail.TrimStart(' ');
+        var close = tail.Length > 1 && tail[0] is '\'' or '"' ? tail[1..].IndexOf(tail[0]) : -1;
+        return close >= 0 && tail[1..(close + 1)].IndexOfAny(s_codeSyntax) < 0;
     }
+
+    /// <summary>
+    /// Whether the code at <paramref name="at"/> is mentioned in a sentence (after a space, a backtick or a quote), with no
+    /// template, substitution, call or concatenation opened before it ("why does `process.env.NODE_ENV !== 'production'`
+    /// throw?"); "{{ process.env.SECRET }}" is a template's.
+    /// </summary>
+    private static bool QuotedInProse(ReadOnlySpan<char> t, int at) =>
+        t[at - 1] is ' ' or '`' or '\'' or '"' && t[..at].IndexOfAny(s_openedCode) < 0;
+
+    private static readonly SearchValues<char> s_openedCode = SearchValues.Create("{$(+=<[;");
+
+    /// <summary>
+    /// "module.exports" assigned something other than an object of its names ("module.exports=", "module.exports = x =>
+    /// ..."), or with code that runs something beside it; a module exporting its functions ("module.exports = { run }") or
+    /// the name in a question is no injection.
+    /// </summary>
+    private static bool ModuleExportsCode(ReadOnlySpan<char> t, in CharMask chars)
+    {
+        var at = t.IndexOf("module.exports");
+        if (at < 0)
+        {
+            return false;
+        }
+
+        if (s_moduleCode.IndexOfAny(t, chars) >= 0)
+        {
+            return true;
+        }
+
+        var rest = t[(at + 14)..].TrimStart(' ');
+        if (!rest.StartsWith('=') || rest.StartsWith("=="))
+        {
+            return false;
+        }
+
+        rest = rest[1..].TrimStart(' ');
+        var close = rest.IndexOf('}');
+        return !(rest.StartsWith('{') && close > 0 && !rest[1..close].ContainsAnyExcept(s_importNames));
+    }
+
+    // What makes "module.exports" code that runs something rather than a module exporting its names ("module.exports = { run }").
+    private static readonly NeedleSet s_moduleCode = new(["require", "process", "function", "=>", "eval", "import(", "constructor", "child_process", "exec", "spawn", "fs."]);
+
+    /// <summary>
+    /// A CommonJS import and nothing else: "const { spawn } = require(\"node:child_process\");", "const fs = require('fs')".
+    /// It binds names and runs nothing; PHP has no such destructuring, and what the module is used for would follow it.
+    /// </summary>
+    private static bool IsCommonJsImport(ReadOnlySpan<char> t)
+    {
+        var s = t.StartsWith("const ") ? t[6..] : t.StartsWith("let ") ? t[4..] : t.StartsWith("var ") ? t[4..] : default;
+        var eq = s.IndexOf('=');
+        if (eq < 1 || s.Length > 160)
+        {
+            return false;
+        }
+
+        var names = s[..eq].Trim(' ');
+        if (names.IsEmpty || names.ContainsAnyExcept(s_importNames) || (names[0] == '{') != (names[^1] == '}'))
+        {
+            return false;
+        }
+
+        var rhs = s[(eq + 1)..].Trim(' ').TrimEnd(';').TrimEnd(' ');
+        if (!rhs.StartsWith("require(") || !rhs.EndsWith(')'))
+        {
+            return false;
+        }
+
+        var arg = rhs[8..^1].Trim(' ');
+        return arg.Length > 2 && arg[0] is '\'' or '"' && arg[^1] == arg[0] && !arg[1..^1].ContainsAnyExcept(s_moduleName);
+    }
+
+    private static readonly SearchValues<char> s_importNames = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_${}, :");
+    private static readonly SearchValues<char> s_moduleName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_-@/:.");
 
     /// <summary>
     /// Node's <c>child_process</c> module used in code: loaded ("_load('child_process')", "import('node:child_process')") or
@@ -1077,7 +1172,8 @@ internal static class CodeDetector
 
     private static void NodeAndJava(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t) || ChildProcessInCode(t))
+        if (s_nodeStrings.IndexOfAny(t, sink.Chars) >= 0 || ContainsCall(t, "new function") || AnonymousFunction(t) || ChildProcessInCode(t)
+            || ModuleExportsCode(t, sink.Chars))
         {
             sink.Add(RuleKey.CodeNodeInjection, 0, t.Length);
         }
@@ -1086,7 +1182,7 @@ internal static class CodeDetector
         if (proc >= 0 && (proc == 0 || !char.IsAsciiLetterOrDigit(t[proc - 1])))
         {
             var r = t[(proc + 7)..];
-            if (r.StartsWith('[') || (r.StartsWith(".env") && !(proc == 0 && EnvironmentReference(r[4..]))) || r.StartsWith(".mainmodule") || r.StartsWith(".binding") || r.StartsWith(".dlopen")
+            if (r.StartsWith('[') || (r.StartsWith(".env") && !((proc == 0 || QuotedInProse(t, proc)) && EnvironmentReference(r[4..]))) || r.StartsWith(".mainmodule") || r.StartsWith(".binding") || r.StartsWith(".dlopen")
                 || r.StartsWith(".kill") || r.StartsWith(".exit") || r.StartsWith(".spawn") || r.StartsWith(".argv") || r.StartsWith(".cwd("))
             {
                 sink.Add(RuleKey.CodeNodeInjection, proc, 8);
