@@ -48,7 +48,10 @@ internal static class CommandDetector
         Span<char> word = stackalloc char[32];
         var i = 0;
         var hl7 = IsHl7Segment(t);
-        var labels = (sink.Chars.Has('|') || sink.Chars.Has(';')) && IsLabelList(t);
+        var table = sink.Chars.Has('|') && sink.Chars.Has('-') && MarkdownProse.IsTable(t);
+        // A table's cells are labels too, unless the value also chains or substitutes commands.
+        var labels = (table && !sink.Chars.Has(';') && !t.Contains("&&", StringComparison.Ordinal) && !t.Contains("$(", StringComparison.Ordinal))
+            || ((sink.Chars.Has('|') || sink.Chars.Has(';')) && IsLabelList(t));
 
         // The blank run the last command lookup skipped, and that lookup's strength: a line break inside the run would skip to
         // the same word, so it is judged again only by a stronger separator (which keeps "\n\n\n..." linear).
@@ -72,6 +75,9 @@ internal static class CommandDetector
             {
                 case '|' when hl7:
                     // An HL7 v2 segment ("PID|1||123^^^MRN||DOE^JOHN"): '|' separates fields.
+                    continue;
+                case '|' when table && MarkdownProse.IsCodeCell(t, start):
+                    // "| `sort` | string | `-created` |": a Markdown table's cell of quoted code documents an option.
                     continue;
                 case ';':
                 case '|':
@@ -98,6 +104,10 @@ internal static class CommandDetector
                 case '\r':
                     strength = 1;
                     break;
+                case '`' when table && p > 0 && t[..p].TrimEnd(' ').EndsWith('|') && MarkdownProse.IsCodeCell(t, p):
+                    // The code span of a table cell ("| `sort` |") is documented, not substituted.
+                    i = p + 1 + t[(p + 1)..].IndexOf('`') + 1;
+                    continue;
                 case '`' when MarkdownProse.IsFencedBlock(t, p, out var fenceEnd):
                     // A fenced code block of documentation ("```bash\ncurl -s '...' | jq '.items'\n```") is shown, not run.
                     i = fenceEnd;

@@ -198,4 +198,70 @@ internal static class MarkdownProse
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the value holds a Markdown table's delimiter row: two or more cells of three or more dashes (colons for
+    /// alignment) between pipes ("|---|:---:|"). Found in the text itself, so the blank-folded second look, where the table's
+    /// line breaks are spaces, sees the same table.
+    /// </summary>
+    public static bool IsTable(ReadOnlySpan<char> t)
+    {
+        var head = Head(t, 4096);
+        var at = head.IndexOf("|-", StringComparison.Ordinal);
+        while (at >= 0)
+        {
+            var cells = 0;
+            var i = at;
+            while (i < head.Length && head[i] == '|')
+            {
+                var dashes = 0;
+                var j = i + 1;
+                while (j < head.Length && head[j] is '-' or ':' or ' ')
+                {
+                    dashes += head[j] == '-' ? 1 : 0;
+                    j++;
+                }
+
+                if (j >= head.Length || head[j] != '|' || dashes < 3)
+                {
+                    break;
+                }
+
+                cells++;
+                i = j;
+            }
+
+            if (cells >= 2)
+            {
+                return true;
+            }
+
+            var next = head[(at + 2)..].IndexOf("|-", StringComparison.Ordinal);
+            at = next < 0 ? -1 : at + 2 + next;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the table cell starting at <paramref name="start"/> is one code span and nothing else: "| `grid` |".</summary>
+    public static bool IsCodeCell(ReadOnlySpan<char> t, int start)
+    {
+        // Bounded: a cell longer than this is no option's code span, and each of a row's pipes may ask.
+        var rest = Head(t[start..], 256);
+        var end = rest.IndexOfAny('\n', '|');
+        while (end > 0 && rest[end] == '|' && rest[end - 1] == '\\')
+        {
+            // An escaped pipe ("`string \\| null`") belongs to the cell.
+            var more = rest[(end + 1)..].IndexOfAny('\n', '|');
+            end = more < 0 ? -1 : end + 1 + more;
+        }
+
+        if (end < 0 && rest.Length == 256)
+        {
+            return false;
+        }
+
+        var cell = (end < 0 ? rest : rest[..end]).Trim(' ');
+        return cell.Length >= 3 && cell[0] == '`' && cell[^1] == '`' && cell[1..^1].IndexOf('`') < 0;
+    }
 }

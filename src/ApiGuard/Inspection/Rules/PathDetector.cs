@@ -330,6 +330,13 @@ internal static class PathDetector
             return true;
         }
 
+        // Cargo's downloaded sources and git checkouts ("~/.cargo/registry/src/index.crates.io-.../serde-1.0.0/src/lib.rs");
+        // its credentials.toml and config.toml stay restricted.
+        if (t[start..end] is "cargo" && (t[end..].StartsWith("/registry/") || t[end..].StartsWith("/git/")))
+        {
+            return true;
+        }
+
         return t[start..end] is "gitignore" or "gitattributes" or "gitkeep" or "gitlab" or "gitlab-ci" or "gitmodules" or "editorconfig" or "prettierrc" or "eslintrc" or "eslintignore"
             or "prettierignore" or "dockerignore" or "npmignore" or "nvmrc" or "babelrc" or "browserslistrc" or "stylelintrc";
     }

@@ -647,14 +647,22 @@ internal static class SqlDetector
             return false;
         }
 
-        if (x.Kind == SqlKind.Func || ClosesQuotedPhrase(t, x))
+        if (x.Kind is SqlKind.Func or SqlKind.LParen || ClosesQuotedPhrase(t, x))
         {
-            // "Drop Table Lamp (Oak)": no table name takes a parenthesis; '"drop table" in:file': the quote closes a quoted
-            // phrase and prose goes on.
+            // "Drop Table Lamp (Oak)", "DROP TABLE (SQLite docs)": no table name takes or is a parenthesis; '"drop table"
+            // in:file': the quote closes a quoted phrase and prose goes on.
             return false;
         }
 
-        if (x.Kind is not (SqlKind.Word or SqlKind.Str) || t.Slice(x.Start, x.Length) is "if")
+        if (t.Slice(x.Start, x.Length) is "if")
+        {
+            // "drop table if exists users;" is judged by what follows its name, like "drop table users;" ("Drop table if
+            // exists (duplicate)" is a question's title).
+            return At(s, table + 1).Kind == SqlKind.None || t.Slice(At(s, table + 1).Start, At(s, table + 1).Length) is not "exists"
+                || DropTail(t, s, table + 2);
+        }
+
+        if (x.Kind is not (SqlKind.Word or SqlKind.Str))
         {
             return true;
         }
