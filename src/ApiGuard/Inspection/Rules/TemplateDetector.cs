@@ -33,6 +33,15 @@ internal static class TemplateDetector
         Log4jLookups(t, ref sink);
         TemplateToolkit(t, ref sink);
 
+        // Smarty's reserved variable ("{$smarty.version}", "{$smarty.template_object->smarty}"): engine internals, the first
+        // probe of a Smarty injection.
+        var smarty = sink.Chars.Has('$') ? t.IndexOf("{$smarty.", StringComparison.Ordinal) : -1;
+        if (smarty >= 0)
+        {
+            sink.Add(RuleKey.SstiExpression, smarty, Math.Min(9, t.Length - smarty));
+            return;
+        }
+
         var i = 0;
         while (i < t.Length - 1)
         {
