@@ -1468,8 +1468,9 @@ internal static class CommandDetector
                 j++;
             }
 
-            // ...and substring slicing, ${PATH:0:1} spelling '/' out of a variable.
-            if (j > 1 && j < rest.Length && rest[j] is '#' or '%' or '/' or '^' or ',' || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && rest[j + 1] is '-' or '=' or '+' or '?')
+            // ...and substring slicing, ${PATH:0:1} spelling '/' out of a variable. A default that stands alone as a word and
+            // names no command ("bash ${var:-default} syntax") spells nothing; "c${u:-a}t" and "${x:-id}" do.
+            if (j > 1 && j < rest.Length && rest[j] is '#' or '%' or '/' or '^' or ',' || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && rest[j + 1] is '-' or '=' or '+' or '?' && !PlainDefault(t, p, rest, j))
                 || (j > 1 && j + 1 < rest.Length && rest[j] == ':' && char.IsAsciiDigit(rest[j + 1]) && rest[j..].IndexOf('}') is > 1 and < 12))
             {
                 sink.Add(RuleKey.CmdiSubstitution, p, j + 1);
@@ -1515,6 +1516,24 @@ internal static class CommandDetector
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether "${name:-word}" at <paramref name="p"/> is a word of its own (blanks or the value's ends around it) whose
+    /// default is a plain word that names no command.
+    /// </summary>
+    private static bool PlainDefault(ReadOnlySpan<char> t, int p, ReadOnlySpan<char> rest, int j)
+    {
+        var close = Head(rest, 64).IndexOf('}');
+        if (close < j + 3)
+        {
+            return false;
+        }
+
+        var word = rest[(j + 2)..close];
+        var after = p + 1 + close + 1;
+        return (p == 0 || t[p - 1] is ' ' or '`' or '"' or '\'') && (after >= t.Length || t[after] is ' ' or '`' or '"' or '\'' or ',' or '.' or ')')
+            && !word.ContainsAnyExceptInRange('a', 'z') && Lookup(word) == 0;
     }
 
     private static void Brace(scoped ReadOnlySpan<char> t, int p, scoped Span<char> word, ref FindingSink sink)

@@ -286,7 +286,8 @@ internal static class XssDetector
                 sink.Add(RuleKey.XssScriptUri, an, i - an);
             }
             else if (attr is "datasrc" or "datafld" or "dataformatas" or "xlink:href" or "ev:event" or "ev:handler" or "xsi:schemalocation" or "attributename"
-                || attr is "xmlns:xsl" or "xmlns:xi" or "xmlns:ev" || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0))
+                || attr is "xmlns:xsl" or "xmlns:xi" or "xmlns:ev"
+                || (name is "svg" or "math" or "set" or "animate" or "meta" or "link" or "base" or "image" or "handler" && attr.Length > 0 && !IsInertAttribute(name, attr)))
             {
                 sink.Add(RuleKey.XssDangerousTag, an, i - an);
             }
@@ -735,6 +736,15 @@ internal static class XssDetector
 
         return false;
     }
+
+    /// <summary>
+    /// The presentational attributes of an icon or a page's metadata, which load and run nothing: '&lt;svg viewBox="0 0 24 24"&gt;',
+    /// '&lt;meta name="viewport" content="width=device-width"&gt;'. (http-equiv, charset, href, from/to/values and events still count.)
+    /// </summary>
+    private static bool IsInertAttribute(ReadOnlySpan<char> tag, ReadOnlySpan<char> attr) =>
+        (tag is "svg" && attr is "viewbox" or "width" or "height" or "fill" or "stroke" or "class" or "version" or "preserveaspectratio" or "role"
+            or "focusable" or "aria-hidden" or "aria-label" or "xmlns")
+        || (tag is "meta" && attr is "name" or "content" or "property" or "itemprop");
 
     /// <summary>Whether the value has the comment or whitespace padding that the loose sink spellings need.</summary>
     private static bool Padded(ReadOnlySpan<char> t, in CharMask m) =>
