@@ -29,6 +29,9 @@ public sealed class HandWrittenAttackDetectionTests
     // on the day's first code / just before each existed / after: 99.1/99.6/99.9 %, 99.5/99.5/100 %, 97.3/97.7/99.1 %,
     // 98.3/98.3/99.4 %. Sets 29 and 30, on the final code before any fix: 646/661 = 97.7 % and 699/702 = 99.6 % (the first
     // code: 97.6 % and 99.6 %); set 29 after its fixes (|| concatenation in UNION SELECT, quote-closed separators): 649/661 = 98.2 %.
+    // Sets 31-34 before any fix for them: 661/672 = 98.4 %, 688/703 = 97.9 %, 679/687 = 98.8 %, 691/697 = 99.1 %; after ($(id>file),
+    // Smarty's {$smarty.*}, git ext::, Redis commands after a line break): 666/672 = 99.1 %, 691/703 = 98.3 %, 682/687 = 99.3 %,
+    // 696/697 = 99.9 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -58,6 +61,10 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-28.jsonl", 700, 99.0)]
     [InlineData("attacks-29.jsonl", 650, 98.0)]
     [InlineData("attacks-30.jsonl", 700, 99.5)]
+    [InlineData("attacks-31.jsonl", 660, 98.5)]
+    [InlineData("attacks-32.jsonl", 690, 98.0)]
+    [InlineData("attacks-33.jsonl", 680, 99.0)]
+    [InlineData("attacks-34.jsonl", 690, 99.5)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

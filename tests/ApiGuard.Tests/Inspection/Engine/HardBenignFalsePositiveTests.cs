@@ -47,7 +47,12 @@ public sealed class HardBenignFalsePositiveTests
     // just before each existed / after its fixes: 0.55/0.14/0.14 %, 0.82/0.82/0.58 % (kaomoji "(ง'̀-'́)ง" read as "'-'", game
     // configs), 5.91/4.89/0.65 % (device paths under /etc, "~/.config/.../secrets.yaml", "$(date)" in templates) and
     // 2.07/1.84/0.14 %. Sets 29 (healthcare) and 30 (a day of a SaaS API's traffic), written last and measured on the final
-    // code before any fix: 0/2,131 and 1/2,179 = 0.05 % (the first code: 0.80 % and 0.05 %).
+    // code before any fix: 0/2,131 and 1/2,179 = 0.05 % (the first code: 0.80 % and 0.05 %). Sets 31-34 (AI assistants, analytics
+    // and BI queries, food and reviews, docs and package search), measured on the next session's code before any fix for them:
+    // 103/2,170 = 4.75 % (commands and code quoted in chat), 73/2,327 = 3.14 % (dbt and Grafana templates, Splunk pipes), 3/2,214
+    // = 0.14 % and 146/2,227 = 6.56 % (child_process in docs links, tag lists, Markdown tables); after the fixes they led to,
+    // 48/2,170 = 2.21 %, 20/2,327 = 0.86 %, 3/2,214 and 72/2,227 = 3.23 % (code quoted without backticks in questions, tag lists
+    // that start with a tool's name).
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -79,6 +84,10 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-28.jsonl", "", 2150)]
     [InlineData("hard-benign-29.jsonl", "", 2100)]
     [InlineData("hard-benign-30.jsonl", "", 2150)]
+    [InlineData("hard-benign-31.jsonl", "", 2150, 2.5)]
+    [InlineData("hard-benign-32.jsonl", "", 2300, 1.0)]
+    [InlineData("hard-benign-33.jsonl", "", 2200)]
+    [InlineData("hard-benign-34.jsonl", "", 2200, 3.5)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");
