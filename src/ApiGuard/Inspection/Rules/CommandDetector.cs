@@ -1190,6 +1190,22 @@ internal static class CommandDetector
     /// <summary>Whether the redirection at <paramref name="i"/> names a target: a file, a descriptor ("2>&amp;1") or a path.</summary>
     private static bool RedirectTarget(ReadOnlySpan<char> t, int i)
     {
+        if (t[i] == '<' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1]))
+        {
+            // "make it vegan <3": a heart. Input read from a file named by digits alone reaches nothing ("<&3" duplicates a
+            // descriptor and still counts).
+            var d = i + 1;
+            while (d < t.Length && char.IsAsciiDigit(t[d]))
+            {
+                d++;
+            }
+
+            if (d >= t.Length || t[d] is ' ' or '.' or ',' or '!' or ')' or '\n')
+            {
+                return false;
+            }
+        }
+
         var j = i;
         while (j < t.Length && t[j] is '>' or '<' or '&' or '|' && j - i < 3)
         {
