@@ -49,6 +49,12 @@ internal static class XssDetector
             return;
         }
 
+        if (t[0] == '<' && t[^1] == '>' && IsBracketedTagList(t))
+        {
+            // "<go><iframe><wget><reactjs>": a Q&A site's tags, each a bare name; no attribute, content or closing tag to run.
+            return;
+        }
+
         // Tags.
         var i = 0;
         while (i < t.Length)
@@ -711,6 +717,33 @@ internal static class XssDetector
             }
         }
     }
+
+    /// <summary>Whether the whole value is three or more bare bracketed names and nothing else: "&lt;sed&gt;&lt;bash&gt;&lt;xml&gt;".</summary>
+    private static bool IsBracketedTagList(ReadOnlySpan<char> t)
+    {
+        var tags = 0;
+        var i = 0;
+        while (i < t.Length)
+        {
+            if (t[i] != '<')
+            {
+                return false;
+            }
+
+            var close = t[(i + 1)..].IndexOf('>');
+            if (close < 1 || t.Slice(i + 1, close).ContainsAnyExcept(s_tagListName))
+            {
+                return false;
+            }
+
+            tags++;
+            i += close + 2;
+        }
+
+        return tags >= 3;
+    }
+
+    private static readonly SearchValues<char> s_tagListName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789.#+-");
 
     /// <summary>
     /// Whether the element a DOM lookup at <paramref name="at"/> finds is written to: a property of the call's result assigned

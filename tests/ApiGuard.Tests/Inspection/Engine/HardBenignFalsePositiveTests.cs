@@ -51,7 +51,7 @@ public sealed class HardBenignFalsePositiveTests
     // and BI queries, food and reviews, docs and package search), measured on the next session's code before any fix for them:
     // 103/2,170 = 4.75 % (commands and code quoted in chat), 73/2,327 = 3.14 % (dbt and Grafana templates, Splunk pipes), 3/2,214
     // = 0.14 % and 146/2,227 = 6.56 % (child_process in docs links, tag lists, Markdown tables); after the fixes they led to,
-    // 48/2,170 = 2.21 %, 20/2,327 = 0.86 %, 0/2,214 and 72/2,227 = 3.23 % (code quoted without backticks in questions, tag lists
+    // 48/2,170 = 2.21 %, 20/2,327 = 0.86 %, 0/2,214 and 65/2,227 = 2.92 % (code quoted without backticks in questions, tag lists
     // that start with a tool's name).
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
@@ -87,7 +87,7 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-31.jsonl", "", 2150, 2.5)]
     [InlineData("hard-benign-32.jsonl", "", 2300, 1.0)]
     [InlineData("hard-benign-33.jsonl", "", 2200)]
-    [InlineData("hard-benign-34.jsonl", "", 2200, 3.5)]
+    [InlineData("hard-benign-34.jsonl", "", 2200, 3.0)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");
