@@ -311,6 +311,12 @@ internal static class CommandDetector
             return false;
         }
 
+        if (arg == Arg.Quoted && QuotedThenProse(t, i))
+        {
+            // "...; file 'stmt_402844.csv' empty.": a quoted name inside a sentence that goes on in words.
+            return false;
+        }
+
         // Words that are also English or locale codes ("time", "id", "nl", "touch") need a shell-shaped argument or the
         // value's end right after a strong separator (";id", "|ps").
         if (shellArg || (atEnd && strength == 2) || (arg is Arg.Command or Arg.Quoted && strength == 2) || (grouped && arg == Arg.End)
@@ -329,6 +335,33 @@ internal static class CommandDetector
     private static bool IsReconCommand(ReadOnlySpan<char> w) =>
         w is "whoami" or "id" or "uname" or "hostname" or "ifconfig" or "ipconfig" or "netstat" or "pwd" or "printenv" or "systeminfo"
             or "tasklist" or "getmac" or "ver";
+
+    /// <summary>Whether a duration follows ("timeout 5 sh", "timeout 7s id", "timeout -s 9 10 x"): what timeout(1) takes first.</summary>
+    private static bool DurationFollows(ReadOnlySpan<char> t, int i)
+    {
+        var r = t[i..].TrimStart(' ');
+        return !r.IsEmpty && (char.IsAsciiDigit(r[0]) || r[0] == '-');
+    }
+
+    /// <summary>
+    /// Whether the quoted argument at <paramref name="i"/> holds one plain name (no blank, path, variable or substitution) and the value
+    /// goes on after it in words only, to its end: "file 'stmt_402844.csv' empty.".
+    /// </summary>
+    private static bool QuotedThenProse(ReadOnlySpan<char> t, int i)
+    {
+        var r = t[i..].TrimStart(' ');
+        var close = r.Length > 1 ? r[1..].IndexOf(r[0]) : -1;
+        if (close < 1 || r[1..(close + 1)].IndexOfAny(s_quotedUnsafe) >= 0)
+        {
+            return false;
+        }
+
+        var tail = r[(close + 2)..].Trim(' ').TrimEnd(".!?");
+        return !tail.IsEmpty && !tail.ContainsAnyExcept(s_proseTail);
+    }
+
+    private static readonly SearchValues<char> s_quotedUnsafe = SearchValues.Create(" \t/\\$`;|&<>(){}");
+    private static readonly SearchValues<char> s_proseTail = SearchValues.Create("abcdefghijklmnopqrstuvwxyz ,'");
 
     private static bool NextIsSeparator(ReadOnlySpan<char> t, int i)
     {
@@ -853,6 +886,12 @@ internal static class CommandDetector
         {
             // "powershell -enc ...", "iex (new-object ...)"; "powershell vs cmd" is a search.
             sink.Add(RuleKey.CmdiPowerShell, offset, i - offset);
+            return;
+        }
+
+        if (w is "timeout" && !DurationFollows(t, i))
+        {
+            // "Timeout after 7s calling /v1/payments/...": an error message; timeout(1) takes its duration first.
             return;
         }
 
