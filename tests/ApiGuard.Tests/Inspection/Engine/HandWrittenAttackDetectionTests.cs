@@ -31,7 +31,8 @@ public sealed class HandWrittenAttackDetectionTests
     // code: 97.6 % and 99.6 %); set 29 after its fixes (|| concatenation in UNION SELECT, quote-closed separators): 649/661 = 98.2 %.
     // Sets 31-34 before any fix for them: 661/672 = 98.4 %, 688/703 = 97.9 %, 679/687 = 98.8 %, 691/697 = 99.1 %; after ($(id>file),
     // Smarty's {$smarty.*}, git ext::, Redis commands after a line break): 666/672 = 99.1 %, 691/703 = 98.3 %, 682/687 = 99.3 %,
-    // 696/697 = 99.9 %.
+    // 696/697 = 99.9 %. Sets 35 and 36, written last and measured on the final code before any fix: 655/663 = 98.8 % and
+    // 643/653 = 98.5 % (no detection fix made for them).
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -65,6 +66,8 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-32.jsonl", 690, 98.0)]
     [InlineData("attacks-33.jsonl", 680, 99.0)]
     [InlineData("attacks-34.jsonl", 690, 99.5)]
+    [InlineData("attacks-35.jsonl", 650, 98.5)]
+    [InlineData("attacks-36.jsonl", 640, 98.0)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();

@@ -52,7 +52,9 @@ public sealed class HardBenignFalsePositiveTests
     // 103/2,170 = 4.75 % (commands and code quoted in chat), 73/2,327 = 3.14 % (dbt and Grafana templates, Splunk pipes), 3/2,214
     // = 0.14 % and 146/2,227 = 6.56 % (child_process in docs links, tag lists, Markdown tables); after the fixes they led to,
     // 48/2,170 = 2.21 %, 20/2,327 = 0.86 %, 0/2,214 and 65/2,227 = 2.92 % (code quoted without backticks in questions, tag lists
-    // that start with a tool's name).
+    // that start with a tool's name). Sets 35 (banking and payments) and 36 (real estate, jobs, local services), written last
+    // and measured on the final code before any fix: 35/1,980 = 1.77 % ("Timeout after 7s ..." error messages, "; file
+    // 'stmt.csv' empty." notes, localhost callback URLs) and 9/1,871 = 0.48 %; set 35 after its fix 4/1,980 = 0.20 %.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
@@ -88,6 +90,8 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-32.jsonl", "", 2300, 1.0)]
     [InlineData("hard-benign-33.jsonl", "", 2200)]
     [InlineData("hard-benign-34.jsonl", "", 2200, 3.0)]
+    [InlineData("hard-benign-35.jsonl", "", 1950)]
+    [InlineData("hard-benign-36.jsonl", "", 1850)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");
