@@ -382,6 +382,33 @@ internal static class SqlDetector
         }
     }
 
+    /// <summary>
+    /// Whether the parenthesis at <paramref name="open"/> groups plain words with AND/OR and nothing else: the group of a search
+    /// engine's query after a quoted phrase ('"nanny" AND (remote OR hybrid) NOT senior'). A group with a number, a string, an
+    /// operator, a call or a statement ('" AND (1=1) --', '"x" AND (SELECT 1)') is SQL.
+    /// </summary>
+    private static bool BooleanSearchGroup(ReadOnlySpan<SqlToken> s, int open)
+    {
+        var logic = 0;
+        for (var k = open + 1; k < s.Length && k - open <= 16; k++)
+        {
+            switch (s[k].Kind)
+            {
+                case SqlKind.Word:
+                    continue;
+                case SqlKind.Logic:
+                    logic++;
+                    continue;
+                case SqlKind.RParen:
+                    return logic > 0 && s[k - 1].Kind == SqlKind.Word;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>What follows a closed string or a number: booleans, operators, statements, clauses.</summary>
     private static bool Breakout(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, bool allowWord, bool final, ref FindingSink sink, RuleKey key, char quote = '\0')
     {
@@ -403,7 +430,8 @@ internal static class SqlDetector
                     {
                         SqlKind.Func => y.Word != SqlWord.None || At(s, j + 2).Kind is SqlKind.Num or SqlKind.Str or SqlKind.RParen or SqlKind.Var
                             || CallThenEnd(s, j, final),
-                        SqlKind.Var or SqlKind.LParen => true,
+                        SqlKind.Var => true,
+                        SqlKind.LParen => !(quote == '"' && BooleanSearchGroup(s, j)),
                         SqlKind.Num => IsCompare(z) || z.Kind is SqlKind.Comment or SqlKind.Logic or SqlKind.Semi or SqlKind.RParen
                             || (z.Kind == SqlKind.None && final && quote == '\'') || (z.Kind == SqlKind.Op && ExpressionAhead(s, j + 1))
                             || (z.Is(SqlKind.Kw, SqlWord.Not) && IsCompare(At(s, j + 2))),
