@@ -271,9 +271,10 @@ internal static class CommandDetector
             return false;
         }
 
-        if (labels && !obfuscated && !pathed && arg is Arg.End or Arg.Word && IsValueEndOrItemEnd(t, i))
+        if (labels && !obfuscated && !pathed && arg is Arg.End or Arg.Word && (IsValueEndOrItemEnd(t, i) || (arg == Arg.Word && PlainWordsToItemEnd(t, i))))
         {
-            // "Salesforce Admin | ITIL v4 | PowerShell": a tool named as one item of a list of labels.
+            // "Salesforce Admin | ITIL v4 | PowerShell", "Swift; Bash scripting; AWS": a tool named in one item of a list of
+            // labels, alone or with a word or two of its own.
             return false;
         }
 
@@ -362,6 +363,17 @@ internal static class CommandDetector
 
     private static readonly SearchValues<char> s_quotedUnsafe = SearchValues.Create(" \t/\\$`;|&<>(){}");
     private static readonly SearchValues<char> s_proseTail = SearchValues.Create("abcdefghijklmnopqrstuvwxyz ,'");
+
+    /// <summary>Whether one to three words of letters run from <paramref name="i"/> to the end of the list item (';', '|' or the end).</summary>
+    private static bool PlainWordsToItemEnd(ReadOnlySpan<char> t, int i)
+    {
+        var rest = t[i..];
+        var end = rest.IndexOfAny(';', '|');
+        var item = (end < 0 ? rest : rest[..end]).Trim(' ');
+        return !item.IsEmpty && item.Length <= 32 && !item.ContainsAnyExcept(s_plainWords) && item.Count(' ') <= 2;
+    }
+
+    private static readonly SearchValues<char> s_plainWords = SearchValues.Create("abcdefghijklmnopqrstuvwxyz ");
 
     private static bool NextIsSeparator(ReadOnlySpan<char> t, int i)
     {

@@ -54,7 +54,7 @@ public sealed class HardBenignFalsePositiveTests
     // 48/2,170 = 2.21 %, 20/2,327 = 0.86 %, 0/2,214 and 65/2,227 = 2.92 % (code quoted without backticks in questions, tag lists
     // that start with a tool's name). Sets 35 (banking and payments) and 36 (real estate, jobs, local services), written last
     // and measured on the final code before any fix: 35/1,980 = 1.77 % ("Timeout after 7s ..." error messages, "; file
-    // 'stmt.csv' empty." notes, localhost callback URLs) and 9/1,871 = 0.48 %; after their fixes 4/1,980 = 0.20 % and 5/1,871 = 0.27 %.
+    // 'stmt.csv' empty." notes, localhost callback URLs) and 9/1,871 = 0.48 %; after their fixes 4/1,980 = 0.20 % and 2/1,871 = 0.11 %.
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
     [InlineData("hard-benign-2.jsonl", "b2-", 2500)]
