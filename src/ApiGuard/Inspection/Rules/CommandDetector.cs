@@ -177,8 +177,6 @@ internal static class CommandDetector
         Windows(t, ref sink);
     }
 
-    private static readonly string[] s_textFilters = ["wc", "sort", "uniq", "head", "tail", "cut", "tr", "grep", "egrep", "fgrep", "jq", "column", "fold", "fmt", "rev", "tac", "less", "more"];
-
     private static readonly SearchValues<char> s_filterSegmentEnd = SearchValues.Create(";|&\n\r`");
     private static readonly SearchValues<char> s_filterArgumentUnsafe = SearchValues.Create("/\\~<>$`(){}*?=");
 
@@ -190,14 +188,8 @@ internal static class CommandDetector
     /// </summary>
     private static bool PipesIntoTextFilter(ReadOnlySpan<char> t, int at, int len)
     {
-        var name = t.Slice(at, len);
-        var known = false;
-        foreach (var filter in s_textFilters)
-        {
-            known |= name.SequenceEqual(filter);
-        }
-
-        if (!known)
+        if (t.Slice(at, len) is not ("wc" or "sort" or "uniq" or "head" or "tail" or "cut" or "tr" or "grep" or "egrep" or "fgrep" or "jq"
+            or "column" or "fold" or "fmt" or "rev" or "tac" or "less" or "more"))
         {
             return false;
         }

@@ -686,8 +686,8 @@ internal static class SqlDetector
         {
             // "drop table if exists users;" is judged by what follows its name, like "drop table users;" ("Drop table if
             // exists (duplicate)" is a question's title).
-            return At(s, table + 1).Kind == SqlKind.None || t.Slice(At(s, table + 1).Start, At(s, table + 1).Length) is not "exists"
-                || DropTail(t, s, table + 2);
+            var exists = At(s, table + 1);
+            return exists.Kind == SqlKind.None || t.Slice(exists.Start, exists.Length) is not "exists" || DropTail(t, s, table + 2);
         }
 
         if (x.Kind is not (SqlKind.Word or SqlKind.Str))

@@ -512,13 +512,13 @@ internal static class TemplateDetector
                 do
                 {
                     i = SkipBlanks(t, i + 1);
-                    if (call && NamePath(t, i) is var key and > 0 && key > i && key < t.Length && t[key] == '=' && !t[i..key].Contains('.'))
+                    if (call && NamePath(t, i) is var key && key > i && key < t.Length && t[key] == '=' && !t[i..key].Contains('.'))
                     {
                         // A keyword argument: "end='…'".
                         i = key + 1;
                     }
 
-                    if (call && i < t.Length && t[i] == ')' && filters > 0)
+                    if (call && i < t.Length && t[i] == ')')
                     {
                         break;
                     }
@@ -526,8 +526,8 @@ internal static class TemplateDetector
                     if (i < t.Length && t[i] is '\'' or '"')
                     {
                         var close = t[(i + 1)..].IndexOf(t[i]);
-                        if (close < 0 || t.Slice(i + 1, close).IndexOfAny(s_codeChars) >= 0 || IsRunningFilter(t.Slice(i + 1, close))
-                            || t.Slice(i + 1, close).Contains("__", StringComparison.Ordinal))
+                        var literal = close < 0 ? default : t.Slice(i + 1, close);
+                        if (close < 0 || literal.IndexOfAny(s_codeChars) >= 0 || IsRunningFilter(literal) || literal.Contains("__", StringComparison.Ordinal))
                         {
                             return false;
                         }

@@ -13,15 +13,13 @@ internal static class XssDetector
 {
     private static readonly string[] s_domSinkNames =
     [
-        ":expression(", "expression\\28", "document.cookie", "document.write", "document.domain", "window.location", "document.location", "document.body",
-        "document.queryselector", "document.createelement", "document.getelementby", ".innerhtml", ".outerhtml", "-moz-binding", "url(javascript",
-        "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
+        ":expression(", "expression\\28", "document.cookie", "document.write", "document.domain", "window.location", "document.location",
+        ".innerhtml", ".outerhtml", "-moz-binding", "url(javascript", "url('javascript", "url(\"javascript", ".call`", ".apply`", "${alert}",
     ];
 
-    // Sinks and sources that leak or navigate by themselves; the DOM lookups that only find an element are in s_domLookups.
+    // The sinks and sources above leak or navigate by themselves; these DOM lookups only find an element.
     private static readonly string[] s_domLookupNames = ["document.queryselector", "document.createelement", "document.getelementby", "document.body"];
-    private static readonly string[] s_strongSinkNames = s_domSinkNames.Except(s_domLookupNames).ToArray();
-    private static readonly NeedleSet s_domSinks = new(s_strongSinkNames);
+    private static readonly NeedleSet s_domSinks = new(s_domSinkNames);
     private static readonly NeedleSet s_domLookups = new(s_domLookupNames);
     private static readonly NeedleSet s_payloadSigns = new(["javascript", "alert", "prompt(", "confirm(", "eval", "cookie", ".src", "fromcharcode", "atob(", "import(", "innerhtml", "location", "onerror", "onload", "fetch("]);
     private static readonly SearchValues<char> s_codePunctuation = SearchValues.Create("=(+;'\"[`{");
@@ -785,7 +783,7 @@ internal static class XssDetector
 
     private static bool LooseDomSink(ReadOnlySpan<char> t, in CharMask m)
     {
-        foreach (var sinkName in s_strongSinkNames)
+        foreach (var sinkName in s_domSinkNames)
         {
             // A loose spelling still has every character of the name.
             if (m.HasAll(sinkName) && ContainsLoose(t, sinkName))
