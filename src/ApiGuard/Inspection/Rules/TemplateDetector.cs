@@ -104,6 +104,13 @@ internal static class TemplateDetector
                 continue;
             }
 
+            if (prev == '{' && (IsHandlebarsTag(content) || IsProseInBraces(content)))
+            {
+                // "{{#if (and is_vip (gt points 300))}}", "{{formatDate expires \"MMM D\"}}": a Handlebars or Mustache helper with
+                // plain arguments; "{{Null results: 'p-hacking' revisited}}": BibTeX's case-keeping braces around a title.
+                continue;
+            }
+
             if (prev == '{')
             {
                 // {{ ... }}; a Hugo shortcode "{{< figure src="/img/a.png" title="Q3" >}}" names a content block, not an expression.
@@ -277,6 +284,154 @@ internal static class TemplateDetector
         }
 
         return false;
+    }
+
+    private static readonly SearchValues<char> s_handlebarsPath = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_.@/-");
+    private static readonly SearchValues<char> s_braceProse = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789 ,:;!?'-\"");
+
+    /// <summary>
+    /// Whether the content of "{{ }}" is a Handlebars or Mustache tag as templates write them: an optional block, partial or
+    /// closing sigil, then names and paths ("this.title", "@index", "../name"), numbers, quoted literals, hash arguments
+    /// ("default=10") and parenthesised sub-expressions of the same ("(gt points 300)"), and block parameters ("as |item|").
+    /// Nothing is called with parentheses, nothing computed, and no path reaches the prototype chain that the known
+    /// Handlebars escapes climb ("constructor", "this.push", "string.sub", or a "#with" over a string literal).
+    /// </summary>
+    private static bool IsHandlebarsTag(ReadOnlySpan<char> c)
+    {
+        var t = c.Trim(" \t\n~");
+        if (t.IsEmpty || t.Length > 200)
+        {
+            return false;
+        }
+
+        var partial = t[0] == '>';
+        var with = t.StartsWith("#with");
+        if (t[0] is '#' or '/' or '^' or '>' or '&')
+        {
+            t = t[1..].TrimStart(' ');
+        }
+
+        var depth = 0;
+        var tokens = 0;
+        var i = 0;
+        while (i < t.Length)
+        {
+            var ch = t[i];
+            if (ch is ' ' or '\t' or '\n')
+            {
+                i++;
+                continue;
+            }
+
+            if (ch == '(')
+            {
+                // A sub-expression opens after a blank or another '(' only ("name(" is a call), and names a helper ("( )" is a call).
+                if ((i > 0 && t[i - 1] is not (' ' or '(' or '=')) || ++depth > 4 || t[(i + 1)..].TrimStart(' ') is var inner && (inner.IsEmpty || inner[0] == ')'))
+                {
+                    return false;
+                }
+
+                i++;
+                continue;
+            }
+
+            if (ch == ')')
+            {
+                if (--depth < 0)
+                {
+                    return false;
+                }
+
+                i++;
+                continue;
+            }
+
+            if (ch is '"' or '\'')
+            {
+                var close = t[(i + 1)..].IndexOf(ch);
+                if (close < 0 || t.Slice(i + 1, close).IndexOfAny(s_codeInLiteral) >= 0 || !IsHandlebarsPath(t.Slice(i + 1, close), partial) || (with && tokens == 1))
+                {
+                    return false;
+                }
+
+                i += close + 2;
+                tokens++;
+                continue;
+            }
+
+            if (ch == '|')
+            {
+                // Block parameters: "as |item index|".
+                var close = t[(i + 1)..].IndexOf('|');
+                if (close < 0 || t.Slice(i + 1, close).ContainsAnyExcept(s_blockParams))
+                {
+                    return false;
+                }
+
+                i += close + 2;
+                continue;
+            }
+
+            var start = i;
+            while (i < t.Length && (s_handlebarsPath.Contains(t[i]) || t[i] == '='))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
+                return false;
+            }
+
+            var word = t[start..i];
+            var eq = word.IndexOf('=');
+            if (eq == 0 || (eq > 0 && word[(eq + 1)..].Contains('=')) || !IsHandlebarsPath(eq > 0 ? word[..eq] : word, partial))
+            {
+                return false;
+            }
+
+            tokens++;
+        }
+
+        return depth == 0 && tokens > 0;
+    }
+
+    private static readonly SearchValues<char> s_codeInLiteral = SearchValues.Create("(){}$`\\;");
+    private static readonly SearchValues<char> s_blockParams = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_ ");
+
+    /// <summary>A name, path, number or literal of a Handlebars tag that reaches nothing of the JavaScript object model ("lookup this 'constructor'").</summary>
+    private static bool IsHandlebarsPath(ReadOnlySpan<char> word, bool partial)
+    {
+        if (word.Contains("__", StringComparison.Ordinal) || (partial && word.Contains("..", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        foreach (var range in word.Split('.'))
+        {
+            // The prototype chain, and the objects and functions that template-injection probes reach in Jinja, Django, Go and Twig.
+            if (word[range] is "constructor" or "prototype" or "push" or "pop" or "sub" or "split" or "call" or "apply" or "bind" or "require"
+                or "process" or "mainmodule" or "child_process" or "execsync" or "eval" or "function" or "concat" or "valueof" or "tostring"
+                or "config" or "settings" or "self" or "_self" or "request" or "lipsum" or "cycler" or "joiner" or "namespace" or "exec" or "system"
+                or "popen" or "os" or "subprocess" or "env" or "getenv" or "readfile" or "include" or "import" or "app" or "secret_key")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the content of "{{ }}" is a phrase of plain words (three or more, with ordinary punctuation and quotes), as
+    /// BibTeX keeps a title's capitals: "{{Null results in replication: 'p-hacking' revisited}}". Template expressions are
+    /// names, calls and operators, never a sentence.
+    /// </summary>
+    private static bool IsProseInBraces(ReadOnlySpan<char> c)
+    {
+        var t = c.Trim(' ');
+        return t.Length is >= 12 and <= 300 && !t.ContainsAnyExcept(s_braceProse) && char.IsAsciiLetter(t[0]) && t.Count(' ') >= 2
+            && t.Count('\'') % 2 == 0 && t.Count('"') % 2 == 0 && !t.Contains("constructor", StringComparison.Ordinal);
     }
 
     private static readonly SearchValues<char> s_helperName = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_");

@@ -461,10 +461,12 @@ internal static class UrlDetector
 
         // The URL is the whole value (what an include parameter receives), or assigned to an include parameter ("page=http://...");
         // a link in prose is someone's reference to a file. A script fetched over FTP, or handed to a parameter that names a page,
-        // language, theme or template, is code to include: a site links to its pages over HTTP and by their own names.
+        // language, theme or template, is code to include. So is a value that is nothing but a remote script's address, without
+        // a query or fragment ("https://host/x.php", "http://host/t.xsl"): what an include parameter is sent, while the links
+        // that API values carry to a site's pages name them with a query or not by a script file at all.
         if (scheme is "http" or "https" or "ftp" or "ftps" or "smb" && url.ToEnd
             && (urlStart == 0 || IncludeParameterBefore(t, urlStart))
-            && (IsWebShellPath(rest) || (IsScriptPath(rest) && (scheme is "ftp" or "ftps" or "smb" || urlStart > 0))))
+            && (IsWebShellPath(rest) || (IsScriptPath(rest) && (scheme is "ftp" or "ftps" or "smb" || urlStart > 0 || rest.IndexOfAny('?', '#') < 0))))
         {
             sink.Add(RuleKey.RfiWebShellName, urlStart, t.Length - urlStart);
         }
@@ -542,7 +544,7 @@ internal static class UrlDetector
             or "pg" or "show" or "site" or "locale" or "plugin" or "action" or "src" or "url";
     }
 
-    /// <summary>Whether the URL's path ends in a server-side script ("/fr.php", "/t.phtml", "/x.jsp").</summary>
+    /// <summary>Whether the URL's path ends in a server-side script or an include ("/fr.php", "/t.phtml", "/x.jsp", "/a.inc", "/s.xsl").</summary>
     private static bool IsScriptPath(ReadOnlySpan<char> rest)
     {
         var end = rest.IndexOfAny('?', '#');
@@ -554,7 +556,8 @@ internal static class UrlDetector
         }
 
         var ext = path[(dot + 1)..];
-        return ext is "phtml" or "jsp" or "asp" or "aspx" or "cgi" or "pl" || (ext.StartsWith("php") && ext.Length <= 4 && !ext[3..].ContainsAnyExceptInRange('0', '9'));
+        return ext is "phtml" or "phar" or "inc" or "jsp" or "jspx" or "asp" or "aspx" or "cgi" or "pl" or "xsl" or "xslt"
+            || (ext.StartsWith("php") && ext.Length <= 4 && !ext[3..].ContainsAnyExceptInRange('0', '9'));
     }
 
     /// <summary>Whether a query has a parameter named for a command ("cmd=id", "exec=whoami") with a value.</summary>

@@ -643,6 +643,12 @@ internal static class XssDetector
             }
 
             var prev = b >= 0 ? t[b] : '\0';
+            if (fn is "function" && t[p] == '(' && !IsJsFunction(t, p))
+            {
+                // R's "apply(m, 2, function(col) sd(col))": a JS function has a braced body, and the Function constructor a string.
+                continue;
+            }
+
             if (t[p] == '`' && s >= 0 && t[s] == '`')
             {
                 // "the `alert` job", "`setInterval` callback": a markdown code span naming the function, not a tagged template.
@@ -657,6 +663,22 @@ internal static class XssDetector
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether "function(" at <paramref name="p"/> opens JavaScript: a body in braces after the parameters
+    /// ("function(){alert(1)}"), or a string handed to the Function constructor ("Function('alert(1)')").
+    /// </summary>
+    private static bool IsJsFunction(ReadOnlySpan<char> t, int p)
+    {
+        var rest = t[(p + 1)..].TrimStart(' ');
+        if (rest.IsEmpty || rest[0] is '\'' or '"' or '`')
+        {
+            return true;
+        }
+
+        var close = rest.IndexOf(')');
+        return close < 0 || rest[(close + 1)..].TrimStart(' ') is var body && (body.IsEmpty || body[0] is '{' or '=');
     }
 
     private static bool NextIsArgument(ReadOnlySpan<char> t, int p)
@@ -770,11 +792,13 @@ internal static class XssDetector
 
     /// <summary>
     /// The presentational attributes of an icon or a page's metadata, which load and run nothing: '&lt;svg viewBox="0 0 24 24"&gt;',
-    /// '&lt;meta name="viewport" content="width=device-width"&gt;'. (http-equiv, charset, href, from/to/values and events still count.)
+    /// '&lt;meta name="viewport" content="width=device-width"&gt;', a formula's '&lt;math display="block"&gt;'. (http-equiv, charset, href,
+    /// from/to/values and events still count.)
     /// </summary>
     private static bool IsInertAttribute(ReadOnlySpan<char> tag, ReadOnlySpan<char> attr) =>
         (tag is "svg" && attr is "viewbox" or "width" or "height" or "fill" or "stroke" or "class" or "version" or "preserveaspectratio" or "role"
             or "focusable" or "aria-hidden" or "aria-label" or "xmlns")
+        || (tag is "math" && attr is "xmlns" or "display" or "mathvariant" or "dir" or "class" or "alttext")
         || (tag is "meta" && attr is "name" or "content" or "property" or "itemprop");
 
     /// <summary>Whether the value has the comment or whitespace padding that the loose sink spellings need.</summary>
