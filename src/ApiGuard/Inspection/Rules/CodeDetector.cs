@@ -380,6 +380,12 @@ internal static class CodeDetector
                 continue;
             }
 
+            if (t[b] == ')' && IsCellReference(args) && t[0] == '=')
+            {
+                // "=LAMBDA(x, IF(x<0, \"neg\", \"pos\"))(A2)": a spreadsheet formula applying its lambda to a cell.
+                continue;
+            }
+
             if (t[b] == ')' && IsEnumerationLabel(args) && EnumerationLabelBefore(t, b))
             {
                 // "12(b)(6)", "§ 123(a)(1)(B)(ii)": subsection labels of legal and technical citations, not a call.
@@ -798,7 +804,7 @@ internal static class CodeDetector
 
     /// <summary>Whether the text is a file extension and nothing else: "Report (final) (1).pdf" is a copy's file name.</summary>
     private static bool IsFileExtension(ReadOnlySpan<char> after) =>
-        after.Length is >= 3 and <= 6 && !after[1..].ContainsAnyExcept(s_fileExtension);
+        after.Length is >= 3 and <= 9 && !after[1..].ContainsAnyExcept(s_fileExtension);
 
     /// <summary>Whether a word of prose follows at <paramref name="j"/> (after a closing backtick): a blank, then a letter.</summary>
     private static bool WordFollows(ReadOnlySpan<char> t, int j)
@@ -954,9 +960,34 @@ internal static class CodeDetector
         }
     }
 
+    /// <summary>
+    /// PHP's is_* checks by name ("is_file", "is_readable", "is_callable"): the probes of a code injection; spreadsheet and
+    /// Airtable formulas name their own ("IS_BEFORE({Created}, TODAY())", "IS_AFTER", "ISBLANK").
+    /// </summary>
+    private static bool IsPhpTypeCheck(ReadOnlySpan<char> w) =>
+        w.StartsWith("is_") && w[3..] is "array" or "bool" or "callable" or "dir" or "file" or "executable" or "readable" or "writable" or "writeable"
+            or "numeric" or "string" or "int" or "integer" or "long" or "null" or "object" or "link" or "uploaded_file" or "a" or "subclass_of" or "iterable"
+            or "countable" or "float" or "double" or "resource" or "scalar" or "finite" or "infinite" or "nan";
+
+    /// <summary>A spreadsheet cell or range: "A2", "$B$7", "C2:C18".</summary>
+    private static bool IsCellReference(ReadOnlySpan<char> a)
+    {
+        foreach (var range in a.Split(':'))
+        {
+            var cell = a[range].Trim('$');
+            var letters = cell.IndexOfAnyExceptInRange('a', 'z');
+            if (letters is < 1 or > 3 || cell[letters..].TrimStart('$').ContainsAnyExceptInRange('0', '9') || cell[letters..].TrimStart('$').IsEmpty)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsPhpFamily(ReadOnlySpan<char> w) =>
         w.Length > 5 && (w.Contains('_') || w[0] is 'g' or 'b' or 'f' or 'e') && (w.StartsWith("posix_") || w.StartsWith("curl_") || w.StartsWith("array_") || w.StartsWith("preg_") || w.StartsWith("mb_")
-            || w.StartsWith("str_") || w.StartsWith("file_") || w.StartsWith("is_") || w.StartsWith("zlib_") || w.StartsWith("proc_") || w.StartsWith("pcntl_")
+            || w.StartsWith("str_") || w.StartsWith("file_") || IsPhpTypeCheck(w) || w.StartsWith("zlib_") || w.StartsWith("proc_") || w.StartsWith("pcntl_")
             || w.StartsWith("stream_") || w.StartsWith("ini_") || w.StartsWith("ob_") || w.StartsWith("ftp_") || w.StartsWith("mysql_") || w.StartsWith("mysqli_")
             || w.StartsWith("pg_") || w.StartsWith("openssl_") || w.StartsWith("assert_") || w.StartsWith("func_") || w.StartsWith("call_")
             || w.StartsWith("get_") || w.StartsWith("set_") || w.StartsWith("session_") || w.StartsWith("shell_") || w.StartsWith("escapeshell")

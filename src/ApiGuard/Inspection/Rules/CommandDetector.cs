@@ -1255,12 +1255,42 @@ internal static class CommandDetector
             j++;
         }
 
+        // A quantity after a lone '<' or '>' is a comparison; a here-string ("irb<<<1") or a descriptor ("2>&1") is the shell's.
+        var shellOperand = j - i > 1;
         while (j < t.Length && t[j] is ' ' or '\t')
         {
             j++;
         }
 
-        return j < t.Length && t[j] is not ('|' or ';' or '>' or '<' or '\n' or '\r');
+        return j < t.Length && t[j] is not ('|' or ';' or '>' or '<' or '\n' or '\r') && (shellOperand || !IsQuantity(t[j..]));
+    }
+
+    /// <summary>
+    /// Whether the text starts with a quantity and its unit and ends there ("24h.", "5 min", "2.5s"): what "expect a reply in
+    /// &lt; 24h" compares, not a file a redirect reads or writes.
+    /// </summary>
+    private static bool IsQuantity(ReadOnlySpan<char> t)
+    {
+        var d = 0;
+        while (d < t.Length && (char.IsAsciiDigit(t[d]) || (d > 0 && t[d] is '.' or ',')))
+        {
+            d++;
+        }
+
+        if (d == 0)
+        {
+            return false;
+        }
+
+        var unit = d < t.Length && t[d] == ' ' ? d + 1 : d;
+        var u = unit;
+        while (u < t.Length && char.IsAsciiLetter(t[u]) && u - unit < 5)
+        {
+            u++;
+        }
+
+        var end = u > unit ? u : d;
+        return end >= t.Length || t[end] is ' ' or '.' or ',' or '!' or '?' or ')' or ';' or '\n';
     }
 
     /// <summary>
@@ -1640,6 +1670,13 @@ internal static class CommandDetector
             if (candidate.Length >= 2 && Lookup(candidate) != 0)
             {
                 sink.Add(RuleKey.CmdiBraceExpansion, ps, se - ps);
+                return;
+            }
+
+            if (!candidate.IsEmpty)
+            {
+                // The shell runs the first word the expansion yields, the others are its arguments: "inputs/{train,val,test}.npz"
+                // names three files, and a command among them ("test") runs nothing.
                 return;
             }
         }

@@ -554,9 +554,10 @@ internal static class SqlDetector
                 }
 
             case SqlKind.Comment when key == RuleKey.SqliNumericBreakout:
-                if (final && i == s.Length - 1 && EmptyComment(t, x) && !(At(s, i - 1).Kind == SqlKind.Num && t[At(s, i - 1).Start + At(s, i - 1).Length - 1] == '.'))
+                if (final && i == s.Length - 1 && EmptyComment(t, x) && !(At(s, i - 1).Kind == SqlKind.Num && t[At(s, i - 1).Start + At(s, i - 1).Length - 1] == '.')
+                    && !IsDialedPin(t, At(s, i - 1)))
                 {
-                    // (Not after "3." — list numbering before a code comment.)
+                    // (Not after "3." — list numbering before a code comment; nor a dialled PIN.)
                     // A number closed by an empty comment: "1--", "417652 /*", "-1#".
                     sink.Add(RuleKey.SqliBreakoutComment, 0, t.Length);
                     return true;
@@ -1178,6 +1179,13 @@ internal static class SqlDetector
     }
 
     /// <summary>Whether a comment holds nothing but comment punctuation: "--", "/* */", "#", "-- -".</summary>
+    /// <summary>
+    /// Whether a number is the PIN of a conference line's one-tap dial string ("+1-206-462-5569,,,6561138937#"): after the
+    /// commas that pause the dialler, and closed by '#'. SQL has no empty list item.
+    /// </summary>
+    private static bool IsDialedPin(ReadOnlySpan<char> t, SqlToken number) =>
+        number.Kind == SqlKind.Num && t[..number.Start].EndsWith(",,") && t[(number.Start + number.Length)..].TrimStart(' ').StartsWith('#');
+
     private static bool EmptyComment(ReadOnlySpan<char> t, in SqlToken c) => t.Slice(c.Start, c.Length).Trim(" \t-#/*+").IsEmpty;
 
     /// <summary>Whether a lone "column::type" names a type injected casts use to leak a value in an error (int, text, ...).</summary>
@@ -1453,7 +1461,7 @@ internal static class SqlDetector
             return;
         }
 
-        if (t.Contains("://", StringComparison.Ordinal) && t.IndexOfAny(' ', '\'', '"') < 0)
+        if ((t.Contains("://", StringComparison.Ordinal) && t.IndexOfAny(' ', '\'', '"') < 0) || IsDialedPin(t, prev))
         {
             // "hdfs:///data/2020/*", "s3://bucket/2024/*": a URI whose last segment is a glob; its slashes divide nothing.
             return;

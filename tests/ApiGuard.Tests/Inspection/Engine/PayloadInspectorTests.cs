@@ -251,12 +251,26 @@ public sealed class PayloadInspectorTests
         "Your code: {{{coupon_html}}} (valid until {{formatDate expires \"MMM D, YYYY\"}})",
         "{{> header}}\n<p>Hey {{capitalize first_name}}, {{insert discount \"default=10%\"}} off today.</p>\n{{> footer}}",
         "{{#equals plan \"pro\"}}Thanks for being a Pro member!{{else}}Upgrade to Pro for 20% off{{/equals}}",
+        "IS_BEFORE({Created}, DATEADD(TODAY(), -41, 'days'))",
+        "IF(IS_AFTER(NOW(), {End}), \"Closed\", \"Open\") & \" (\" & {Owner} & \")\"",
+        "P&L (draft) (final).numbers",
+        "=LAMBDA(x, IF(x<0, \"neg\", \"pos\"))(A2)",
+        "Hi Dmitri -- thanks for reaching out! I've escalated ticket #97554 to our email team; expect a reply in < 24h.",
+        "Chime: https://chime.aws/6353580022\nMeeting PIN: 3267194526\nOne-click (US): +1-206-462-5569,,,6561138937#",
+        "/project/def-jdoe/climate/inputs/{train,val,test}.npz",
         "@article{garcia2018,\n  author = {O'Brien, Kevin},\n  title = {{Null results in replication: 'p-hacking' revisited}},\n  year = {2022}\n}",
     ];
 
     public static TheoryData<string, InspectionCategory> Attacks() => new()
     {
         { "https://attacker.example/x.php", InspectionCategory.Rfi },
+        { "is_readable('/etc/shadow')", InspectionCategory.Code },
+        { "(\"sys\".\"tem\")(\"id\");", InspectionCategory.Code },
+        { ";irb<<<1 2", InspectionCategory.Cmdi },
+        { "; cat /etc/passwd > 1.txt", InspectionCategory.Cmdi },
+        { "7-1#", InspectionCategory.Sqli },
+        { "{cat,/etc/passwd}", InspectionCategory.Cmdi },
+        { "{,ifconfig}", InspectionCategory.Cmdi },
         { "HtTpS://eViL.eXaMpLe/fw/PaYlOaD.pHp", InspectionCategory.Rfi },
         { "http://attacker.example/stylesheet.xsl", InspectionCategory.Rfi },
         { "https%253A%252F%252Fevil.example%252Fincludes%252Fconfig.inc", InspectionCategory.Rfi },
