@@ -251,7 +251,8 @@ internal static class PathDetector
     /// <summary>Whether the value names an environment-file template (".env.example", ".env.sample", ".env.template", ".env.dist").</summary>
     /// <summary>
     /// Whether a value that climbs one directory is a page's relative link to a static asset or page ("../images/logo.png",
-    /// "../css/site.css", "../blog/2023/hello/", "../#contact"): what CMS content links to. "../config.php" or "../x" are not.
+    /// "../css/site.css", "../blog/2023/hello/", "../#contact"), or a notebook's to a data file ("../data/plate7.csv"): what
+    /// CMS content and analysis code link to. "../config.php" or "../x" are not.
     /// </summary>
     private static bool IsRelativeLink(ReadOnlySpan<char> t)
     {
@@ -275,7 +276,8 @@ internal static class PathDetector
 
         var ext = path[(dot + 1)..];
         return ext is "png" or "jpg" or "jpeg" or "gif" or "svg" or "webp" or "ico" or "avif" or "css" or "js" or "mjs" or "map" or "html" or "htm"
-            or "md" or "txt" or "pdf" or "woff" or "woff2" or "ttf" or "otf" or "mp4" or "webm" or "mp3" or "ogg" or "json";
+            or "md" or "txt" or "pdf" or "woff" or "woff2" or "ttf" or "otf" or "mp4" or "webm" or "mp3" or "ogg" or "json"
+            or "csv" or "tsv" or "parquet" or "xlsx" or "xls" or "docx" or "pptx" or "npz" or "npy" or "h5" or "hdf5" or "fits" or "tif" or "tiff" or "wav" or "flac";
     }
 
     private static bool IsEnvTemplate(ReadOnlySpan<char> t)

@@ -33,7 +33,7 @@ internal static class SqlDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
-        if (!MayHoldSql(t, sink.Chars) || (sink.Chars.Has('@') && EmailAddress.IsPlain(t)))
+        if (!MayHoldSql(t, sink.Chars) || (sink.Chars.Has('@') && EmailAddress.IsPlain(t)) || SpreadsheetFormula.Is(t))
         {
             return;
         }
