@@ -196,7 +196,9 @@ internal static class XssDetector
             sink.Add(RuleKey.XssDangerousTag, lt, i - lt);
         }
 
-        var dangerousName = IsScriptTag(name);
+        // A style sheet or an Outlook settings block runs nothing, and neither does its end tag: what follows it is judged on its own.
+        var dangerousName = IsScriptTag(name)
+            && !(name is "style" && (closing || IsPlainStyleSheet(t, i))) && !(name is "xml" && (closing || IsOfficeSettings(t, lt)));
         if (dangerousName)
         {
             sink.Add(RuleKey.XssScriptTag, lt, i - lt);
@@ -350,6 +352,61 @@ internal static class XssDetector
         n is "script" or "iframe" or "frame" or "frameset" or "object" or "embed" or "applet" or "base" or "xml" or "import"
             or "vmlframe" or "isindex" or "portal" or "bgsound" or "layer" or "ilayer" or "xss" or "handler" or "listener"
             or "xmp" or "plaintext" or "style" || n.StartsWith("import");
+
+    /// <summary>
+    /// Whether the style element opening at <paramref name="afterName"/> holds a plain style sheet and is closed: rules in
+    /// braces ("@media only screen and (max-width:480px){ .col{width:100% !important;} }"), as every HTML e-mail carries, with
+    /// nothing that loads or runs (url(), @import, expression(), behavior, -moz-binding, escapes, entities, script), no other
+    /// markup inside and no brackets (the selector tricks of parser-differential vectors).
+    /// </summary>
+    private static bool IsPlainStyleSheet(ReadOnlySpan<char> t, int afterName)
+    {
+        var rest = Head(t[afterName..], 4096);
+        var gt = rest.IndexOf('>');
+        var close = gt < 0 ? -1 : rest[(gt + 1)..].IndexOf("</style", StringComparison.Ordinal);
+        if (close < 0)
+        {
+            return false;
+        }
+
+        var css = rest.Slice(gt + 1, close);
+        return css.Contains('{') && css.Contains('}') && css.IndexOfAny(s_cssEscapes) < 0 && !css.Contains("url(", StringComparison.Ordinal)
+            && !ImportsOutsideImportant(css) && !css.Contains("expression", StringComparison.Ordinal)
+            && !css.Contains("behavio", StringComparison.Ordinal) && !css.Contains("binding", StringComparison.Ordinal)
+            && !css.Contains("script", StringComparison.Ordinal);
+    }
+
+    private static readonly SearchValues<char> s_cssEscapes = SearchValues.Create("<\\&`[]");
+
+    // "import" anywhere but in "!important": an @import, however spelt, loads a sheet.
+    private static bool ImportsOutsideImportant(ReadOnlySpan<char> css)
+    {
+        var from = 0;
+        while (css[from..].IndexOf("import", StringComparison.Ordinal) is var k and >= 0)
+        {
+            var at = from + k;
+            if (at == 0 || css[at - 1] != '!')
+            {
+                return true;
+            }
+
+            from = at + 6;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the xml element at <paramref name="lt"/> is the Office settings block of an HTML e-mail's Outlook conditional
+    /// comment ("&lt;!--[if gte mso 9]&gt;&lt;xml&gt;&lt;o:OfficeDocumentSettings&gt;..."), which only Outlook's Word engine reads.
+    /// </summary>
+    private static bool IsOfficeSettings(ReadOnlySpan<char> t, int lt)
+    {
+        var before = t[..lt];
+        var gt = t[lt..].IndexOf('>');
+        return before.EndsWith("]>", StringComparison.Ordinal) && before.LastIndexOf("<!--[if", StringComparison.Ordinal) is var c and >= 0
+            && before[c..].Contains("mso", StringComparison.Ordinal) && gt > 0 && t[(lt + gt + 1)..].TrimStart(" \t\r\n").StartsWith("<o:", StringComparison.Ordinal);
+    }
 
     private static bool IsUrlAttribute(ReadOnlySpan<char> a) =>
         a is "href" or "src" or "action" or "formaction" or "data" or "background" or "lowsrc" or "dynsrc" or "codebase" or "poster"

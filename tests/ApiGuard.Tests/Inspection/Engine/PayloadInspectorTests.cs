@@ -258,6 +258,11 @@ public sealed class PayloadInspectorTests
         "Hi Dmitri -- thanks for reaching out! I've escalated ticket #97554 to our email team; expect a reply in < 24h.",
         "Chime: https://chime.aws/6353580022\nMeeting PIN: 3267194526\nOne-click (US): +1-206-462-5569,,,6561138937#",
         "/project/def-jdoe/climate/inputs/{train,val,test}.npz",
+        "../data/astro/2024-07-17/plate775_A01-H12.csv",
+        "=STDEV.S(C2:C18)/SQRT(COUNT(C2:C18))",
+        "=SUMIF(D:D,\"<>\",F2:I)",
+        "<style type=\"text/css\">@media only screen and (max-width:480px){ .mobile-full{width:100% !important;} }</style>",
+        "<!--[if gte mso 9]><xml><o:OfficeDocumentSettings><o:AllowPNG/><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml><![endif]-->",
         "@article{garcia2018,\n  author = {O'Brien, Kevin},\n  title = {{Null results in replication: 'p-hacking' revisited}},\n  year = {2022}\n}",
     ];
 
@@ -265,6 +270,12 @@ public sealed class PayloadInspectorTests
     {
         { "https://attacker.example/x.php", InspectionCategory.Rfi },
         { "is_readable('/etc/shadow')", InspectionCategory.Code },
+        { "=sleep(5)", InspectionCategory.Sqli },
+        { "=1 union select 1", InspectionCategory.Sqli },
+        { "<style>a{color:red !important}@import \"//evil.example/x.css\";</style>", InspectionCategory.Xss },
+        { "<style>*{background:url(javascript:alert(1))}</style>", InspectionCategory.Xss },
+        { "<xml id=x><x><c><![CDATA[<img src=x onerror=alert(1)>]]></c></x></xml>", InspectionCategory.Xss },
+        { "; pip install evil-package", InspectionCategory.Cmdi },
         { "(\"sys\".\"tem\")(\"id\");", InspectionCategory.Code },
         { ";irb<<<1 2", InspectionCategory.Cmdi },
         { "; cat /etc/passwd > 1.txt", InspectionCategory.Cmdi },
