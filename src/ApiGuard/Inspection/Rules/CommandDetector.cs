@@ -37,6 +37,11 @@ internal static class CommandDetector
 
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        if (sink.Chars.Has('{') && ShellEscape(t) is var escape and >= 0)
+        {
+            sink.Add(RuleKey.CmdiSubstitution, escape, t.Length - escape);
+        }
+
         Leading(t, ref sink);
         OptionInjection(t, ref sink);
         WindowsIf(t, ref sink);
@@ -960,6 +965,28 @@ internal static class CommandDetector
     /// Argument injection through an option that runs a command: ssh's "-oProxyCommand=..." (also reached through git and scp)
     /// and git's "--upload-pack=" / "--receive-pack=" when a value is passed to the tool as an argument.
     /// </summary>
+    /// <summary>
+    /// Where a document language runs a shell command, or -1: TeX's "\\write18{id}" and "\\input{|\"id\"}" (a pipe as the file
+    /// to read), and Exim's string expansion "${run{/bin/sh -c id}}".
+    /// </summary>
+    private static int ShellEscape(ReadOnlySpan<char> t)
+    {
+        var w = t.IndexOf("write18", StringComparison.Ordinal);
+        if (w >= 0 && t[(w + 7)..].TrimStart(' ').StartsWith('{'))
+        {
+            return w;
+        }
+
+        var pipe = t.IndexOf("{|", StringComparison.Ordinal);
+        if (pipe > 0 && t[..pipe].TrimEnd(' ') is var before && (before.EndsWith("input") || before.EndsWith("include") || before.EndsWith("endcsname")
+            || before.EndsWith("openin")))
+        {
+            return pipe;
+        }
+
+        return t.IndexOf("${run{", StringComparison.Ordinal);
+    }
+
     private static void OptionInjection(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
         if (!sink.Chars.Has('-'))
@@ -972,6 +999,15 @@ internal static class CommandDetector
         if (shortOutput >= 0 && WebRootScript(t[(shortOutput + 4)..]))
         {
             sink.Add(RuleKey.CmdiLeadingCommand, shortOutput, t.Length - shortOutput);
+            return;
+        }
+
+        // An e-mail address carrying sendmail's options (PHPMailer, CVE-2016-10033): "-X/var/www/html/s.php" logs the message,
+        // PHP included, into the web root; "-oQ/tmp/" moves the queue; "-be" makes Exim expand "${run{...}}".
+        if (sink.Chars.Has('@') && (t.Contains(" -x/", StringComparison.Ordinal) || t.Contains(" -oq/", StringComparison.Ordinal)
+            || (t.Contains(" -be ", StringComparison.Ordinal) && t.Contains("${", StringComparison.Ordinal))))
+        {
+            sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
             return;
         }
 

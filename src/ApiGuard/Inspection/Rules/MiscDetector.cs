@@ -771,6 +771,14 @@ internal static class MiscDetector
         return n > 0 && n < rest.Length && rest[n] == ':' && IsInjectedHeaderName(rest[..n]);
     }
 
+    /// <summary>
+    /// Whether a line starts an iCalendar component or adds a participant ("END:VEVENT", "BEGIN:VEVENT", "ATTENDEE;RSVP=TRUE:mailto:"):
+    /// a line break before it in an event's title or description writes a property or a second event into the invitation.
+    /// </summary>
+    private static bool IsCalendarLine(ReadOnlySpan<char> line) =>
+        line.StartsWith("begin:v") || line.StartsWith("end:v") || ((line.StartsWith("attendee") || line.StartsWith("organizer")) && line.Length > 9
+            && line[(line[0] == 'a' ? 8 : 9)..] is var rest && rest.Length > 0 && rest[0] is ';' or ':' && rest.Contains("mailto:", StringComparison.Ordinal));
+
     private static void Crlf(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {
         var i = 0;
@@ -797,7 +805,7 @@ internal static class MiscDetector
             }
 
             i = j;
-            if (IsSmtpCommand(t[j..]) || IsRedisAdminCommand(t[j..]))
+            if (IsSmtpCommand(t[j..]) || IsRedisAdminCommand(t[j..]) || IsCalendarLine(t[j..]))
             {
                 sink.Add(RuleKey.CrlfHeaderInjection, p, Math.Min(j + 8, t.Length) - p);
                 return;

@@ -617,6 +617,26 @@ internal static class UrlDetector
         return bits.Length is 1 or 2 or 3 && !bits.ContainsAnyExceptInRange('0', '9');
     }
 
+    /// <summary>The last four dash-separated numbers of a wildcard-DNS host's last label ("app-10-0-0-1" gives "10-0-0-1"), or empty.</summary>
+    private static ReadOnlySpan<char> Dashed(ReadOnlySpan<char> host)
+    {
+        var label = host[(host.LastIndexOf('.') + 1)..];
+        var cut = label.Length;
+        for (var n = 0; n < 4; n++)
+        {
+            cut = cut <= 0 ? -1 : label[..cut].LastIndexOf('-');
+            if (n < 3 && cut < 0)
+            {
+                return default;
+            }
+        }
+
+        var tail = label[(cut + 1)..];
+        return tail.Length <= 15 && !tail.ContainsAnyExcept(s_dashedDigits) ? tail : default;
+    }
+
+    private static readonly SearchValues<char> s_dashedDigits = SearchValues.Create("0123456789-");
+
     private static bool IsWildcardDns(ReadOnlySpan<char> host) => host.EndsWith(".nip.io") || host.EndsWith(".sslip.io") || host.EndsWith(".xip.io");
 
     private static HostKind Classify(ReadOnlySpan<char> host, out bool encoded)
@@ -696,6 +716,15 @@ internal static class UrlDetector
                 }
 
                 host = host[(cut + 1)..];
+            }
+
+            if (Dashed(host) is { Length: > 0 } dashed)
+            {
+                // "127-0-0-1.nip.io", "app-169-254-169-254.nip.io": the dashed spelling of the address, in the last label.
+                Span<char> dotted = stackalloc char[15];
+                dashed.CopyTo(dotted);
+                dotted[..dashed.Length].Replace('-', '.');
+                return Classify(dotted[..dashed.Length], out _);
             }
 
             return Classify(host, out _);
