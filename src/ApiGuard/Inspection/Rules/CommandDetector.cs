@@ -886,6 +886,12 @@ internal static class CommandDetector
         }
 
         var arg = ArgumentKind(t, i);
+        if (arg is Arg.Switch or Arg.Path && SentenceAfterSwitch(t, i))
+        {
+            // "ipconfig /all shows DNS suffix 'corp.local' and IPv4 10.0.0.7": a ticket telling what a command printed.
+            return;
+        }
+
         if (arg == Arg.Switch)
         {
             arg = tier is Strong or PowerShell ? Arg.Flag : Arg.Other;
@@ -919,6 +925,49 @@ internal static class CommandDetector
             sink.Add(RuleKey.CmdiLeadingCommand, offset, i - offset);
         }
     }
+
+    /// <summary>
+    /// Whether the Windows switch after the command at <paramref name="i"/> is followed by a sentence: three or more plain words,
+    /// one of them a word only prose uses ("shows", "and", "the"), before any shell operator. "wmic /node:x process call create
+    /// calc" and "ipconfig /all &amp; whoami" are commands.
+    /// </summary>
+    private static bool SentenceAfterSwitch(ReadOnlySpan<char> t, int i)
+    {
+        var rest = t[i..].TrimStart(' ');
+        var space = rest.IndexOf(' ');
+        if (space < 2 || rest[0] != '/' || rest[1..space].ContainsAnyExceptInRange('a', 'z'))
+        {
+            // A switch is a slash and letters ("/all"); "/etc/passwd" is a path.
+            return false;
+        }
+
+        var words = 0;
+        var prose = false;
+        foreach (var range in rest[(space + 1)..].Split(' '))
+        {
+            var token = rest[(space + 1)..][range];
+            if (token.IndexOfAny(s_shellOperators) >= 0)
+            {
+                return false;
+            }
+
+            if (token.Length > 0 && !token.ContainsAnyExceptInRange('a', 'z'))
+            {
+                words++;
+                prose |= token is "the" or "and" or "but" or "shows" or "show" or "showed" or "is" or "are" or "was" or "says" or "still" or "only"
+                    or "with" or "for" or "of" or "my" or "our" or "it" or "not" or "returns" or "gives";
+            }
+
+            if (words >= 12)
+            {
+                break;
+            }
+        }
+
+        return words >= 3 && prose;
+    }
+
+    private static readonly SearchValues<char> s_shellOperators = SearchValues.Create("&|;<>$`\n");
 
     /// <summary>Whether a log level labels the line after the command word: "npm ERR! ...", "pip error: ...".</summary>
     private static bool LogLabelFollows(ReadOnlySpan<char> t, int i)
