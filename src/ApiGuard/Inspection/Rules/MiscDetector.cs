@@ -87,6 +87,14 @@ internal static class MiscDetector
                 continue;
             }
 
+            if (embedded && t[0] == '{' && IsSearchComparison(t, p, j))
+            {
+                // {"location": {"$near": {"$geometry": ...}}}, {"createdAt": {"$gte": {"$date": "2024-03-31"}}}: a geo or date filter
+                // document, as search APIs accept.
+                i = Math.Max(i, j);
+                continue;
+            }
+
             if ((p == 0 && j == t.Length) || (prev == '[' && next == ']') || embedded)
             {
                 sink.Add(source == ValueSource.JsonPropertyName || (p == 0 && j == t.Length) ? RuleKey.NosqlOperator : RuleKey.NosqlOperatorInValue, p, j - p);
@@ -95,6 +103,74 @@ internal static class MiscDetector
 
             i = Math.Max(i, j);
         }
+    }
+
+    /// <summary>
+    /// Whether the operator "$op" at <paramref name="p"/> (its name ending at <paramref name="j"/>) searches a named field near or
+    /// within a geometry, or compares it with a date: {"location": {"$near": {"$geometry": ...}}}, {"createdAt": {"$gte":
+    /// {"$date": "2024-03-31"}}}. Not at the root, not on a credential or role field.
+    /// </summary>
+    private static bool IsSearchComparison(ReadOnlySpan<char> t, int p, int j)
+    {
+        var op = t[(p + 1)..j];
+        var c = j < t.Length && t[j] is '"' or '\'' ? j + 1 : j;
+        var colon = t[c..].TrimStart(' ');
+        if (colon.IsEmpty || colon[0] != ':')
+        {
+            return false;
+        }
+
+        var value = Head(colon[1..].TrimStart(' '), 256);
+        var field = FieldOf(t, p);
+        if (value.IsEmpty || field.IsEmpty || field is "password" or "passwd" or "pass" or "pwd" or "secret" or "token" or "apikey" or "api_key" or "otp"
+            or "pin" or "hash" or "username" or "user" or "login" or "role" or "roles" or "admin" or "isadmin" or "is_admin")
+        {
+            return false;
+        }
+
+        // A geometry to search near or within, or a date range: the shapes of a documented filter that no injection takes.
+        // Plain comparisons ({"price": {"$gt": 0}}), patterns ({"name": {"$regex": "^adm"}}) and $in/$exists probe a collection
+        // the application did not mean to expose, so they still count.
+        return op switch
+        {
+            "near" or "geowithin" => value[0] == '{' && value[1..].TrimStart(' ').StartsWith("\"$geometry\""),
+            "gt" or "gte" or "lt" or "lte" => value[0] == '{' && value[1..].TrimStart(' ').StartsWith("\"$date\""),
+            _ => false,
+        };
+    }
+
+    /// <summary>The key whose document holds position <paramref name="p"/> ("qty" in {"qty": {"$gte": 6}}), or empty at the root.</summary>
+    private static ReadOnlySpan<char> FieldOf(ReadOnlySpan<char> t, int p)
+    {
+        var depth = 0;
+        var open = -1;
+        for (var k = p - 1; k >= 0 && p - k <= 256; k--)
+        {
+            if (t[k] == '}')
+            {
+                depth++;
+            }
+            else if (t[k] == '{' && depth-- == 0)
+            {
+                open = k;
+                break;
+            }
+        }
+
+        var before = open > 0 ? t[..open].TrimEnd(' ') : default;
+        if (before.IsEmpty || before[^1] != ':')
+        {
+            return default;
+        }
+
+        before = before[..^1].TrimEnd(' ');
+        if (before.IsEmpty || before[^1] is not ('"' or '\''))
+        {
+            return default;
+        }
+
+        var start = before[..^1].LastIndexOfAny('"', '\'');
+        return start < 0 ? default : before[(start + 1)..^1];
     }
 
     /// <summary>How many braces are open at <paramref name="p"/> (counted over at most the 512 characters before it).</summary>
