@@ -779,10 +779,27 @@ internal static class SqlDetector
     private static bool UnterminatedDrop(ReadOnlySpan<SqlToken> s, int i) =>
         At(s, i + 2).Kind == SqlKind.Word && At(s, i + 3).Kind is SqlKind.None or SqlKind.Word;
 
+    // Where an e-mail address starting at "start" would end: at the first blank, quote, comma or bracket.
+    private static int EmailEnd(ReadOnlySpan<char> t, int start)
+    {
+        var e = t[start..].IndexOfAny(s_emailEnd);
+        return e < 0 ? t.Length : start + e;
+    }
+
+    private static readonly SearchValues<char> s_emailEnd = SearchValues.Create(" \t\r\n'\",;()<>[]");
+
     /// <summary>Whether a statement verb at <paramref name="i"/> is followed by that statement's grammar.</summary>
     private static bool VerbContinues(ReadOnlySpan<char> t, ReadOnlySpan<SqlToken> s, int i)
     {
         var v = s[i];
+        var end = v.Start + v.Length;
+        if ((end < t.Length && t[end] == '@' && end + 1 < t.Length && t[end + 1] != '@' && EmailAddress.IsPlain(t[v.Start..EmailEnd(t, v.Start)]))
+            || (v.Start > 0 && end < t.Length && t[v.Start - 1] is '\'' or '"' && t[end] == t[v.Start - 1]))
+        {
+            // "reporter = \"select@example.com\"" is an address whose mailbox is named select; '"exec" OR "widget"' quotes the word.
+            return false;
+        }
+
         var y = At(s, i + 1);
         var z = At(s, i + 2);
         switch (v.Word)
