@@ -28,6 +28,11 @@ internal static class QueryLanguageDetector
     /// <summary>Runs the checks over normalised (lower-cased) text.</summary>
     public static void Detect(scoped ReadOnlySpan<char> t, ref FindingSink sink)
     {
+        if (sink.Chars.Contains(t, " eq "))
+        {
+            ODataTautology(t, ref sink);
+        }
+
         if (!sink.Chars.HasAny(s_gateMask, t, s_gate))
         {
             return;
@@ -47,6 +52,34 @@ internal static class QueryLanguageDetector
         if (sink.Chars.Has('(') || sink.Chars.Has('/'))
         {
             XPath(t, ref sink);
+        }
+
+    }
+
+    /// <summary>
+    /// OData's "or 1 eq 1" and "or 'a' eq 'a'" (also "(1 eq 1"): a comparison of a literal with itself joined by OR into a
+    /// $filter, the tautology that widens an OData query to every entity, as "or 1=1" does in SQL.
+    /// </summary>
+    private static void ODataTautology(scoped ReadOnlySpan<char> t, ref FindingSink sink)
+    {
+        var from = 0;
+        while (from < t.Length && t[from..].IndexOf(" eq ", StringComparison.Ordinal) is var k and >= 0)
+        {
+            var at = from + k;
+            from = at + 4;
+            var before = t[..at];
+            var start = before.LastIndexOfAny(' ', '(') + 1;
+            var left = before[start..];
+            var rest = t[(at + 4)..];
+            var end = rest.IndexOfAny(' ', ')');
+            var right = end < 0 ? rest : rest[..end];
+            var joined = before[..start].TrimEnd(" (");
+            if (left.Length > 0 && left.SequenceEqual(right) && (!left.ContainsAnyExceptInRange('0', '9') || (left.Length >= 2 && left[0] == '\'' && left[^1] == '\''))
+                && (joined.EndsWith(" or") || joined is "or"))
+            {
+                sink.Add(RuleKey.SqliTautology, start, at + 4 + right.Length - start);
+                return;
+            }
         }
     }
 
