@@ -32,7 +32,10 @@ public sealed class HandWrittenAttackDetectionTests
     // Sets 31-34 before any fix for them: 661/672 = 98.4 %, 688/703 = 97.9 %, 679/687 = 98.8 %, 691/697 = 99.1 %; after ($(id>file),
     // Smarty's {$smarty.*}, git ext::, Redis commands after a line break): 666/672 = 99.1 %, 691/703 = 98.3 %, 682/687 = 99.3 %,
     // 696/697 = 99.9 %. Sets 35 and 36, written last and measured on the final code before any fix: 655/663 = 98.8 % and
-    // 643/653 = 98.5 % (no detection fix made for them).
+    // 643/653 = 98.5 % (no detection fix made for them). Sets 37-42 before any fix for them: 694/705 = 98.4 %, 670/681 = 98.4 %,
+    // 655/666 = 98.3 %, 690/691 = 99.9 %, 675/684 = 98.7 %, 649/669 = 97.0 %; after (TeX's \write18 and \input{|...}, Exim's
+    // ${run{...}}, sendmail options in an address, iCalendar lines after a break, dashed nip.io addresses, OData's "or 1 eq 1"):
+    // 700/705 = 99.3 %, 679/681 = 99.7 %, 662/666 = 99.4 %, 690/691 = 99.9 %, 675/684 = 98.7 %, 654/669 = 97.8 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -68,6 +71,12 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-34.jsonl", 690, 99.5)]
     [InlineData("attacks-35.jsonl", 650, 98.5)]
     [InlineData("attacks-36.jsonl", 640, 98.0)]
+    [InlineData("attacks-37.jsonl", 700, 99.0)]
+    [InlineData("attacks-38.jsonl", 680, 99.5)]
+    [InlineData("attacks-39.jsonl", 660, 99.0)]
+    [InlineData("attacks-40.jsonl", 690, 99.5)]
+    [InlineData("attacks-41.jsonl", 680, 98.5)]
+    [InlineData("attacks-42.jsonl", 660, 97.5)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
         var inspector = new PayloadInspector();
