@@ -1051,6 +1051,22 @@ internal static class CommandDetector
             return;
         }
 
+        // A value of options that hands a program to run: "-o /tmp/x --exec id", "-name x -exec sh -c id" (find's, rsync's and
+        // many wrappers' option), when what follows names a known command.
+        var exec = t[0] == '-' ? t.IndexOf(" --exec ") : -1;
+        exec = exec > 0 ? exec + 8 : t[0] == '-' && t.IndexOf(" -exec ") is var single and > 0 ? single + 7 : -1;
+        if (exec > 0)
+        {
+            // Read as the shell reads a word, so "i''d" is still id.
+            Span<char> word = stackalloc char[32];
+            var wl = ReadWord(t, ref exec, word, out _, out _);
+            if (wl > 0 && Lookup(word[..wl]) != 0)
+            {
+                sink.Add(RuleKey.CmdiLeadingCommand, 0, t.Length);
+                return;
+            }
+        }
+
         // An e-mail address carrying sendmail's options (PHPMailer, CVE-2016-10033): "-X/var/www/html/s.php" logs the message,
         // PHP included, into the web root; "-oQ/tmp/" moves the queue; "-be" makes Exim expand "${run{...}}".
         if (sink.Chars.Has('@') && (t.Contains(" -x/", StringComparison.Ordinal) || t.Contains(" -oq/", StringComparison.Ordinal)

@@ -82,6 +82,7 @@ internal enum RuleKey
     SsrfEncodedIp,
     SsrfDangerousScheme,
     SsrfOutOfBandHost,
+    SsrfConfusedAuthority,
     SstiExpression,
     SstiLog4Shell,
 
@@ -223,6 +224,7 @@ internal static class RuleCatalog
         Set(RuleKey.SsrfEncodedIp, 934115, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfDangerousScheme, 934140, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SsrfOutOfBandHost, 934150, InspectionCategory.Ssrf, Critical, 1);
+        Set(RuleKey.SsrfConfusedAuthority, 934135, InspectionCategory.Ssrf, Critical, 1);
         Set(RuleKey.SstiExpression, 934200, InspectionCategory.Ssti, Critical, 1);
         Set(RuleKey.SstiLog4Shell, 944150, InspectionCategory.Ssti, Critical, 1);
 

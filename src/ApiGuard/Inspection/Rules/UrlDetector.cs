@@ -91,6 +91,12 @@ internal static class UrlDetector
                 // "http://expected.example.com#@169.254.169.254/": parsers that take the last '@' before the path as the end of
                 // the user info reach the host after it, while the allow-list check saw the one before '#'.
                 Host(t, confused, scheme, s, url, context, ref sink);
+                if (t[end + 1] == '@' && context == UrlContext.Value && confused.Contains('.'))
+                {
+                    // "http://evil.tld#@api.partner.com/", "http://evil.tld?@api.partner.com/": an authority written twice, so that
+                    // the allow-list check and the HTTP client each see a different host. Nothing but a bypass writes it.
+                    sink.Add(RuleKey.SsrfConfusedAuthority, s, limit - s);
+                }
             }
 
             // The next URLs are nested in this one's query while they start before the first blank after its '?'.

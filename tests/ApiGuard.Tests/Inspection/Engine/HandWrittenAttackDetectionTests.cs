@@ -35,7 +35,8 @@ public sealed class HandWrittenAttackDetectionTests
     // 643/653 = 98.5 % (no detection fix made for them). Sets 37-42 before any fix for them: 694/705 = 98.4 %, 670/681 = 98.4 %,
     // 655/666 = 98.3 %, 690/691 = 99.9 %, 675/684 = 98.7 %, 649/669 = 97.0 %; after (TeX's \write18 and \input{|...}, Exim's
     // ${run{...}}, sendmail options in an address, iCalendar lines after a break, dashed nip.io addresses, OData's "or 1 eq 1"):
-    // 700/705 = 99.3 %, 679/681 = 99.7 %, 662/666 = 99.4 %, 690/691 = 99.9 %, 675/684 = 98.7 %, 654/669 = 97.8 %.
+    // 700/705 = 99.3 %, 679/681 = 99.7 %, 662/666 = 99.4 %, 690/691 = 99.9 %, 675/684 = 98.7 %, 654/669 = 97.8 %; then set 41's
+    // two fixes (an authority written twice, "http://evil.tld#@api.partner.com/"; "--exec cmd" among options): 681/684 = 99.6 %.
     [Theory]
     [InlineData("attacks-3.jsonl", 700, 99.0)]
     [InlineData("attacks-4.jsonl", 460, 99.0)]
@@ -75,7 +76,7 @@ public sealed class HandWrittenAttackDetectionTests
     [InlineData("attacks-38.jsonl", 680, 99.5)]
     [InlineData("attacks-39.jsonl", 660, 99.0)]
     [InlineData("attacks-40.jsonl", 690, 99.5)]
-    [InlineData("attacks-41.jsonl", 680, 98.5)]
+    [InlineData("attacks-41.jsonl", 680, 99.0)]
     [InlineData("attacks-42.jsonl", 660, 97.5)]
     public void Inspect_LaterSetAttacksAtParanoia1_DetectionRateAtLeastFloor(string file, int minimumCount, double minimumPercent)
     {
