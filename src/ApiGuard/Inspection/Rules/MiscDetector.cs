@@ -853,7 +853,7 @@ internal static class MiscDetector
     /// </summary>
     private static bool IsCalendarLine(ReadOnlySpan<char> line) =>
         line.StartsWith("begin:v") || line.StartsWith("end:v") || ((line.StartsWith("attendee") || line.StartsWith("organizer")) && line.Length > 9
-            && line[(line[0] == 'a' ? 8 : 9)..] is var rest && rest.Length > 0 && rest[0] is ';' or ':' && rest.Contains("mailto:", StringComparison.Ordinal));
+            && line[(line[0] == 'a' ? 8 : 9)..] is var rest && rest.Length > 0 && rest[0] is ';' or ':' && Head(rest, 256).Contains("mailto:", StringComparison.Ordinal));
 
     private static void Crlf(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {

@@ -779,11 +779,13 @@ internal static class SqlDetector
     private static bool UnterminatedDrop(ReadOnlySpan<SqlToken> s, int i) =>
         At(s, i + 2).Kind == SqlKind.Word && At(s, i + 3).Kind is SqlKind.None or SqlKind.Word;
 
-    // Where an e-mail address starting at "start" would end: at the first blank, quote, comma or bracket.
+    // Where an e-mail address starting at "start" would end: at the first blank, quote, comma or bracket, and within the 254
+    // characters an address can have (so the scan is bounded whatever follows).
     private static int EmailEnd(ReadOnlySpan<char> t, int start)
     {
-        var e = t[start..].IndexOfAny(s_emailEnd);
-        return e < 0 ? t.Length : start + e;
+        var head = Head(t[start..], 255);
+        var e = head.IndexOfAny(s_emailEnd);
+        return start + (e < 0 ? head.Length : e);
     }
 
     private static readonly SearchValues<char> s_emailEnd = SearchValues.Create(" \t\r\n'\",;()<>[]");

@@ -407,9 +407,9 @@ internal static class TemplateDetector
             return false;
         }
 
-        foreach (var range in word.Split('.'))
+        foreach (var range in word.SplitAny("./"))
         {
-            // The prototype chain, and the objects and functions that template-injection probes reach in Jinja, Django, Go and Twig.
+            // Handlebars separates path segments with '.' or '/' ("this/constructor"). The prototype chain, and the objects and functions that template-injection probes reach in Jinja, Django, Go and Twig.
             if (word[range] is "constructor" or "prototype" or "push" or "pop" or "sub" or "split" or "call" or "apply" or "bind" or "require"
                 or "process" or "mainmodule" or "child_process" or "execsync" or "eval" or "function" or "concat" or "valueof" or "tostring"
                 or "config" or "settings" or "self" or "_self" or "request" or "lipsum" or "cycler" or "joiner" or "namespace" or "exec" or "system"

@@ -55,6 +55,7 @@ internal static class XssDetector
 
         // Tags.
         var i = 0;
+        var styleRead = false;
         while (i < t.Length)
         {
             var lt = t[i..].IndexOf('<');
@@ -65,7 +66,7 @@ internal static class XssDetector
             }
 
             i += lt;
-            i = Tag(t, i, ref sink);
+            i = Tag(t, i, ref styleRead, ref sink);
         }
 
         // Script URIs anywhere a URL can start: value start, after = ( quote or whitespace.
@@ -144,7 +145,7 @@ internal static class XssDetector
         }
     }
 
-    private static int Tag(scoped ReadOnlySpan<char> t, int lt, ref FindingSink sink)
+    private static int Tag(scoped ReadOnlySpan<char> t, int lt, ref bool styleRead, ref FindingSink sink)
     {
         var i = lt + 1;
         var closing = false;
@@ -327,9 +328,13 @@ internal static class XssDetector
             _ = anyAttribute;
         }
 
-        if (name is "style")
+        if (name is "style" && !styleRead)
         {
+            // What follows the first style tag holds what follows every later one: read it once, so a value of many style tags
+            // stays linear (a megabyte of "<style>" once took minutes).
+            styleRead = true;
             var rest = t[i..];
+            WorkMeter.Add(rest.Length);
             if (CssExpression(rest) || rest.Contains("url(", StringComparison.Ordinal))
             {
                 sink.Add(RuleKey.XssCssExpression, lt, t.Length - lt);
@@ -361,10 +366,11 @@ internal static class XssDetector
     /// </summary>
     private static bool IsPlainStyleSheet(ReadOnlySpan<char> t, int afterName)
     {
+        // Each scan stops at the next '<', so a value of many style tags is read once, not once per tag.
         var rest = Head(t[afterName..], 4096);
-        var gt = rest.IndexOf('>');
-        var close = gt < 0 ? -1 : rest[(gt + 1)..].IndexOf("</style", StringComparison.Ordinal);
-        if (close < 0)
+        var gt = rest.IndexOfAny('>', '<');
+        var close = gt < 0 || rest[gt] == '<' ? -1 : rest[(gt + 1)..].IndexOf('<');
+        if (close < 0 || !rest[(gt + 1 + close)..].StartsWith("</style", StringComparison.Ordinal))
         {
             return false;
         }
@@ -402,8 +408,9 @@ internal static class XssDetector
     /// </summary>
     private static bool IsOfficeSettings(ReadOnlySpan<char> t, int lt)
     {
-        var before = t[..lt];
-        var gt = t[lt..].IndexOf('>');
+        // The conditional comment stands right before the element ("<!--[if gte mso 9]><xml>"): look no further back than that.
+        var before = t[Math.Max(0, lt - 64)..lt];
+        var gt = Head(t[lt..], 64).IndexOf('>');
         return before.EndsWith("]>", StringComparison.Ordinal) && before.LastIndexOf("<!--[if", StringComparison.Ordinal) is var c and >= 0
             && before[c..].Contains("mso", StringComparison.Ordinal) && gt > 0 && t[(lt + gt + 1)..].TrimStart(" \t\r\n").StartsWith("<o:", StringComparison.Ordinal);
     }
@@ -728,7 +735,7 @@ internal static class XssDetector
     /// </summary>
     private static bool IsJsFunction(ReadOnlySpan<char> t, int p)
     {
-        var rest = t[(p + 1)..].TrimStart(' ');
+        var rest = Head(t[(p + 1)..], 256).TrimStart(' ');
         if (rest.IsEmpty || rest[0] is '\'' or '"' or '`')
         {
             return true;

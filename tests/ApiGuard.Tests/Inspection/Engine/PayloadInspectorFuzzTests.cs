@@ -116,6 +116,16 @@ public sealed class PayloadInspectorFuzzTests
         "{{ f('a') | b }} ",
         "lang=http://x/",
         "http://x/a?",
+        "<style>",
+        "<style>a{}</style>",
+        "]><xml>",
+        "\nattendee;",
+        "function(",
+        "select@",
+        "{{#if (",
+        ") eq 1 or (1",
+        "=sum(a1)",
+        "http://a.com#@",
     ];
 
     [Theory]

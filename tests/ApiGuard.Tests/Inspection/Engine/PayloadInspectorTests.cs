@@ -325,6 +325,7 @@ public sealed class PayloadInspectorTests
         { "{{#with \"s\" as |string|}}{{#with \"e\"}}{{this.pop}}{{/with}}{{/with}}", InspectionCategory.Ssti },
         { "{{ printf \"%s\" (exec \"id\") }}", InspectionCategory.Ssti },
         { "{{ config.items ( ) }}", InspectionCategory.Ssti },
+        { "{{#each this}}{{lookup this/constructor 'name'}}{{/each}}", InspectionCategory.Ssti },
         { "{{ settings.SECRET_KEY }}", InspectionCategory.Ssti },
         { "{{Null results: 'p-hacking' {{7*7}} revisited}}", InspectionCategory.Ssti },
         { "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", InspectionCategory.Xss },
