@@ -779,6 +779,23 @@ internal static class SqlDetector
     private static bool UnterminatedDrop(ReadOnlySpan<SqlToken> s, int i) =>
         At(s, i + 2).Kind == SqlKind.Word && At(s, i + 3).Kind is SqlKind.None or SqlKind.Word;
 
+    /// <summary>
+    /// Whether a keyword is a word of its own between two quotes or two wildcards: '"exec" OR "widget"', "$['select']['from']",
+    /// RSQL's "name==*select*". A statement is followed by its grammar, not by the quote or wildcard it started after.
+    /// </summary>
+    private static bool IsEnclosedWord(ReadOnlySpan<char> t, in SqlToken x)
+    {
+        var end = x.Start + x.Length;
+        if (x.Start == 0 || end >= t.Length || t[x.Start - 1] is not ('\'' or '"' or '*') || t[end] != t[x.Start - 1])
+        {
+            return false;
+        }
+
+        // What follows the closing mark is a separator of the filter language, not more of a statement ("*select*from users").
+        var next = end + 1 < t.Length ? t[end + 1] : '\0';
+        return t[end] == '*' ? next is '\0' or ',' or ';' or ')' or '&' or '|' : !(char.IsAsciiLetterOrDigit(next) || next is '*' or '(' or '/');
+    }
+
     // Where an e-mail address starting at "start" would end: at the first blank, quote, comma or bracket, and within the 254
     // characters an address can have (so the scan is bounded whatever follows).
     private static int EmailEnd(ReadOnlySpan<char> t, int start)
@@ -796,7 +813,7 @@ internal static class SqlDetector
         var v = s[i];
         var end = v.Start + v.Length;
         if ((end < t.Length && t[end] == '@' && end + 1 < t.Length && t[end + 1] != '@' && EmailAddress.IsPlain(t[v.Start..EmailEnd(t, v.Start)]))
-            || (v.Start > 0 && end < t.Length && t[v.Start - 1] is '\'' or '"' && t[end] == t[v.Start - 1]))
+            || IsEnclosedWord(t, v))
         {
             // "reporter = \"select@example.com\"" is an address whose mailbox is named select; '"exec" OR "widget"' quotes the word.
             return false;
@@ -1618,7 +1635,7 @@ internal static class SqlDetector
     private static void VerbRules(scoped ReadOnlySpan<char> t, scoped ReadOnlySpan<SqlToken> s, int i, int limit, ref FindingSink sink)
     {
         ref readonly var x = ref s[i];
-        if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1)
+        if (x.Word == SqlWord.Select && SelectArgs(t, s, i + 1) && !IsEnclosedWord(t, x)
             && (At(s, i - 1).Kind is SqlKind.LParen or SqlKind.Logic or SqlKind.Op or SqlKind.Semi or SqlKind.Comma or SqlKind.Kw
                 || (i == 0 && At(s, i + 1).Kind is SqlKind.Var or SqlKind.Func) || (i == 0 && DelayOrFileName(t, At(s, i + 1)))
                 || (FromFollows(s, i + 1) && SelectList(s, i + 1) && ((i > 0 && !IsProseWord(At(s, i - 1))) || FromTailIsSql(s, i + 1)))

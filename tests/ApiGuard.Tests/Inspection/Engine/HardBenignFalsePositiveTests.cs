@@ -60,7 +60,7 @@ public sealed class HardBenignFalsePositiveTests
     // e-mail style sheets), 31/2,216 = 1.40 % (Airtable IS_BEFORE, spreadsheet formulas, dial-in PINs), 51/2,227 = 2.29 %
     // (MathML, R's function(col), BibTeX {{Title}}, {train,val,test} paths), 31/2,190 = 1.42 % (sensitive paths named in tickets,
     // "ipconfig /all shows ..."), 0/2,290 and 197/2,193 = 8.98 % (Mongo filter documents, SOQL statements the set calls benign);
-    // after: 15/2,279 = 0.66 %, 6/2,216 = 0.27 %, 11/2,227 = 0.49 %, 21/2,190 = 0.96 %, 0/2,290 and 151/2,193 = 6.89 % (73 SOQL
+    // after: 15/2,279 = 0.66 %, 6/2,216 = 0.27 %, 11/2,227 = 0.49 %, 21/2,190 = 0.96 %, 0/2,290 and 140/2,193 = 6.38 % (73 SOQL
     // SELECT statements and 66 Mongo comparisons such as {"qty": {"$gte": 6}}, which ten other sets label as attacks).
     [Theory]
     [InlineData("hard-benign.jsonl", "benign-", 2000)]
@@ -104,7 +104,7 @@ public sealed class HardBenignFalsePositiveTests
     [InlineData("hard-benign-39.jsonl", "", 2200, 0.7)]
     [InlineData("hard-benign-40.jsonl", "", 2150, 1.5)]
     [InlineData("hard-benign-41.jsonl", "", 2250)]
-    [InlineData("hard-benign-42.jsonl", "", 2150, 7.5)]
+    [InlineData("hard-benign-42.jsonl", "", 2150, 7.0)]
     public void Inspect_StrictHardBenignValuesAtParanoia1_FalsePositiveRateWithinTarget(string file, string strictPrefix, int minimumCount, double maximumPercent = 0.5)
     {
         var values = file == "hard-benign.jsonl" ? Values : HeldOutData.Load(file, "benign");
