@@ -335,7 +335,9 @@ public sealed class BehaviourProfileTableTests
 
         var profile = table.GetSnapshot("ip:198.51.100.21")!;
         Assert.True((profile.Reasons & BotReasons.Enumeration) != 0, profile.Reasons.ToString());
-        Assert.True(profile.DistinctObjectIds >= 35, profile.DistinctObjectIds.ToString(CultureInfo.InvariantCulture));
+        // 40 distinct ids, counted by a 256-bit linear-counting estimate over string hashes seeded per process: 14 runs gave
+        // 36.5-42.3 and one CI run 33.0 (three steps of the estimate below the rest), so the floor leaves room for the seed.
+        Assert.True(profile.DistinctObjectIds >= 30, profile.DistinctObjectIds.ToString(CultureInfo.InvariantCulture));
 
         // The routes that hold a sequence entry keep it: a new route takes over only the entry filled last.
         Assert.True(profile.SequentialIds > 40, profile.SequentialIds.ToString(CultureInfo.InvariantCulture));
