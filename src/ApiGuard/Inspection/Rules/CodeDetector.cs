@@ -380,7 +380,7 @@ internal static class CodeDetector
                 continue;
             }
 
-            if (t[b] == ')' && IsCellReference(args) && t[0] == '=')
+            if (t[b] == ')' && SpreadsheetFormula.IsCellReference(args) && t[0] == '=')
             {
                 // "=LAMBDA(x, IF(x<0, \"neg\", \"pos\"))(A2)": a spreadsheet formula applying its lambda to a cell.
                 continue;
@@ -968,22 +968,6 @@ internal static class CodeDetector
         w.StartsWith("is_") && w[3..] is "array" or "bool" or "callable" or "dir" or "file" or "executable" or "readable" or "writable" or "writeable"
             or "numeric" or "string" or "int" or "integer" or "long" or "null" or "object" or "link" or "uploaded_file" or "a" or "subclass_of" or "iterable"
             or "countable" or "float" or "double" or "resource" or "scalar" or "finite" or "infinite" or "nan";
-
-    /// <summary>A spreadsheet cell or range: "A2", "$B$7", "C2:C18".</summary>
-    private static bool IsCellReference(ReadOnlySpan<char> a)
-    {
-        foreach (var range in a.Split(':'))
-        {
-            var cell = a[range].Trim('$');
-            var letters = cell.IndexOfAnyExceptInRange('a', 'z');
-            if (letters is < 1 or > 3 || cell[letters..].TrimStart('$').ContainsAnyExceptInRange('0', '9') || cell[letters..].TrimStart('$').IsEmpty)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static bool IsPhpFamily(ReadOnlySpan<char> w) =>
         w.Length > 5 && (w.Contains('_') || w[0] is 'g' or 'b' or 'f' or 'e') && (w.StartsWith("posix_") || w.StartsWith("curl_") || w.StartsWith("array_") || w.StartsWith("preg_") || w.StartsWith("mb_")

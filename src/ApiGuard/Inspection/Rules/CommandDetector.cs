@@ -943,9 +943,10 @@ internal static class CommandDetector
 
         var words = 0;
         var prose = false;
-        foreach (var range in rest[(space + 1)..].Split(' '))
+        var tail = rest[(space + 1)..];
+        foreach (var range in tail.Split(' '))
         {
-            var token = rest[(space + 1)..][range];
+            var token = tail[range];
             if (token.IndexOfAny(s_shellOperators) >= 0)
             {
                 return false;
@@ -1053,8 +1054,7 @@ internal static class CommandDetector
 
         // A value of options that hands a program to run: "-o /tmp/x --exec id", "-name x -exec sh -c id" (find's, rsync's and
         // many wrappers' option), when what follows names a known command.
-        var exec = t[0] == '-' ? t.IndexOf(" --exec ") : -1;
-        exec = exec > 0 ? exec + 8 : t[0] == '-' && t.IndexOf(" -exec ") is var single and > 0 ? single + 7 : -1;
+        var exec = t[0] != '-' ? -1 : t.IndexOf(" --exec ") is var gnu and > 0 ? gnu + 8 : t.IndexOf(" -exec ") is var find and > 0 ? find + 7 : -1;
         if (exec > 0)
         {
             // Read as the shell reads a word, so "i''d" is still id.

@@ -87,7 +87,7 @@ internal static class MiscDetector
                 continue;
             }
 
-            if (embedded && t[0] == '{' && IsSearchComparison(t, p, j))
+            if (embedded && t[0] == '{' && IsGeoOrDateFilter(t, p, j))
             {
                 // {"location": {"$near": {"$geometry": ...}}}, {"createdAt": {"$gte": {"$date": "2024-03-31"}}}: a geo or date filter
                 // document, as search APIs accept.
@@ -110,7 +110,7 @@ internal static class MiscDetector
     /// within a geometry, or compares it with a date: {"location": {"$near": {"$geometry": ...}}}, {"createdAt": {"$gte":
     /// {"$date": "2024-03-31"}}}. Not at the root, not on a credential or role field.
     /// </summary>
-    private static bool IsSearchComparison(ReadOnlySpan<char> t, int p, int j)
+    private static bool IsGeoOrDateFilter(ReadOnlySpan<char> t, int p, int j)
     {
         var op = t[(p + 1)..j];
         var c = j < t.Length && t[j] is '"' or '\'' ? j + 1 : j;
@@ -851,9 +851,16 @@ internal static class MiscDetector
     /// Whether a line starts an iCalendar component or adds a participant ("END:VEVENT", "BEGIN:VEVENT", "ATTENDEE;RSVP=TRUE:mailto:"):
     /// a line break before it in an event's title or description writes a property or a second event into the invitation.
     /// </summary>
-    private static bool IsCalendarLine(ReadOnlySpan<char> line) =>
-        line.StartsWith("begin:v") || line.StartsWith("end:v") || ((line.StartsWith("attendee") || line.StartsWith("organizer")) && line.Length > 9
-            && line[(line[0] == 'a' ? 8 : 9)..] is var rest && rest.Length > 0 && rest[0] is ';' or ':' && Head(rest, 256).Contains("mailto:", StringComparison.Ordinal));
+    private static bool IsCalendarLine(ReadOnlySpan<char> line)
+    {
+        if (line.StartsWith("begin:v") || line.StartsWith("end:v"))
+        {
+            return true;
+        }
+
+        var rest = line.StartsWith("attendee") ? line[8..] : line.StartsWith("organizer") ? line[9..] : default;
+        return rest is [';' or ':', ..] && Head(rest, 256).Contains("mailto:", StringComparison.Ordinal);
+    }
 
     private static void Crlf(scoped ReadOnlySpan<char> t, ValueSource source, ref FindingSink sink)
     {

@@ -122,6 +122,20 @@ internal static class SpreadsheetFormula
             or "xp_cmdshell" or "xp_dirtree" or "randomblob" or "sqlite_version" or "json_extract" or "make_set" or "elt" or "waitfor"
             or "exec" or "execute" or "select" or "union" or "from" or "where" or "having" or "convert" or "cast";
 
+    /// <summary>A cell or a range of cells, each end a cell of its own: "a2", "$b$7", "c2:c18".</summary>
+    public static bool IsCellReference(ReadOnlySpan<char> a)
+    {
+        foreach (var range in a.Split(':'))
+        {
+            if (!IsCell(a[range], inRange: false))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     // A cell ("a1", "$b$2", "aa10"), or a whole column in a range ("a" in "a:a", "f2:i").
     private static bool IsCell(ReadOnlySpan<char> word, bool inRange)
     {
